@@ -1,0 +1,190 @@
+/**
+ * The validated, fully resolved plan that a scenario file turns into.
+ *
+ * Everything downstream (stack, load, faults, verify, report) reads only this
+ * plain data: defaults are already applied, durations are milliseconds, and
+ * producer settings keep Kafka's own property names so reports show the names
+ * workshop audiences know.
+ *
+ * @module
+ */
+
+/** Where a value came from in the scenario file, for error messages and reports. */
+export interface SourceRef {
+  /** 1-based line in the scenario file; 0 when the value is a default. */
+  line: number;
+  /** Field path such as `variants[1].producer.acks`. */
+  path: string;
+}
+
+/** How many events per second the generator aims for over time. */
+export type RateSchedule =
+  | { kind: "constant"; perSecond: number }
+  /** Linear change from `from` to `to` over the whole load (warm-up included). */
+  | { kind: "ramp"; from: number; to: number }
+  /** Successive constant rates; the last step holds until the load ends. */
+  | { kind: "steps"; steps: { perSecond: number; forMs: number }[] };
+
+/** Which keys events carry. */
+export type KeySpace =
+  | { kind: "none" }
+  /** Keys `k0` … `k{count-1}`, assigned round-robin by sequence number. */
+  | { kind: "fixed"; count: number }
+  /** A distinct key per event (`e{seq}`). */
+  | { kind: "per-event" };
+
+/** How the generator hands events to the client. */
+export type SendMode =
+  /** Await each send before the next: one event outstanding at a time. Late events wait in order. */
+  | { kind: "sync"; maxOutstanding: number }
+  /** Sends overlap; at most `maxOutstanding` events are outstanding, the rest are counted as not sent. */
+  | { kind: "pipelined"; maxOutstanding: number };
+
+/** The produce load, identical for every variant. */
+export interface LoadPlan {
+  rate: RateSchedule;
+  /** Warm-up: events are sent and verified, but their latencies are not recorded. */
+  warmupMs: number;
+  /** Measured load after the warm-up. The load lasts `warmupMs + durationMs`. */
+  durationMs: number;
+  /** Bytes of each record value, header prefix included (minimum 40). */
+  messageSize: number;
+  keys: KeySpace;
+  send: SendMode;
+}
+
+/** Producer settings under Kafka's own property names, defaults resolved. */
+export interface ProducerConfig {
+  acks: "all" | "1" | "0";
+  "enable.idempotence": boolean;
+  "max.in.flight.requests.per.connection": number;
+  retries: number;
+  "retry.backoff.ms": number;
+  "retry.backoff.max.ms": number;
+  "request.timeout.ms": number;
+  "delivery.timeout.ms": number;
+  "linger.ms": number;
+  "batch.size": number;
+  "compression.type": "none" | "gzip" | "snappy" | "lz4" | "zstd";
+}
+
+/** A named metric that an expectation can test. */
+export type MetricName =
+  | "sent"
+  | "acked"
+  | "failed"
+  | "not_sent"
+  | "ok"
+  | "lost"
+  | "duplicated"
+  | "duplicates"
+  | "phantom"
+  | "failed_absent"
+  | "reordered"
+  | "foreign"
+  | "unverified"
+  | "p50"
+  | "p90"
+  | "p99"
+  | "p999"
+  | "p9999"
+  | "max"
+  | "throughput";
+
+/** Comparison operator of an expectation. */
+export type ComparisonOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
+/** `lost == 0`, `p99 < 250ms`, `throughput >= 1800/s`. */
+export interface Expectation {
+  /** As written in the file. */
+  text: string;
+  metric: MetricName;
+  op: ComparisonOp;
+  /** Canonical units: counts, milliseconds for latencies, events/s for throughput. */
+  value: number;
+  source: SourceRef;
+}
+
+/** One producer configuration to compare. */
+export interface VariantPlan {
+  name: string;
+  description: string;
+  client: "kafkajs";
+  producer: ProducerConfig;
+  send: SendMode;
+  expectations: Expectation[];
+  source: SourceRef;
+}
+
+/** Which brokers a fault hits, resolved when the fault starts. */
+export type FaultTarget =
+  | { kind: "all" }
+  | { kind: "brokers"; ids: number[] }
+  /** The broker leading this partition of the variant's topic when the fault starts. */
+  | { kind: "leader"; partition: number }
+  /** The replicas of this partition other than its leader when the fault starts. */
+  | { kind: "followers"; partition: number };
+
+/** Toxiproxy toxic types sismo accepts. */
+export type ToxicType =
+  | "latency"
+  | "bandwidth"
+  | "slow_close"
+  | "timeout"
+  | "reset_peer"
+  | "slicer"
+  | "limit_data";
+
+/** What a fault does. */
+export type FaultAction =
+  | {
+    kind: "toxic";
+    type: ToxicType;
+    stream: "upstream" | "downstream";
+    toxicity: number;
+    attributes: Record<string, number>;
+  }
+  /** The broker's proxy is disabled: connections are refused and open ones closed. */
+  | { kind: "proxy-down" }
+  /** stop = SIGTERM, kill = SIGKILL, pause = SIGSTOP; the broker is brought back after the window. */
+  | { kind: "broker"; op: "stop" | "kill" | "pause" };
+
+/** One entry of the fault timeline. */
+export interface FaultPlan {
+  /** Stable id such as `f1`, in timeline order. */
+  id: string;
+  /** Human label, e.g. `latency 3000ms downstream on all`. */
+  label: string;
+  /** Start, from the start of the variant's load (warm-up included). */
+  atMs: number;
+  /** How long it lasts; null means until the end of the load. */
+  forMs: number | null;
+  target: FaultTarget;
+  action: FaultAction;
+  source: SourceRef;
+}
+
+/** The topic each variant writes to (a fresh one per variant). */
+export interface TopicPlan {
+  partitions: number;
+  replicationFactor: number;
+  /** Other topic configs, `min.insync.replicas` included when given. */
+  configs: Record<string, string>;
+}
+
+/** A whole resolved scenario. */
+export interface Plan {
+  name: string;
+  description: string;
+  /** Path of the scenario file as given. */
+  file: string;
+  cluster: { brokers: number };
+  topic: TopicPlan;
+  load: LoadPlan;
+  variants: VariantPlan[];
+  /** Run the variants at the same time (true) or one after another (false). */
+  parallel: boolean;
+  faults: FaultPlan[];
+  /** Time after the load for outstanding sends to settle before verification. */
+  drainMs: number;
+}
