@@ -1,0 +1,474 @@
+import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
+import { Ledger } from "../../lib/verify/ledger.ts";
+import { Verifier } from "../../lib/verify/verifier.ts";
+import { encodeEvent } from "../../lib/load/payload.ts";
+import type { KeySpace } from "../../lib/scenario/types.ts";
+import type { VerificationCounts } from "../../lib/report/types.ts";
+
+const RUN_ID = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+const OTHER_RUN = new Uint8Array([8, 7, 6, 5, 4, 3, 2, 1]);
+const NONE: KeySpace = { kind: "none" };
+
+function value(seq: number, variant = 0, runId = RUN_ID): Uint8Array {
+  return encodeEvent({ runId, variant, seq, intendedUs: 1e15 + seq }, 48);
+}
+
+const ZERO: VerificationCounts = {
+  ok: 0,
+  lost: 0,
+  duplicated: 0,
+  duplicates: 0,
+  phantom: 0,
+  failedAbsent: 0,
+  reordered: 0,
+  foreign: 0,
+  unverified: 0,
+};
+
+/** Counts with the given classes set and every other class zero. */
+function counts(nonZero: Partial<VerificationCounts>): VerificationCounts {
+  return { ...ZERO, ...nonZero };
+}
+
+/** A topic log: records per partition in offset order. */
+class Log {
+  partitions: { seq: number; value: Uint8Array | null }[][];
+  constructor(partitions: number) {
+    this.partitions = Array.from({ length: partitions }, () => []);
+  }
+  /** Append event `seq` to `partition`; returns its offset. */
+  append(partition: number, seq: number, v: Uint8Array | null = value(seq)): number {
+    this.partitions[partition].push({ seq, value: v });
+    return this.partitions[partition].length - 1;
+  }
+  /** Feed partitions one after another. */
+  feed(verifier: Verifier): void {
+    this.partitions.forEach((records, partition) =>
+      records.forEach((r, offset) => verifier.observe(partition, String(offset), null, r.value))
+    );
+  }
+}
+
+/** Send and ack events `0 … n-1`, appending each to partition `seq % partitions`. */
+function ackedRun(n: number, partitions: number, capacity = n) {
+  const ledger = new Ledger(capacity);
+  const log = new Log(partitions);
+  for (let seq = 0; seq < n; seq++) {
+    ledger.markSent(seq);
+    const partition = seq % partitions;
+    ledger.markAcked(seq, partition, log.append(partition, seq));
+  }
+  return { ledger, log };
+}
+
+function verifier(ledger: Ledger, partitions: number, keys: KeySpace = NONE, samplesPerClass = 5) {
+  return new Verifier(ledger, { runId: RUN_ID, variant: 0, keys, partitions, samplesPerClass });
+}
+
+Deno.test("verifier: a clean run is all ok", () => {
+  const { ledger, log } = ackedRun(20, 3);
+  const v = verifier(ledger, 3);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 20 }));
+  deepStrictEqual(report.samples, {});
+  strictEqual(report.recordsRead, 20);
+  deepStrictEqual(report.unreadablePartitions, []);
+});
+
+Deno.test("verifier: lost = acked and never read", () => {
+  const { ledger, log } = ackedRun(10, 2);
+  log.partitions[1].splice(1, 1); // seq 3 (partition 1, offset 1)
+  log.partitions[0].splice(4, 1); // seq 8 (partition 0, offset 4)
+  const v = verifier(ledger, 2);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 8, lost: 2 }));
+  deepStrictEqual(report.samples.lost, [
+    { seq: 3, partition: 1, offset: "1", key: null, detail: "acked, never read" },
+    { seq: 8, partition: 0, offset: "4", key: null, detail: "acked, never read" },
+  ]);
+});
+
+Deno.test("verifier: duplicated counts events, duplicates counts extra copies", () => {
+  const { ledger, log } = ackedRun(10, 1);
+  log.append(0, 2);
+  log.append(0, 2);
+  log.append(0, 5);
+  const v = verifier(ledger, 1);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 8, duplicated: 2, duplicates: 3 }));
+  deepStrictEqual(report.samples.duplicated, [
+    { seq: 2, partition: 0, offset: "10", key: null, detail: "read 3 times (acked at 0/2)" },
+    { seq: 5, partition: 0, offset: "12", key: null, detail: "read 2 times (acked at 0/5)" },
+  ]);
+  strictEqual(v.readsOf(2), 3);
+});
+
+Deno.test("verifier: read counts beyond 254 stay exact", () => {
+  const { ledger, log } = ackedRun(2, 1);
+  for (let i = 0; i < 299; i++) log.append(0, 1);
+  const v = verifier(ledger, 1);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 1, duplicated: 1, duplicates: 299 }));
+  strictEqual(v.readsOf(1), 300);
+  strictEqual(report.samples.duplicated![0].detail, "read 300 times (acked at 0/1)");
+});
+
+Deno.test("verifier: phantom = failed or pending, yet read", () => {
+  const ledger = new Ledger(4);
+  const log = new Log(1);
+  for (let seq = 0; seq < 4; seq++) ledger.markSent(seq);
+  ledger.markAcked(0, 0, log.append(0, 0));
+  ledger.markFailed(1, "Request timed out");
+  log.append(0, 1);
+  log.append(0, 2); // seq 2 stays pending
+  ledger.markFailed(3, "Request timed out"); // honest failure
+  const v = verifier(ledger, 1);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 1, phantom: 2, failedAbsent: 1 }));
+  deepStrictEqual(report.samples.phantom, [
+    { seq: 1, partition: 0, offset: "1", key: null, detail: "Request timed out" },
+    { seq: 2, partition: 0, offset: "2", key: null, detail: "no answer from the producer" },
+  ]);
+  deepStrictEqual(report.samples.failedAbsent, [
+    { seq: 3, partition: null, offset: null, key: null, detail: "Request timed out" },
+  ]);
+});
+
+Deno.test("verifier: failedAbsent = failed or pending and absent", () => {
+  const ledger = new Ledger(3);
+  for (let seq = 0; seq < 3; seq++) ledger.markSent(seq);
+  ledger.markFailed(0, "broker gone");
+  ledger.markFailed(1, "broker gone");
+  const v = verifier(ledger, 2);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ failedAbsent: 3 }));
+  strictEqual(report.samples.failedAbsent![2].detail, "no answer from the producer");
+});
+
+Deno.test("verifier: an unreadable partition makes its unread events unverified", () => {
+  const { ledger, log } = ackedRun(12, 3, 14);
+  ledger.markSent(12);
+  ledger.markFailed(12, "boom");
+  ledger.markSent(13); // pending
+  log.partitions[1].length = 2; // partition 1 read partly: seqs 7 and 10 unread
+  log.partitions[2].splice(0, 1); // seq 2 lost in a readable partition
+  const v = verifier(ledger, 3);
+  log.feed(v);
+  v.markUnreadable(1);
+  const report = v.finish();
+  // Failed/pending absent events: destination unknown while a partition is unreadable.
+  deepStrictEqual(report.counts, counts({ ok: 9, lost: 1, unverified: 4 }));
+  deepStrictEqual(report.unreadablePartitions, [1]);
+  deepStrictEqual(report.samples.unverified!.map((s) => s.seq), [7, 10, 12, 13]);
+  strictEqual(report.samples.unverified![0].detail, "acked in unreadable partition 1");
+  strictEqual(
+    report.samples.unverified![2].detail,
+    "boom; partition unknown and a partition is unreadable",
+  );
+});
+
+Deno.test("verifier: reordered per partition when events carry no key", () => {
+  const ledger = new Ledger(6);
+  const log = new Log(2);
+  // Partition 0 holds 0, 3, 1, 2; partition 1 holds 4, 5.
+  for (const [seq, partition] of [[0, 0], [3, 0], [1, 0], [2, 0], [4, 1], [5, 1]]) {
+    ledger.markSent(seq);
+    ledger.markAcked(seq, partition, log.append(partition, seq));
+  }
+  const v = verifier(ledger, 2);
+  // Partition 1 first: a higher sequence in another partition does not reorder.
+  log.partitions[1].forEach((r, offset) => v.observe(1, String(offset), null, r.value));
+  log.partitions[0].forEach((r, offset) => v.observe(0, String(offset), null, r.value));
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 4, reordered: 2 }));
+  deepStrictEqual(report.samples.reordered, [
+    { seq: 1, partition: 0, offset: "2", key: null, detail: "after seq 3" },
+    { seq: 2, partition: 0, offset: "3", key: null, detail: "after seq 3" },
+  ]);
+});
+
+Deno.test("verifier: reordered per key with fixed keys", () => {
+  const keys: KeySpace = { kind: "fixed", count: 2 };
+  const order = [1, 3, 0, 2, 6, 4, 5];
+  const ledger = new Ledger(7);
+  const log = new Log(1);
+  for (const seq of order) {
+    ledger.markSent(seq);
+    ledger.markAcked(seq, 0, log.append(0, seq));
+  }
+  const v = verifier(ledger, 1, keys);
+  log.feed(v);
+  const report = v.finish();
+  // k1: 1, 3, 5 in order. k0: 0, 2, 6, 4: only 4 is read after a higher sequence.
+  deepStrictEqual(report.counts, counts({ ok: 6, reordered: 1 }));
+  deepStrictEqual(report.samples.reordered, [
+    { seq: 4, partition: 0, offset: "5", key: "k0", detail: "after seq 6" },
+  ]);
+  // The same log without keys: 0 and 2 follow 3, 4 and 5 follow 6.
+  const unkeyed = verifier(ledger, 1, NONE);
+  log.feed(unkeyed);
+  deepStrictEqual(unkeyed.finish().counts, counts({ ok: 3, reordered: 4 }));
+});
+
+Deno.test("verifier: per-event keys order by partition", () => {
+  const ledger = new Ledger(3);
+  const log = new Log(1);
+  for (const seq of [2, 0, 1]) {
+    ledger.markSent(seq);
+    ledger.markAcked(seq, 0, log.append(0, seq));
+  }
+  const v = verifier(ledger, 1, { kind: "per-event" });
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 1, reordered: 2 }));
+  deepStrictEqual(report.samples.reordered!.map((s) => s.key), ["e0", "e1"]);
+});
+
+Deno.test("verifier: only the first copy counts for ordering", () => {
+  const { ledger, log } = ackedRun(4, 1);
+  log.append(0, 1); // redelivered copy of 1 after 3: a duplicate, not a reorder
+  const v = verifier(ledger, 1);
+  log.feed(v);
+  deepStrictEqual(v.finish().counts, counts({ ok: 3, duplicated: 1, duplicates: 1 }));
+});
+
+Deno.test("verifier: a reordered acked event is not ok, a reordered phantom stays phantom", () => {
+  const ledger = new Ledger(3);
+  const log = new Log(1);
+  for (let seq = 0; seq < 3; seq++) ledger.markSent(seq);
+  ledger.markAcked(2, 0, log.append(0, 2));
+  ledger.markAcked(0, 0, log.append(0, 0));
+  ledger.markFailed(1, "x");
+  log.append(0, 1);
+  const v = verifier(ledger, 1);
+  log.feed(v);
+  deepStrictEqual(v.finish().counts, counts({ ok: 1, phantom: 1, reordered: 2 }));
+});
+
+Deno.test("verifier: foreign records are counted per record", () => {
+  const ledger = new Ledger(4);
+  const log = new Log(1);
+  ledger.markSent(0);
+  ledger.markAcked(0, 0, log.append(0, 0));
+  ledger.markNotSent(1);
+  log.append(0, -1, value(0, 0, OTHER_RUN)); // another run
+  log.append(0, -1, value(0, 1)); // another variant of this run
+  log.append(0, -1, new TextEncoder().encode("hello")); // not sismo
+  log.append(0, -1, null); // tombstone
+  log.append(0, -1, value(1)); // never sent
+  log.append(0, -1, value(3)); // unused
+  log.append(0, -1, value(99)); // beyond the ledger
+  const v = verifier(ledger, 1, NONE, 10);
+  log.feed(v);
+  v.observe(0, "9", new TextEncoder().encode("some-key"), value(0, 0, OTHER_RUN));
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 1, foreign: 8 }));
+  deepStrictEqual(report.samples.foreign!.map((s) => [s.seq, s.offset, s.detail]), [
+    [-1, "1", "not written by this run"],
+    [0, "2", "written by variant 1 of this run"],
+    [-1, "3", "not written by this run"],
+    [-1, "4", "not written by this run"],
+    [1, "5", "sequence 1 was never sent"],
+    [3, "6", "sequence 3 was never sent"],
+    [99, "7", "sequence 99 outside the ledger"],
+    [-1, "9", "not written by this run"],
+  ]);
+  strictEqual(report.samples.foreign![7].key, "some-key");
+  strictEqual(report.recordsRead, 9);
+});
+
+Deno.test("verifier: a late ack after failure is classified by the log", () => {
+  const ledger = new Ledger(3);
+  const log = new Log(2);
+  for (let seq = 0; seq < 3; seq++) ledger.markSent(seq);
+  ledger.markFailed(0, "Request timed out");
+  ledger.markAcked(0, 0, log.append(0, 0)); // in the log: phantom
+  ledger.markFailed(1, "Request timed out");
+  ledger.markAcked(1, 0, 1); // acked late but absent: failedAbsent
+  ledger.markAcked(2, 1, log.append(1, 2));
+  const v = verifier(ledger, 2);
+  log.feed(v);
+  // Partition 1 is unreadable but event 1's late ack says partition 0: still checkable.
+  v.markUnreadable(1);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 1, phantom: 1, failedAbsent: 1 }));
+  strictEqual(ledger.ackedAfterFailure, 2);
+  strictEqual(report.samples.phantom![0].detail, "Request timed out; acked late at 0/0");
+  deepStrictEqual(report.samples.failedAbsent, [
+    {
+      seq: 1,
+      partition: 0,
+      offset: "1",
+      key: null,
+      detail: "Request timed out; acked late at 0/1",
+    },
+  ]);
+  strictEqual(v.misplaced, 0);
+});
+
+Deno.test("verifier: a read in another partition than the ack is counted as misplaced only", () => {
+  const { ledger } = ackedRun(2, 2);
+  const v = verifier(ledger, 2);
+  v.observe(0, "0", null, value(0));
+  v.observe(0, "1", null, value(1)); // acked in partition 1
+  deepStrictEqual(v.finish().counts, counts({ ok: 2 }));
+  strictEqual(v.misplaced, 1);
+});
+
+Deno.test("verifier: samples are capped per class", () => {
+  const { ledger, log } = ackedRun(30, 1);
+  log.partitions[0].length = 10;
+  const v = verifier(ledger, 1, NONE, 3);
+  log.feed(v);
+  const report = v.finish();
+  strictEqual(report.counts.lost, 20);
+  deepStrictEqual(report.samples.lost!.map((s) => s.seq), [10, 11, 12]);
+});
+
+Deno.test("verifier: bad partitions throw", () => {
+  const { ledger } = ackedRun(1, 1);
+  const v = verifier(ledger, 2);
+  throws(() => v.observe(2, "0", null, value(0)), RangeError);
+  throws(() => v.markUnreadable(-1), RangeError);
+  throws(() => verifier(ledger, 0), RangeError);
+});
+
+Deno.test("verifier: memory stays within 16 bytes per event", () => {
+  const v = verifier(new Ledger(8000), 4);
+  strictEqual(v.bytesPerEvent <= 16, true);
+  strictEqual(v.bytesPerEvent, 12 + 1 + 1 / 8);
+});
+
+/** Deterministic PRNG (mulberry32) so the mixture test is reproducible. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+Deno.test("verifier: every class planted at once is counted exactly", () => {
+  const n = 5000;
+  const keyCount = 4;
+  const partitions = 2;
+  const keys: KeySpace = { kind: "fixed", count: keyCount };
+  const partitionOf = (seq: number) => (seq % keyCount) % partitions;
+  const random = prng(42);
+
+  // Plant anomalies on disjoint events, each well inside its own stretch of the log.
+  const role = new Map<number, string>();
+  const plant = (name: string, count: number) => {
+    const picked: number[] = [];
+    while (picked.length < count) {
+      const seq = 8 + Math.floor(random() * (n - 16));
+      let free = true;
+      for (let d = -keyCount * 2; d <= keyCount * 2; d++) if (role.has(seq + d)) free = false;
+      if (!free) continue;
+      role.set(seq, name);
+      picked.push(seq);
+    }
+    return picked;
+  };
+  const lost = plant("lost", 7);
+  const duplicated = plant("duplicated", 5);
+  const phantomFailed = plant("phantomFailed", 4);
+  const phantomPending = plant("phantomPending", 2);
+  const failedAbsent = plant("failedAbsent", 6);
+  const pendingAbsent = plant("pendingAbsent", 1);
+  const reordered = plant("reordered", 9); // swapped with the next event of its key
+  const notSent = plant("notSent", 11);
+  const lateAckRead = plant("lateAckRead", 3);
+  const extraCopies = duplicated.map((_, i) => i + 1); // 1..5 extra copies each
+
+  const ledger = new Ledger(n);
+  const log = new Log(partitions);
+  // Emission order: swap each planted reordered event with the next event of its key.
+  const order = Array.from({ length: n }, (_, seq) => seq);
+  const position = new Map(order.map((seq, i) => [seq, i]));
+  for (const seq of reordered) {
+    const i = position.get(seq)!;
+    const j = position.get(seq + keyCount)!;
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  for (const seq of order) {
+    const r = role.get(seq);
+    if (r === "notSent") {
+      ledger.markNotSent(seq);
+      continue;
+    }
+    ledger.markSent(seq);
+    const partition = partitionOf(seq);
+    if (r === "failedAbsent") ledger.markFailed(seq, "Request timed out");
+    else if (r === "pendingAbsent") continue;
+    else if (r === "phantomPending") log.append(partition, seq);
+    else if (r === "phantomFailed") {
+      ledger.markFailed(seq, "NOT_ENOUGH_REPLICAS");
+      log.append(partition, seq);
+    } else if (r === "lateAckRead") {
+      ledger.markFailed(seq, "Request timed out");
+      ledger.markAcked(seq, partition, log.append(partition, seq));
+    } else if (r === "lost") {
+      ledger.markAcked(seq, partition, log.partitions[partition].length + 1e6);
+    } else {
+      ledger.markAcked(seq, partition, log.append(partition, seq));
+    }
+  }
+  duplicated.forEach((seq, i) => {
+    for (let c = 0; c < extraCopies[i]; c++) log.append(partitionOf(seq), seq);
+  });
+  const foreign = 13;
+  for (let i = 0; i < foreign; i++) log.append(i % partitions, -1, value(i, 0, OTHER_RUN));
+
+  // Interleave partitions randomly, keeping offset order within each.
+  const v = verifier(ledger, partitions, keys, 100);
+  const next = new Array(partitions).fill(0);
+  let remaining = log.partitions.reduce((sum, p) => sum + p.length, 0);
+  const total = remaining;
+  while (remaining > 0) {
+    const p = Math.floor(random() * partitions);
+    if (next[p] >= log.partitions[p].length) continue;
+    v.observe(p, String(next[p]), null, log.partitions[p][next[p]].value);
+    next[p]++;
+    remaining--;
+  }
+  const report = v.finish();
+
+  const phantom = phantomFailed.length + phantomPending.length + lateAckRead.length;
+  const sent = n - notSent.length;
+  const expected = counts({
+    lost: lost.length,
+    duplicated: duplicated.length,
+    duplicates: extraCopies.reduce((a, b) => a + b, 0),
+    phantom,
+    failedAbsent: failedAbsent.length + pendingAbsent.length,
+    reordered: reordered.length,
+    foreign,
+    ok: sent - lost.length - duplicated.length - phantom - failedAbsent.length -
+      pendingAbsent.length - reordered.length,
+  });
+  deepStrictEqual(report.counts, expected);
+  strictEqual(report.recordsRead, total);
+  deepStrictEqual(
+    report.samples.reordered!.map((s) => s.seq).sort((a, b) => a - b),
+    [...reordered].sort((a, b) => a - b),
+  );
+  deepStrictEqual(report.samples.lost!.map((s) => s.seq), [...lost].sort((a, b) => a - b));
+
+  // Now lose partition 1: its acked-but-unread events and every absent failure become unverified.
+  v.markUnreadable(1);
+  const partial = v.finish();
+  const lostIn1 = lost.filter((seq) => partitionOf(seq) === 1).length;
+  deepStrictEqual(partial.counts, {
+    ...expected,
+    lost: lost.length - lostIn1,
+    failedAbsent: 0,
+    unverified: lostIn1 + failedAbsent.length + pendingAbsent.length,
+  });
+});
