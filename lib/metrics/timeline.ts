@@ -1,0 +1,182 @@
+/**
+ * Per-second timeline of one variant's run: sends, acks, failures, drops,
+ * outstanding events and latency percentiles of the acks in each second.
+ *
+ * Each call is O(1). A second's latencies go into a small log-bucketed
+ * histogram (exact below 16 µs, then 16 buckets per power of two, so a
+ * reported percentile is at most 1/16 = 6.25% above the true value and never
+ * above the second's exact max), allocated only for seconds with acks:
+ * about 1.9 KB per second, whatever the rate.
+ *
+ * **Coordinated omission.** Latencies are measured from the event's intended
+ * send time by the caller, so no correction is applied here.
+ *
+ * @example
+ * ```ts
+ * const timeline = new TimelineRecorder(startMs);
+ * timeline.sent(intendedMs);
+ * timeline.acked(Date.now(), latencyUs);
+ * timeline.points(); // [{ t: 0, sent: 1, acked: 1, … }]
+ * ```
+ * @module
+ */
+import type { TimelinePoint } from "../report/types.ts";
+
+/** Values below this are bucketed exactly. */
+const LINEAR = 16;
+/** Buckets per power of two above {@link LINEAR}; log2 of it. */
+const SUB_BITS = 4;
+const SUB_BUCKETS = 1 << SUB_BITS;
+/** Latencies are clamped below 2^32 µs (about 71 minutes). */
+const MAX_US = 0xffffffff;
+/** Enough buckets for every value up to {@link MAX_US}. */
+const BUCKETS = LINEAR + (32 - SUB_BITS) * SUB_BUCKETS;
+
+/** Bucket index of a latency in whole microseconds (0 ≤ us ≤ MAX_US). */
+function bucketOf(us: number): number {
+  if (us < LINEAR) return us;
+  const exponent = 31 - Math.clz32(us); // ≥ SUB_BITS
+  const sub = (us >>> (exponent - SUB_BITS)) & (SUB_BUCKETS - 1);
+  return LINEAR + (exponent - SUB_BITS) * SUB_BUCKETS + sub;
+}
+
+/** Highest latency in µs that falls in bucket `index`. */
+function bucketTop(index: number): number {
+  if (index < LINEAR) return index;
+  const exponent = SUB_BITS + Math.floor((index - LINEAR) / SUB_BUCKETS);
+  const sub = (index - LINEAR) % SUB_BUCKETS;
+  const width = 2 ** (exponent - SUB_BITS);
+  return (SUB_BUCKETS + sub + 1) * width - 1;
+}
+
+/** Everything counted in one second. */
+interface Second {
+  sent: number;
+  acked: number;
+  failed: number;
+  notSent: number;
+  /** Last outstanding count reported in this second; -1 when none was. */
+  outstanding: number;
+  /** Latency buckets of the acks in this second; null until the first ack. */
+  latency: Uint32Array | null;
+  maxUs: number;
+}
+
+/** Builds {@link TimelinePoint}s second by second; see the module doc. */
+export class TimelineRecorder {
+  #startMs: number;
+  /** Dense: seconds without data hold undefined. */
+  #seconds: (Second | undefined)[] = [];
+
+  /** A timeline whose second 0 starts at `startMs` (epoch ms, same clock as later calls). */
+  constructor(startMs: number) {
+    this.#startMs = startMs;
+  }
+
+  /** An event's send was attempted at `nowMs` (pass its intended send time). */
+  sent(nowMs: number): void {
+    this.#second(nowMs).sent++;
+  }
+
+  /** An ack arrived at `nowMs`, `latencyUs` after the event's intended send time. */
+  acked(nowMs: number, latencyUs: number): void {
+    const second = this.#second(nowMs);
+    second.acked++;
+    let us = Math.round(latencyUs);
+    if (!(us >= 0)) us = 0;
+    else if (us > MAX_US) us = MAX_US;
+    if (second.latency === null) second.latency = new Uint32Array(BUCKETS);
+    second.latency[bucketOf(us)]++;
+    if (us > second.maxUs) second.maxUs = us;
+  }
+
+  /** A send failed at `nowMs`. */
+  failed(nowMs: number): void {
+    this.#second(nowMs).failed++;
+  }
+
+  /** An event was dropped at `nowMs` because outstanding sends were at their bound. */
+  notSent(nowMs: number): void {
+    this.#second(nowMs).notSent++;
+  }
+
+  /** `n` events were outstanding at `nowMs`; the last report in a second wins. */
+  outstanding(nowMs: number, n: number): void {
+    this.#second(nowMs).outstanding = n;
+  }
+
+  /**
+   * One point per second from 0 to the last second with any data, no gaps.
+   * A second without an outstanding report carries the previous second's count.
+   */
+  points(): TimelinePoint[] {
+    const points: TimelinePoint[] = [];
+    let outstanding = 0;
+    for (let t = 0; t < this.#seconds.length; t++) {
+      const second = this.#seconds[t];
+      if (second === undefined) {
+        points.push(emptyPoint(t, outstanding));
+        continue;
+      }
+      if (second.outstanding >= 0) outstanding = second.outstanding;
+      const latency = second.latency;
+      points.push({
+        t,
+        sent: second.sent,
+        acked: second.acked,
+        failed: second.failed,
+        notSent: second.notSent,
+        outstanding,
+        p50: latency === null ? null : percentileMs(latency, second.acked, second.maxUs, 50),
+        p99: latency === null ? null : percentileMs(latency, second.acked, second.maxUs, 99),
+        max: latency === null ? null : second.maxUs / 1000,
+      });
+    }
+    return points;
+  }
+
+  #second(nowMs: number): Second {
+    const t = Math.max(0, Math.floor((nowMs - this.#startMs) / 1000));
+    let second = this.#seconds[t];
+    if (second === undefined) {
+      // Fill the gap with explicit undefined: the array never becomes holey.
+      while (this.#seconds.length < t) this.#seconds.push(undefined);
+      second = {
+        sent: 0,
+        acked: 0,
+        failed: 0,
+        notSent: 0,
+        outstanding: -1,
+        latency: null,
+        maxUs: 0,
+      };
+      this.#seconds[t] = second;
+    }
+    return second;
+  }
+}
+
+function emptyPoint(t: number, outstanding: number): TimelinePoint {
+  return {
+    t,
+    sent: 0,
+    acked: 0,
+    failed: 0,
+    notSent: 0,
+    outstanding,
+    p50: null,
+    p99: null,
+    max: null,
+  };
+}
+
+/** Percentile `p` of `count` bucketed latencies, in ms, capped at the exact max. */
+function percentileMs(buckets: Uint32Array, count: number, maxUs: number, p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * count));
+  let seen = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    seen += buckets[i];
+    if (seen >= rank) return Math.min(bucketTop(i), maxUs) / 1000;
+  }
+  return maxUs / 1000;
+}

@@ -1,0 +1,106 @@
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { HIGHEST_TRACKABLE_US, LatencyRecorder } from "../../lib/metrics/latency.ts";
+
+/** HdrHistogram with 3 significant digits: values within 1/1024 of the truth. */
+const HDR_PRECISION = 1 / 1024;
+
+function assertClose(actual: number, expected: number, relative: number, what: string): void {
+  ok(
+    Math.abs(actual - expected) <= Math.abs(expected) * relative,
+    `${what}: ${actual} not within ${relative} of ${expected}`,
+  );
+}
+
+/** Nearest-rank percentile of sorted values. */
+function exactPercentile(sorted: number[], p: number): number {
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
+}
+
+/** Deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+Deno.test("latency: 1..10000 µs uniform summarises in ms within HDR precision", () => {
+  const latency = new LatencyRecorder();
+  for (let us = 1; us <= 10000; us++) latency.record(us);
+  const s = latency.summary();
+  strictEqual(s.count, 10000);
+  assertClose(s.min, 0.001, HDR_PRECISION, "min");
+  assertClose(s.mean, 5.0005, HDR_PRECISION, "mean");
+  assertClose(s.p50, 5, HDR_PRECISION, "p50");
+  assertClose(s.p75, 7.5, HDR_PRECISION, "p75");
+  assertClose(s.p90, 9, HDR_PRECISION, "p90");
+  assertClose(s.p95, 9.5, HDR_PRECISION, "p95");
+  assertClose(s.p99, 9.9, HDR_PRECISION, "p99");
+  assertClose(s.p999, 9.99, HDR_PRECISION, "p999");
+  assertClose(s.p9999, 9.999, HDR_PRECISION, "p9999");
+  assertClose(s.max, 10, HDR_PRECISION, "max");
+  assertClose(latency.percentile(50), 5, HDR_PRECISION, "percentile(50)");
+});
+
+Deno.test("latency: percentiles of a wide distribution match exact ones within HDR precision", () => {
+  const random = prng(7);
+  const values: number[] = [];
+  const latency = new LatencyRecorder();
+  for (let i = 0; i < 50_000; i++) {
+    const us = Math.round(100 * 10 ** (5 * random())); // 100 µs … 10 s, log-uniform
+    values.push(us);
+    latency.record(us);
+  }
+  values.sort((a, b) => a - b);
+  for (const p of [50, 90, 99, 99.9, 100]) {
+    assertClose(latency.percentile(p), exactPercentile(values, p) / 1000, HDR_PRECISION, `p${p}`);
+  }
+});
+
+Deno.test("latency: an empty recorder summarises to zeros and round-trips", () => {
+  const s = new LatencyRecorder().summary();
+  deepStrictEqual({ ...s, histogram: "" }, {
+    count: 0,
+    min: 0,
+    mean: 0,
+    p50: 0,
+    p75: 0,
+    p90: 0,
+    p95: 0,
+    p99: 0,
+    p999: 0,
+    p9999: 0,
+    max: 0,
+    histogram: "",
+  });
+  ok(s.histogram.length > 0);
+  strictEqual(LatencyRecorder.decode(s.histogram).count, 0);
+  strictEqual(new LatencyRecorder().percentile(99), 0);
+});
+
+Deno.test("latency: decoding the summary's histogram gives the same summary", () => {
+  const random = prng(3);
+  const latency = new LatencyRecorder();
+  for (let i = 0; i < 5000; i++) latency.record(random() * 2_000_000);
+  const s = latency.summary();
+  const decoded = LatencyRecorder.decode(s.histogram);
+  deepStrictEqual(decoded.summary(), s);
+  decoded.record(10);
+  strictEqual(decoded.count, 5001);
+});
+
+Deno.test("latency: out-of-range values are clamped and counted", () => {
+  const latency = new LatencyRecorder();
+  latency.record(2 * HIGHEST_TRACKABLE_US);
+  latency.record(-5);
+  latency.record(Number.NaN);
+  latency.record(42);
+  strictEqual(latency.count, 4);
+  strictEqual(latency.clamped, 3);
+  const s = latency.summary();
+  assertClose(s.max, HIGHEST_TRACKABLE_US / 1000, HDR_PRECISION, "max");
+  strictEqual(s.min, 0);
+  assertClose(latency.percentile(75), 0.042, HDR_PRECISION, "p75");
+});
