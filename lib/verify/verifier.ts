@@ -52,8 +52,8 @@
  *
  * **Misplaced reads.** An acked event read back in a partition other than the
  * one it was acked in should not happen. Classification ignores the partition
- * (the event was read, so it is not lost); such events are counted in
- * {@link Verifier.misplaced}, outside the report's counts.
+ * (the event was read, so it is not lost); such reads (copies included) are
+ * counted in {@link Verifier.misplaced}, outside the report's counts.
  *
  * ## Samples
  *
@@ -104,6 +104,8 @@ const MAX_DENSE_GROUPS = 1 << 22;
 const MAX_SAMPLE_KEY = 64;
 
 type SampleClass = keyof VerificationCounts;
+/** Classes whose samples are taken while reading, in read order. */
+type ReadSampleClass = "duplicated" | "phantom" | "reordered" | "foreign";
 
 /** Classifies one variant's events from a consume-back; see the module doc. */
 export class Verifier {
@@ -133,16 +135,11 @@ export class Verifier {
   #duplicates = 0;
   #reordered = 0;
   #misplaced = 0;
-  #samples: Record<SampleClass, EventSample[]> = {
-    ok: [],
-    lost: [],
+  #samples: Record<ReadSampleClass, EventSample[]> = {
     duplicated: [],
-    duplicates: [],
     phantom: [],
-    failedAbsent: [],
     reordered: [],
     foreign: [],
-    unverified: [],
   };
 
   /** A verifier for the events in `ledger`. */
@@ -382,7 +379,7 @@ export class Verifier {
   }
 
   #sample(
-    name: SampleClass,
+    name: ReadSampleClass,
     seq: number,
     partition: number,
     offset: string,
