@@ -1,0 +1,112 @@
+/**
+ * The vocabulary of scenario files: the property names each mapping accepts,
+ * the enumerations, and the Toxiproxy toxic attributes. The validator and the
+ * JSON Schema test both read these lists, so the two cannot drift apart.
+ *
+ * @module
+ */
+import type { ProducerConfig, ToxicType } from "./types.ts";
+
+/** Property names per kind of mapping; each id is a `definitions` entry of the JSON Schema. */
+export const SECTION_KEYS = {
+  scenario: [
+    "name",
+    "description",
+    "cluster",
+    "topic",
+    "load",
+    "drain",
+    "parallel",
+    "variants",
+    "expect",
+    "faults",
+  ],
+  cluster: ["brokers"],
+  topic: ["partitions", "replication.factor", "min.insync.replicas", "configs"],
+  load: ["rate", "duration", "warmup", "message.size", "keys", "send"],
+  /** `load.rate` in mapping form: exactly one of these. */
+  rateMap: ["ramp", "steps"],
+  ramp: ["from", "to"],
+  step: ["rate", "for"],
+  /** `send` in mapping form. */
+  sendMap: ["mode", "max.outstanding"],
+  variant: ["name", "description", "client", "send", "producer", "expect"],
+  producer: [
+    "acks",
+    "enable.idempotence",
+    "max.in.flight.requests.per.connection",
+    "retries",
+    "retry.backoff.ms",
+    "retry.backoff.max.ms",
+    "request.timeout.ms",
+    "delivery.timeout.ms",
+    "linger.ms",
+    "batch.size",
+    "compression.type",
+  ] satisfies (keyof ProducerConfig)[],
+  fault: ["at", "for", "toxic", "broker", "proxy", "stream", "toxicity", "attributes", "target"],
+  /** A fault `target` in mapping form: exactly one of these. */
+  targetMap: ["leader-of", "followers-of"],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Id of a kind of mapping in {@link SECTION_KEYS}. */
+export type Section = keyof typeof SECTION_KEYS;
+
+/** Accepted spellings of `acks`, and what each resolves to. */
+export const ACKS_VALUES: Readonly<Record<string, ProducerConfig["acks"]>> = {
+  all: "all",
+  "-1": "all",
+  "1": "1",
+  "0": "0",
+};
+
+/** Values of `compression.type`. */
+export const COMPRESSION_TYPES = [
+  "none",
+  "gzip",
+  "snappy",
+  "lz4",
+  "zstd",
+] as const satisfies readonly ProducerConfig["compression.type"][];
+
+/** Values of the `send` mode. */
+export const SEND_MODES = ["sync", "pipelined"] as const;
+
+/** Values of `broker:` in a fault. */
+export const BROKER_OPS = ["stop", "kill", "pause"] as const;
+
+/** Values of `stream:` in a toxic fault. */
+export const STREAMS = ["downstream", "upstream"] as const;
+
+/** One attribute of a toxic: a non-negative integer. */
+export interface ToxicAttribute {
+  /** Absent: the attribute is required. */
+  default?: number;
+  /** Unit, for messages and labels. */
+  unit: "ms" | "µs" | "KB/s" | "bytes";
+  /** Smallest accepted value. */
+  min: number;
+}
+
+/**
+ * Attributes of each toxic type, as Toxiproxy 2.12 documents them. Values are
+ * integers (Toxiproxy reads int64).
+ */
+export const TOXIC_ATTRIBUTES: Readonly<
+  Record<ToxicType, Readonly<Record<string, ToxicAttribute>>>
+> = {
+  latency: { latency: { unit: "ms", min: 0 }, jitter: { unit: "ms", min: 0, default: 0 } },
+  bandwidth: { rate: { unit: "KB/s", min: 0 } },
+  slow_close: { delay: { unit: "ms", min: 0 } },
+  timeout: { timeout: { unit: "ms", min: 0 } },
+  reset_peer: { timeout: { unit: "ms", min: 0, default: 0 } },
+  slicer: {
+    average_size: { unit: "bytes", min: 1 },
+    size_variation: { unit: "bytes", min: 0, default: 0 },
+    delay: { unit: "µs", min: 0, default: 0 },
+  },
+  limit_data: { bytes: { unit: "bytes", min: 0 } },
+};
+
+/** Toxic types in a stable order. */
+export const TOXIC_TYPES = Object.keys(TOXIC_ATTRIBUTES) as ToxicType[];

@@ -1,0 +1,62 @@
+/**
+ * Read a scenario file into a validated, fully resolved {@link Plan}.
+ *
+ * @example
+ * ```ts
+ * import { loadScenario } from "./load.ts";
+ *
+ * const plan = await loadScenario("scenarios/idempotent-vs-plain.yaml");
+ * console.log(plan.variants.map((v) => v.name));
+ * ```
+ * @module
+ */
+import { LineCounter, parseDocument } from "yaml";
+import { ScenarioError } from "./errors.ts";
+import { Reader } from "./reader.ts";
+import type { Plan } from "./types.ts";
+import { readPlan } from "./validate.ts";
+
+/**
+ * Parse and validate scenario text; `file` names it in messages and becomes
+ * `Plan.file`.
+ *
+ * @throws {ScenarioError} listing every problem found (YAML syntax errors
+ *   first stop the check: the structure is unknown until they are fixed).
+ */
+export function parseScenario(text: string, file: string): Plan {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const reader = new Reader(file, doc, lines);
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      reader.report(error.pos[0], "", `YAML: ${firstLine(error.message)}`);
+    }
+    throw new ScenarioError(reader.problems);
+  }
+  const plan = readPlan(reader);
+  if (plan === undefined || reader.problems.length > 0) {
+    throw new ScenarioError(reader.problems);
+  }
+  return plan;
+}
+
+/**
+ * Read, parse and validate the scenario file at `path` (kept as given in
+ * `Plan.file`).
+ *
+ * @throws {ScenarioError} when the file cannot be read or is not a valid scenario.
+ */
+export async function loadScenario(path: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
+    throw new ScenarioError([{ file: path, line: 0, column: 0, path: "", message: reason }]);
+  }
+  return parseScenario(text, path);
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0];
+}

@@ -1,0 +1,56 @@
+/**
+ * The message for a property name a mapping does not accept: the likely
+ * intended name when there is one (a typo, another client's name for the same
+ * setting, or a property that belongs in another mapping).
+ *
+ * @module
+ */
+import { type Section, SECTION_KEYS } from "./keys.ts";
+import { clientOfName, closest, normalizeName, PRODUCER_ALIASES } from "./suggest.ts";
+
+/** Mappings where a property of another mapping is a likely slip, and how to say where it goes. */
+const NEIGHBOURS: Partial<Record<Section, readonly { section: Section; where: string }[]>> = {
+  scenario: [
+    { section: "cluster", where: "under cluster" },
+    { section: "topic", where: "under topic" },
+    { section: "load", where: "under load" },
+    { section: "producer", where: "under a variant's producer" },
+  ],
+  variant: [{ section: "producer", where: "under producer" }],
+  producer: [
+    { section: "topic", where: "under topic (it is a topic setting)" },
+    { section: "variant", where: "at the variant level, beside producer" },
+  ],
+  load: [{ section: "scenario", where: "at the top level" }],
+  cluster: [{ section: "topic", where: "under topic" }],
+  topic: [{ section: "cluster", where: "under cluster" }],
+};
+
+/** Why `key` is not accepted in a `section` mapping, with a suggestion when one is likely. */
+export function unknownKeyMessage(section: Section, key: string): string {
+  const known: readonly string[] = SECTION_KEYS[section];
+  const normalized = normalizeName(key);
+  const didYouMean = (name: string) => `unknown property; did you mean "${name}"?`;
+  const use = (name: string, client: string) =>
+    `unknown property; use "${name}" (${key} is ${client} name for the same setting)`;
+
+  if (section === "producer") {
+    const alias = PRODUCER_ALIASES[normalized];
+    if (alias !== undefined) return use(alias.use, clientOfName(key) ?? `${alias.client}'s`);
+  }
+  if (normalized !== key && known.includes(normalized)) {
+    return use(normalized, clientOfName(key) ?? "another client's");
+  }
+  for (const { section: other, where } of NEIGHBOURS[section] ?? []) {
+    const otherKeys: readonly string[] = SECTION_KEYS[other];
+    const name = otherKeys.includes(key) ? key : otherKeys.includes(normalized) ? normalized : "";
+    if (name !== "") return `unknown property; "${name}" belongs ${where}`;
+  }
+  const guess = closest(key, known) ?? closest(normalized, known);
+  if (guess !== undefined) return didYouMean(guess);
+  if (section === "producer") {
+    const aliasGuess = closest(normalized, Object.keys(PRODUCER_ALIASES));
+    if (aliasGuess !== undefined) return didYouMean(PRODUCER_ALIASES[aliasGuess].use);
+  }
+  return `unknown property; expected one of: ${known.join(", ")}`;
+}

@@ -1,0 +1,354 @@
+/**
+ * Turn a parsed scenario document into a {@link Plan}: every field checked,
+ * every default resolved, every problem recorded with its place in the file.
+ *
+ * @module
+ */
+import { HEADER_BYTES } from "../load/payload.ts";
+import { ScenarioError } from "./errors.ts";
+import { parseExpectation } from "./expectation.ts";
+import { readFaults } from "./faults.ts";
+import { SEND_MODES } from "./keys.ts";
+import { readProducer } from "./producer.ts";
+import { type Field, orDefault, type Reader } from "./reader.ts";
+import type {
+  Expectation,
+  KeySpace,
+  LoadPlan,
+  Plan,
+  RateSchedule,
+  SendMode,
+  TopicPlan,
+  VariantPlan,
+} from "./types.ts";
+import { formatDuration } from "./duration.ts";
+
+/** Names of scenarios and variants: lower-case letters, digits and dashes. */
+export const NAME_PATTERN = /^[a-z0-9-]+$/;
+
+/** Largest `load.message.size`, bytes (Kafka's default max.message.bytes is about 1 MiB). */
+export const MAX_MESSAGE_SIZE = 1048576;
+
+/** Default outstanding-send bound of both send modes. */
+export const DEFAULT_MAX_OUTSTANDING = 10000;
+
+/** Default `drain`, ms. */
+export const DEFAULT_DRAIN_MS = 10000;
+
+/**
+ * Read the whole document. Returns the plan, or undefined when problems were
+ * recorded in `reader`.
+ */
+export function readPlan(reader: Reader): Plan | undefined {
+  const root = reader.root();
+  if (root.absent) {
+    root.fail("empty scenario: it needs at least name, description, load and variants");
+    return undefined;
+  }
+  const map = root.map("scenario");
+  if (map == null) return undefined;
+
+  const name = readName(map.get("name"));
+  const descriptionField = map.get("description");
+  const description = descriptionField.require() ? descriptionField.string() : null;
+  if (typeof description === "string" && description.trim() === "") {
+    descriptionField.fail("must say what the scenario shows");
+  }
+
+  const clusterMap = map.get("cluster").section("cluster");
+  const brokers = clusterMap === null ? null : readBrokers(clusterMap.get("brokers"));
+
+  const topic = readTopic(map.get("topic"), brokers);
+  const load = readLoad(map.get("load"));
+  const drainMs = orDefault(map.get("drain").duration(), DEFAULT_DRAIN_MS);
+  const parallel = map.get("parallel").boolean();
+
+  const shared = readExpectations(map.get("expect"));
+  const variants = readVariants(map.get("variants"), load?.send ?? null, shared);
+  const faults = readFaults(map.get("faults"), {
+    brokers,
+    partitions: topic?.partitions ?? null,
+    replicationFactor: topic?.replicationFactor ?? null,
+    loadMs: load === null ? null : load.warmupMs + load.durationMs,
+  });
+
+  if (
+    reader.problems.length > 0 || name == null || description == null || brokers === null ||
+    topic === null || load === null || drainMs === null || parallel === null ||
+    variants === null || faults === null
+  ) {
+    return undefined;
+  }
+  return {
+    name,
+    description: description.trim(),
+    file: reader.file,
+    cluster: { brokers },
+    topic,
+    load,
+    variants,
+    parallel: parallel ?? false,
+    faults,
+    drainMs,
+  };
+}
+
+function readBrokers(field: Field): number | null {
+  const brokers = orDefault(field.integer(), 1);
+  if (brokers === null || brokers === 1 || brokers === 3) return brokers;
+  return field.fail(`must be 1 or 3 (the local stack runs 1 or 3 brokers), got ${brokers}`);
+}
+
+function readName(field: Field): string | null {
+  if (!field.require()) return null;
+  const name = field.string();
+  if (name == null) return null;
+  if (!NAME_PATTERN.test(name)) {
+    return field.fail(`must use only lower-case letters, digits and dashes, got "${name}"`);
+  }
+  return name;
+}
+
+function readTopic(field: Field, brokers: number | null): TopicPlan | null {
+  const map = field.section("topic");
+  if (map === null) return null;
+  const partitions = orDefault(map.get("partitions").integer(1), 1);
+  const rfField = map.get("replication.factor");
+  let replicationFactor = rfField.integer(1);
+  if (replicationFactor != null && brokers !== null && replicationFactor > brokers) {
+    replicationFactor = rfField.fail(
+      `replication.factor ${replicationFactor} exceeds the ${brokers} broker(s) of cluster.brokers`,
+    );
+  }
+  if (replicationFactor === undefined) {
+    replicationFactor = brokers === null ? null : Math.min(3, brokers);
+  }
+
+  const configs: Record<string, string> = {};
+  let ok = partitions !== null && replicationFactor !== null;
+  for (const entry of map.get("configs").entries() ?? []) {
+    const value = entry.value.scalar;
+    if (entry.key === "min.insync.replicas") {
+      ok = entry.value.fail(
+        "set it as topic.min.insync.replicas (checked against replication.factor)",
+      ) ??
+        false;
+    } else if (["string", "number", "boolean"].includes(typeof value)) {
+      configs[entry.key] = String(value);
+    } else {
+      ok = entry.value.fail(`must be a string, number or boolean, got ${entry.value.describe()}`) ??
+        false;
+    }
+  }
+  if (map.get("configs").entries() === null) ok = false;
+
+  const misrField = map.get("min.insync.replicas");
+  const minIsr = misrField.integer(1);
+  if (minIsr === null) ok = false;
+  else if (minIsr !== undefined) {
+    if (replicationFactor !== null && minIsr > replicationFactor) {
+      ok = misrField.fail(
+        `min.insync.replicas ${minIsr} exceeds replication.factor ${replicationFactor}: ` +
+          "no write could ever succeed with acks=all",
+      ) ?? false;
+    }
+    configs["min.insync.replicas"] = String(minIsr);
+  }
+  return ok ? { partitions: partitions!, replicationFactor: replicationFactor!, configs } : null;
+}
+
+function readLoad(field: Field): LoadPlan | null {
+  if (!field.require()) return null;
+  const map = field.map("load");
+  if (map == null) return null;
+
+  const durationField = map.get("duration");
+  const durationMs = durationField.require() ? durationField.duration({ above: 0 }) : null;
+  const warmupMs = orDefault(map.get("warmup").duration(), 0);
+  const rate = readRate(
+    map.get("rate"),
+    durationMs != null && warmupMs !== null ? durationMs + warmupMs : null,
+  );
+  const messageSize = orDefault(
+    map.get("message.size").integer(HEADER_BYTES, MAX_MESSAGE_SIZE),
+    512,
+  );
+  const keys = readKeys(map.get("keys"));
+  const send = orDefault<SendMode>(readSend(map.get("send")), {
+    kind: "pipelined",
+    maxOutstanding: DEFAULT_MAX_OUTSTANDING,
+  });
+  if (
+    rate === null || durationMs == null || warmupMs === null || messageSize === null ||
+    keys === null || send === null
+  ) {
+    return null;
+  }
+  return { rate, warmupMs, durationMs, messageSize, keys, send };
+}
+
+function readRate(field: Field, loadMs: number | null): RateSchedule | null {
+  if (!field.require()) return null;
+  if (typeof field.scalar === "number") {
+    const perSecond = field.number({ above: 0 });
+    return perSecond == null ? null : { kind: "constant", perSecond };
+  }
+  const map = field.map("rateMap");
+  if (map == null) {
+    if (map === undefined || field.scalar !== undefined) {
+      return field.fail(
+        `must be events per second, {ramp: {from, to}} or {steps: [{rate, for}, …]}, got ${field.describe()}`,
+      );
+    }
+    return null;
+  }
+  const keys = map.keys();
+  if (keys.length !== 1) return field.fail("must have exactly one of ramp, steps");
+  if (keys[0] === "ramp") {
+    const ramp = map.get("ramp").map("ramp");
+    if (ramp == null) return ramp ?? map.get("ramp").fail("must be {from, to}");
+    const ends = (["from", "to"] as const).map((key) => {
+      const end = ramp.get(key);
+      return end.require() ? end.number({ min: 0 }) : null;
+    });
+    if (ends.some((end) => end == null)) return null;
+    const [from, to] = ends as number[];
+    if (from === 0 && to === 0) return map.get("ramp").fail("from and to cannot both be 0");
+    return { kind: "ramp", from, to };
+  }
+  const items = map.get("steps").list();
+  if (items == null) return items ?? map.get("steps").fail("must list the steps");
+  if (items.length === 0) return map.get("steps").fail("must list at least one step");
+  const steps: { perSecond: number; forMs: number }[] = [];
+  let startMs = 0;
+  let ok = true;
+  for (const item of items) {
+    const step = item.map("step");
+    if (step == null) {
+      ok = step === undefined ? item.fail("must be {rate, for}") ?? false : false;
+      continue;
+    }
+    const rateField = step.get("rate");
+    const forField = step.get("for");
+    const perSecond = rateField.require() ? rateField.number({ min: 0 }) : null;
+    const forMs = forField.require() ? forField.duration({ above: 0 }) : null;
+    if (perSecond == null || forMs == null) {
+      ok = false;
+      continue;
+    }
+    if (loadMs !== null && startMs >= loadMs) {
+      ok = item.fail(
+        `step starts at ${formatDuration(startMs)}, not before the load ends at ` +
+          `${formatDuration(loadMs)} (warmup + duration)`,
+      ) ?? false;
+    }
+    steps.push({ perSecond, forMs });
+    startMs += forMs;
+  }
+  if (ok && steps.every((step) => step.perSecond === 0)) {
+    return map.get("steps").fail("at least one step must have a rate above 0");
+  }
+  return ok ? { kind: "steps", steps } : null;
+}
+
+function readKeys(field: Field): KeySpace | null {
+  if (field.absent) return { kind: "none" };
+  const value = field.scalar;
+  if (typeof value === "number" && Number.isInteger(value) && value >= 1) {
+    return { kind: "fixed", count: value };
+  }
+  if (value === "none" || value === "per-event") return { kind: value };
+  return field.fail(`must be none, per-event or a number of keys >= 1, got ${field.describe()}`);
+}
+
+/** A `send:` value: `sync`, `pipelined` or `{mode, max.outstanding}`; undefined when absent. */
+function readSend(field: Field): SendMode | null | undefined {
+  if (field.absent) return undefined;
+  if (typeof field.scalar === "string") {
+    const mode = field.choice(SEND_MODES);
+    return mode == null ? null : { kind: mode, maxOutstanding: DEFAULT_MAX_OUTSTANDING };
+  }
+  const map = field.map("sendMap");
+  if (map == null) {
+    return map ??
+      field.fail(`must be sync, pipelined or {mode, max.outstanding}, got ${field.describe()}`);
+  }
+  const modeField = map.get("mode");
+  const mode = modeField.require() ? modeField.choice(SEND_MODES) : null;
+  const maxOutstanding = map.get("max.outstanding").integer(1);
+  if (mode == null || maxOutstanding === null) return null;
+  return { kind: mode, maxOutstanding: maxOutstanding ?? DEFAULT_MAX_OUTSTANDING };
+}
+
+function readExpectations(field: Field): Expectation[] | null {
+  const items = field.list();
+  if (items == null) return items === undefined ? [] : null;
+  const out: Expectation[] = [];
+  let ok = true;
+  for (const item of items) {
+    const text = item.string();
+    if (text == null) {
+      ok = text === undefined
+        ? item.fail("must be an expectation such as lost == 0") ?? false
+        : false;
+      continue;
+    }
+    try {
+      out.push(parseExpectation(text, { line: item.line, path: item.path }));
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      for (const problem of error.problems) item.fail(problem.message);
+      ok = false;
+    }
+  }
+  return ok ? out : null;
+}
+
+function readVariants(
+  field: Field,
+  loadSend: SendMode | null,
+  shared: Expectation[] | null,
+): VariantPlan[] | null {
+  if (!field.require()) return null;
+  const items = field.list();
+  if (items == null) return null;
+  if (items.length === 0) return field.fail("must list at least one variant");
+
+  const seen = new Map<string, number>();
+  const variants = items.map((item): VariantPlan | null => {
+    const map = item.map("variant");
+    if (map == null) return map ?? item.fail("must be a variant mapping (name, producer, …)");
+    const nameField = map.get("name");
+    const name = readName(nameField);
+    if (name != null) {
+      const earlier = seen.get(name);
+      if (earlier === undefined) seen.set(name, nameField.line);
+      else nameField.fail(`duplicate variant name "${name}" (first on line ${earlier})`);
+    }
+    const descriptionField = map.get("description");
+    const description = descriptionField.string();
+    const client = map.get("client").choice(["kafkajs"] as const);
+    const send = readSend(map.get("send"));
+    const producer = readProducer(map.get("producer"));
+    const expectations = readExpectations(map.get("expect"));
+    if (
+      name == null || description === null || client === null || send === null ||
+      producer === null || expectations === null || loadSend === null || shared === null
+    ) {
+      return null;
+    }
+    return {
+      name,
+      description: description?.trim() ?? "",
+      client: client ?? "kafkajs",
+      producer,
+      send: send ?? { ...loadSend },
+      expectations: [
+        ...expectations,
+        ...shared.map((e) => ({ ...e, source: { ...e.source } })),
+      ],
+      source: { line: item.line, path: item.path },
+    };
+  });
+  return variants.every((v) => v !== null) ? variants as VariantPlan[] : null;
+}
