@@ -1,0 +1,153 @@
+// Draws the charts of a sismo report with uPlot (inlined before this script).
+// The chart data comes from the JSON block #sismo-charts, computed by lib/report/charts.ts.
+(function drawSismoCharts() {
+  const data = JSON.parse(document.getElementById("sismo-charts").textContent);
+  const uPlot = globalThis.uPlot;
+  const ratio = uPlot.pxRatio || 1;
+  const numberFormats = {};
+  const num = (value, digits) => {
+    const key = String(digits);
+    numberFormats[key] ??= new Intl.NumberFormat(data.locale, { maximumFractionDigits: digits });
+    return numberFormats[key].format(value);
+  };
+  const percent = new Intl.NumberFormat(data.locale, {
+    style: "percent",
+    maximumFractionDigits: 6,
+  });
+  // x = 1/(1-p): 1 -> 0%, 10 -> 90%, 100 -> 99%, 1000 -> 99.9%.
+  const percentLabel = (x) => percent.format(1 - 1 / x);
+  const latencyLabel = (v) => v == null ? "—" : `${num(v, v < 10 ? 2 : v < 100 ? 1 : 0)} ms`;
+  const decades = (_u, _axis, min, max) => {
+    const splits = [];
+    for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+      const v = 10 ** e;
+      if (v >= min * 0.999 && v <= max * 1.001) splits.push(v);
+    }
+    return splits;
+  };
+
+  function shadeBands(u, bands) {
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    ctx.save();
+    for (const band of bands) {
+      const x0 = Math.max(left, u.valToPos(band.from, "x", true));
+      const x1 = Math.min(left + width, u.valToPos(band.to, "x", true));
+      if (x1 <= x0) continue;
+      ctx.fillStyle = "rgba(191, 135, 0, 0.16)";
+      ctx.fillRect(x0, top, x1 - x0, height);
+      ctx.strokeStyle = "rgba(154, 103, 0, 0.75)";
+      ctx.lineWidth = ratio;
+      ctx.setLineDash([4 * ratio, 3 * ratio]);
+      ctx.beginPath();
+      ctx.moveTo(x0, top);
+      ctx.lineTo(x0, top + height);
+      ctx.moveTo(x1, top);
+      ctx.lineTo(x1, top + height);
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  function labelBands(u, bands) {
+    const ctx = u.ctx;
+    const { left, top, width } = u.bbox;
+    ctx.save();
+    ctx.font = `600 ${13 * ratio}px system-ui, sans-serif`;
+    ctx.fillStyle = "#6b4700";
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
+    for (const band of bands) {
+      const x0 = Math.max(left, u.valToPos(band.from, "x", true));
+      if (x0 >= left + width) continue;
+      ctx.fillText(band.label, x0 + 4 * ratio, top + 4 * ratio, left + width - x0 - 8 * ratio);
+    }
+    ctx.restore();
+  }
+
+  function options(spec, width) {
+    const percentile = spec.xKind === "percentile";
+    const axisFont = "14px system-ui, sans-serif";
+    const labelFont = "600 14px system-ui, sans-serif";
+    const series = [{
+      label: percentile ? spec.xLabel : "t",
+      value: (_u, v) =>
+        v == null ? "—" : percentile ? percentLabel(v) : `${num(v - 0.5, 0)}–${num(v + 0.5, 0)} s`,
+    }];
+    for (const s of spec.series) {
+      const entry = {
+        label: s.label,
+        stroke: s.color,
+        width: s.width ?? 2,
+        dash: s.dash,
+        spanGaps: false,
+        points: { show: false },
+        value: (_u, v) => spec.yLog || percentile ? latencyLabel(v) : (v == null ? "—" : num(v, 0)),
+      };
+      if (s.bars) {
+        entry.fill = s.color + "99";
+        entry.width = 0;
+        entry.paths = uPlot.paths.bars({ size: [0.7, 40] });
+      }
+      series.push(entry);
+    }
+    return {
+      width,
+      height: 340,
+      series,
+      scales: {
+        x: percentile
+          ? { time: false, distr: 3, log: 10, range: () => [1, spec.x[spec.x.length - 1]] }
+          : { time: false },
+        y: spec.yLog
+          ? { distr: 3, log: 10 }
+          : { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
+      },
+      axes: [
+        {
+          label: spec.xLabel,
+          font: axisFont,
+          labelFont,
+          size: 44,
+          splits: percentile ? decades : undefined,
+          values: percentile ? (_u, splits) => splits.map(percentLabel) : undefined,
+          grid: { stroke: "#d0d7de", width: 1 },
+        },
+        {
+          label: spec.yLabel,
+          font: axisFont,
+          labelFont,
+          size: 72,
+          splits: spec.yLog ? decades : undefined,
+          values: (_u, splits) => splits.map((v) => num(v, v < 1 ? 3 : v < 10 ? 1 : 0)),
+          grid: { stroke: "#d0d7de", width: 1 },
+        },
+      ],
+      legend: { live: true },
+      cursor: { points: { size: 8 } },
+      hooks: {
+        drawClear: [(u) => shadeBands(u, spec.bands)],
+        draw: [(u) => labelBands(u, spec.bands)],
+      },
+    };
+  }
+
+  const plots = [];
+  for (const spec of data.charts) {
+    const element = document.getElementById(spec.id);
+    if (!element) continue;
+    const width = Math.max(320, element.clientWidth || 900);
+    const plot = new uPlot(
+      options(spec, width),
+      [spec.x, ...spec.series.map((s) => s.values)],
+      element,
+    );
+    element.dataset.drawn = "true";
+    plots.push({ plot, element });
+  }
+  globalThis.addEventListener("resize", () => {
+    for (const { plot, element } of plots) {
+      plot.setSize({ width: Math.max(320, element.clientWidth), height: 340 });
+    }
+  });
+})();

@@ -1,0 +1,458 @@
+/**
+ * The HTML report of one run: a single self-contained file that opens by
+ * double-click, offline, with charts drawn by uPlot (inlined). Written for a
+ * projector: the verdict first and large, then the evidence.
+ *
+ * @example
+ * ```ts
+ * import { renderHtml } from "./html.ts";
+ * await Deno.writeTextFile("report.html", renderHtml(report, { lang: "fr" }));
+ * ```
+ * @module
+ */
+import { stringify } from "yaml";
+import {
+  latencyTimelineChart,
+  runPercentileChart,
+  throughputTimelineChart,
+  variantColor,
+} from "./charts.ts";
+import { escapeHtml as esc } from "./escape.ts";
+import { format, type Formatter, type Lang, type MessageKey, t } from "./i18n.ts";
+import { formatMetric, latencyLabel } from "./metrics.ts";
+import { htmlPage } from "./page.ts";
+import { faultPhases, type PhaseFigures } from "./phases.ts";
+import { redact } from "./redact.ts";
+import type { RunReport, VariantReport, VerificationCounts } from "./types.ts";
+
+/** Options of {@link renderHtml}. */
+export interface HtmlOptions {
+  lang: Lang;
+}
+
+/** Verification classes in the order reports show them; the bad ones are marked. */
+export const VERIFICATION_ROWS: { key: keyof VerificationCounts; bad: boolean }[] = [
+  { key: "ok", bad: false },
+  { key: "lost", bad: true },
+  { key: "duplicated", bad: true },
+  { key: "phantom", bad: true },
+  { key: "failedAbsent", bad: false },
+  { key: "reordered", bad: true },
+  { key: "foreign", bad: false },
+  { key: "unverified", bad: true },
+];
+
+/** Latency percentiles shown for each variant, as `LatencySummary` fields. */
+export const LATENCY_ROWS = ["p50", "p90", "p99", "p999", "p9999", "max"] as const;
+type LatencyRow = (typeof LATENCY_ROWS)[number];
+
+/**
+ * Render a run report as one self-contained HTML document. Secrets are
+ * redacted first, whatever the caller did.
+ */
+export function renderHtml(report: RunReport, opts: HtmlOptions): string {
+  const safe = redact(report);
+  const lang = opts.lang;
+  const f = format(lang);
+  const charts = [runPercentileChart("chart-percentiles", safe.variants, lang)];
+  const timelineCharts = safe.variants.map((v, i) => {
+    const latency = latencyTimelineChart(`chart-latency-${i}`, v, variantColor(i), lang);
+    const throughput = throughputTimelineChart(`chart-throughput-${i}`, v, variantColor(i), lang);
+    charts.push(latency, throughput);
+    return { latency, throughput };
+  });
+  const body = [
+    header(safe, lang, f),
+    verdictSection(safe, lang, f),
+    sideBySideSection(safe, lang, f),
+    section(
+      "percentiles",
+      t(lang, "section.percentiles"),
+      [
+        `<p class="help">${esc(t(lang, "percentiles.help"))} ${esc(t(lang, "latency.note"))}</p>`,
+        `<div class="chart" id="chart-percentiles" role="img" aria-label="${
+          esc(t(lang, "section.percentiles"))
+        }"></div>`,
+      ].join("\n"),
+    ),
+    section(
+      "over-time",
+      t(lang, "section.overTime"),
+      `<p class="help">${esc(t(lang, "chart.faultsShaded"))}</p>\n` +
+        timelineCharts.map(({ latency, throughput }) =>
+          `<div class="timelines">${chartBlock(latency.id, latency.title)}${
+            chartBlock(throughput.id, throughput.title)
+          }</div>`
+        ).join("\n"),
+    ),
+    phasesSection(safe, lang, f),
+    anomaliesSection(safe, lang, f),
+    errorsSection(safe, lang, f),
+    section(
+      "scenario",
+      t(lang, "section.scenario"),
+      `<details><summary>${esc(safe.scenario.file)}</summary><pre>${
+        esc(stringify(safe.scenario.resolved, { lineWidth: 0 }))
+      }</pre></details>`,
+    ),
+    environmentSection(safe, lang, f),
+    `<footer>${esc(safe.tool.name)} ${esc(safe.tool.version)} · ${esc(t(lang, "meta.run"))} ${
+      esc(safe.runId)
+    }</footer>`,
+  ].join("\n");
+  return htmlPage({
+    lang,
+    title: `${safe.scenario.name} — ${t(lang, "report.title")}`,
+    body,
+    charts,
+  });
+}
+
+function section(id: string, title: string, content: string): string {
+  return `<section id="${esc(id)}">\n<h2>${esc(title)}</h2>\n${content}\n</section>`;
+}
+
+function chartBlock(id: string, title: string): string {
+  return `<div><p class="chart-title">${esc(title)}</p><div class="chart" id="${esc(id)}" ` +
+    `role="img" aria-label="${esc(title)}"></div></div>`;
+}
+
+function badge(lang: Lang, passed: boolean): string {
+  return `<span class="badge ${passed ? "pass" : "fail"}">${
+    esc(t(lang, passed ? "verdict.pass" : "verdict.fail"))
+  }</span>`;
+}
+
+function header(report: RunReport, lang: Lang, f: Formatter): string {
+  const outcomeKey = `outcome.${report.outcome}` as MessageKey;
+  const errors = report.errors.length === 0
+    ? ""
+    : `<div class="verdict fail"><h3>${esc(t(lang, "section.errors"))}</h3><ul>${
+      report.errors.map((e) => `<li>${esc(e)}</li>`).join("")
+    }</ul></div>`;
+  return `<header>
+<h1>${esc(report.scenario.name)}<span class="outcome ${esc(report.outcome)}">${
+    esc(t(lang, outcomeKey))
+  }</span></h1>
+<div class="meta"><span>${esc(t(lang, "meta.started"))}: <b>${
+    esc(f.date(report.startedAt))
+  }</b></span><span>${esc(t(lang, "meta.run"))}: <b>${esc(report.runId)}</b></span><span>${
+    esc(t(lang, "meta.file"))
+  }: <b>${esc(report.scenario.file)}</b></span></div>
+<p class="description">${esc(report.scenario.description)}</p>
+${errors}
+</header>`;
+}
+
+function verdictSection(report: RunReport, lang: Lang, f: Formatter): string {
+  const cards = report.variants.map((v) => {
+    const passed = v.expectations.every((e) => e.passed);
+    const rows = v.expectations.map((e) =>
+      `<tr><td class="expectation" title="${esc(t(lang, "verdict.line", { line: e.line }))}">${
+        esc(e.text)
+      }</td><td class="num">${
+        e.observed === null
+          ? esc(t(lang, "verdict.notMeasured"))
+          : esc(formatMetric(f, e.metric, e.observed))
+      }</td><td>${badge(lang, e.passed)}</td></tr>`
+    ).join("\n");
+    const table = v.expectations.length === 0
+      ? `<p>${esc(t(lang, "verdict.none"))}</p>`
+      : `<table><thead><tr><th>${esc(t(lang, "verdict.expected"))}</th><th class="num">${
+        esc(t(lang, "verdict.observed"))
+      }</th><th>${
+        esc(t(lang, "verdict.result"))
+      }</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
+    return `<div class="verdict ${passed ? "pass" : "fail"}"><h3><span>${esc(v.name)}</span>${
+      badge(lang, passed)
+    }</h3><p>${esc(v.description)}</p>${table}</div>`;
+  });
+  return section(
+    "verdict",
+    t(lang, "section.verdict"),
+    `<div class="verdicts">${cards.join("\n")}</div>`,
+  );
+}
+
+/** A table row: label, one HTML cell per variant, and which cells show a problem. */
+type Row = { label: string; cells: string[]; bad?: boolean[]; help?: string };
+
+function table(lang: Lang, variants: VariantReport[], groups: { title: string; rows: Row[] }[]) {
+  const head = `<thead><tr><th></th>${
+    variants.map((v) => `<th class="num">${esc(v.name)}</th>`).join("")
+  }</tr></thead>`;
+  const body = groups.map((g) =>
+    `<tr class="group"><th colspan="${variants.length + 1}">${esc(g.title)}</th></tr>\n` +
+    g.rows.map((r) =>
+      `<tr><th${r.help ? ` title="${esc(r.help)}"` : ""}>${esc(r.label)}</th>${
+        r.cells.map((c, i) => `<td class="num${r.bad?.[i] ? " bad" : ""}">${c}</td>`).join("")
+      }</tr>`
+    ).join("\n")
+  ).join("\n");
+  void lang;
+  return `<div class="scroll"><table>${head}<tbody>\n${body}\n</tbody></table></div>`;
+}
+
+function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string {
+  const variants = report.variants;
+  const countKeys = ["intended", "sent", "acked", "failed", "notSent"] as const;
+  const events: Row[] = countKeys.map((key) => ({
+    label: t(lang, key),
+    cells: variants.map((v) => esc(f.int(v.counts[key]))),
+  }));
+  const verification: Row[] = VERIFICATION_ROWS.map(({ key, bad }) => {
+    const values = variants.map((v) => v.verification?.counts[key] ?? null);
+    return {
+      label: t(lang, key),
+      help: t(lang, `help.${key}` as MessageKey),
+      bad: values.map((n) => bad && n !== null && n > 0),
+      cells: variants.map((v, i) => {
+        const n = values[i];
+        if (n === null) return esc(t(lang, "counts.notVerified"));
+        const extra = key === "duplicated" && v.verification && v.verification.counts.duplicates > 0
+          ? ` <small>(${
+            esc(t(lang, "counts.extraCopies", { n: f.int(v.verification.counts.duplicates) }))
+          })</small>`
+          : "";
+        return esc(f.int(n)) + extra;
+      }),
+    };
+  });
+  const throughput: Row[] = [
+    {
+      label: t(lang, "throughput.acked"),
+      cells: variants.map((v) => esc(f.rate(v.throughput.ackedPerSecond))),
+    },
+    {
+      label: t(lang, "throughput.bytes"),
+      cells: variants.map((v) => esc(f.int(v.throughput.bytesPerSecond))),
+    },
+  ];
+  const latency = (which: "fromIntended" | "fromSend", keys: readonly LatencyRow[]): Row[] =>
+    keys.map((key) => ({
+      label: latencyLabel(key),
+      cells: variants.map((v) => esc(f.ms(v.latency[which][key]))),
+    }));
+  const counts = table(lang, variants, [
+    { title: t(lang, "counts.section"), rows: [...events, ...verification] },
+    { title: t(lang, "throughput"), rows: throughput },
+    { title: t(lang, "latency.fromIntended"), rows: latency("fromIntended", LATENCY_ROWS) },
+    { title: t(lang, "latency.fromSend"), rows: latency("fromSend", ["p50", "p99", "max"]) },
+  ]);
+  return section(
+    "side-by-side",
+    t(lang, "section.sideBySide"),
+    `${counts}\n<p class="help">${esc(t(lang, "latency.note"))}</p>\n<h3>${
+      esc(t(lang, "section.producer"))
+    }</h3>\n${producerTable(variants, lang)}`,
+  );
+}
+
+function producerTable(variants: VariantReport[], lang: Lang): string {
+  const rows: { label: string; values: string[] }[] = [
+    {
+      label: t(lang, "producer.client"),
+      values: variants.map((v) => `${v.client.name} ${v.client.version}`),
+    },
+    {
+      label: t(lang, "producer.send"),
+      values: variants.map((v) => `${v.send.kind}, max ${v.send.maxOutstanding}`),
+    },
+  ];
+  const keys: string[] = [];
+  for (const v of variants) {
+    for (const key of Object.keys(v.producer)) if (!keys.includes(key)) keys.push(key);
+  }
+  for (const key of keys) {
+    rows.push({
+      label: key,
+      values: variants.map((v) => {
+        const value = (v.producer as unknown as Record<string, unknown>)[key];
+        return value === undefined ? "—" : String(value);
+      }),
+    });
+  }
+  const body = rows.map((r) => {
+    const differs = new Set(r.values).size > 1;
+    return `<tr${
+      differs ? ` class="differs" title="${esc(t(lang, "producer.differs"))}"` : ""
+    }><th><code>${esc(r.label)}</code></th>${
+      r.values.map((value) => `<td><code>${esc(value)}</code></td>`).join("")
+    }</tr>`;
+  }).join("\n");
+  return `<div class="scroll"><table><thead><tr><th>${esc(t(lang, "producer.property"))}</th>${
+    variants.map((v) => `<th>${esc(v.name)}</th>`).join("")
+  }</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+function phasesSection(report: RunReport, lang: Lang, f: Formatter): string {
+  const parts: string[] = [`<p class="help">${esc(t(lang, "phases.help"))}</p>`];
+  let any = false;
+  for (const variant of report.variants) {
+    for (const phase of faultPhases(variant)) {
+      any = true;
+      const fault = phase.fault;
+      const planned = t(lang, "phases.planned", {
+        at: f.seconds(fault.plannedAtMs),
+        length: fault.plannedForMs === null
+          ? t(lang, "phases.untilEnd")
+          : f.seconds(fault.plannedForMs),
+      });
+      const actual = fault.startedAtMs === null
+        ? t(lang, "phases.neverStarted")
+        : t(lang, "phases.actual", {
+          from: f.seconds(fault.startedAtMs),
+          to: fault.endedAtMs === null ? t(lang, "phases.untilEnd") : f.seconds(fault.endedAtMs),
+        });
+      const brokers = fault.brokers.length > 0 ? ` · brokers ${fault.brokers.join(", ")}` : "";
+      const error = fault.error
+        ? `<p class="help">${esc(t(lang, "phases.error", { error: fault.error }))}</p>`
+        : "";
+      parts.push(
+        `<h3>${esc(variant.name)} — ${esc(fault.id)}: ${esc(fault.label)}</h3>\n<p class="help">${
+          esc(planned)
+        } · ${esc(actual)}${esc(brokers)}</p>${error}`,
+      );
+      if (phase.during === null) continue;
+      const windows = [phase.before, phase.during, phase.after];
+      const cell = (w: PhaseFigures | null, pick: (w: PhaseFigures) => string) =>
+        `<td class="num">${w === null || w.seconds === 0 ? "—" : esc(pick(w))}</td>`;
+      const row = (label: string, pick: (w: PhaseFigures) => string) =>
+        `<tr><th>${esc(label)}</th>${windows.map((w) => cell(w, pick)).join("")}</tr>`;
+      const windowLabel = (w: PhaseFigures | null) =>
+        w === null
+          ? ""
+          : `<br><small>${esc(f.seconds(w.fromMs))} → ${esc(f.seconds(w.toMs))}</small>`;
+      const recovered = (ms: number | null) =>
+        ms === null
+          ? t(lang, "phases.notWithinRun")
+          : t(lang, "phases.after.ms", { time: f.seconds(ms) });
+      parts.push(
+        `<div class="scroll"><table><thead><tr><th></th>${
+          (["phases.before", "phases.during", "phases.after"] as const).map((key, i) =>
+            `<th class="num">${esc(t(lang, key))}${windowLabel(windows[i])}</th>`
+          ).join("")
+        }</tr></thead><tbody>
+${
+          row(t(lang, "phases.ackedPerSecond"), (w) =>
+            w.ackedPerSecond === null ? "—" : f.rate(w.ackedPerSecond))
+        }
+${row(t(lang, "phases.p99"), (w) => w.p99 === null ? "—" : f.ms(w.p99))}
+${row(t(lang, "phases.failed"), (w) => f.int(w.failed))}
+${row(t(lang, "phases.notSent"), (w) => f.int(w.notSent))}
+<tr class="group"><th colspan="4">${esc(t(lang, "phases.recovery"))}</th></tr>
+<tr><th>${esc(t(lang, "phases.acksResumed"))}</th><td colspan="3">${
+          esc(
+            fault.endedAtMs === null
+              ? t(lang, "phases.neverEnded")
+              : recovered(phase.recovery.acksResumedMs),
+          )
+        }</td></tr>
+<tr><th>${esc(t(lang, "phases.p99Recovered"))}</th><td colspan="3">${
+          esc(
+            fault.endedAtMs === null
+              ? t(lang, "phases.neverEnded")
+              : recovered(phase.recovery.p99RecoveredMs),
+          )
+        }</td></tr>
+</tbody></table></div>`,
+      );
+    }
+  }
+  if (!any) parts.push(`<p>${esc(t(lang, "phases.none"))}</p>`);
+  return section("phases", t(lang, "section.phases"), parts.join("\n"));
+}
+
+function anomaliesSection(report: RunReport, lang: Lang, f: Formatter): string {
+  const parts = report.variants.map((v) => {
+    const title = `<h3>${esc(v.name)}</h3>`;
+    if (v.verification === null) return `${title}<p>${esc(t(lang, "anomalies.notVerified"))}</p>`;
+    const unreadable = v.verification.unreadablePartitions.length > 0
+      ? `<p class="help">${
+        esc(
+          t(lang, "anomalies.unreadable", { list: v.verification.unreadablePartitions.join(", ") }),
+        )
+      }</p>`
+      : "";
+    const rows: string[] = [];
+    for (const { key } of VERIFICATION_ROWS) {
+      if (key === "ok") continue;
+      for (const s of v.verification.samples[key] ?? []) {
+        rows.push(
+          `<tr><td>${esc(t(lang, key))}</td><td class="num">${
+            esc(f.int(s.seq))
+          }</td><td class="num">${
+            s.partition === null ? "—" : esc(String(s.partition))
+          }</td><td class="num">${esc(s.offset ?? "—")}</td><td><code>${
+            esc(s.key ?? "—")
+          }</code></td><td>${esc(s.detail ?? "")}</td></tr>`,
+        );
+      }
+    }
+    if (rows.length === 0) return `${title}${unreadable}<p>${esc(t(lang, "anomalies.none"))}</p>`;
+    const heads = ([
+      "anomalies.kind",
+      "anomalies.seq",
+      "anomalies.partition",
+      "anomalies.offset",
+      "anomalies.key",
+      "anomalies.detail",
+    ] as const)
+      .map((key, i) => `<th${i >= 1 && i <= 3 ? ' class="num"' : ""}>${esc(t(lang, key))}</th>`)
+      .join("");
+    return `${title}${unreadable}<div class="scroll"><table><thead><tr>${heads}</tr></thead><tbody>\n${
+      rows.join("\n")
+    }\n</tbody></table></div>`;
+  });
+  return section("anomalies", t(lang, "section.anomalies"), parts.join("\n"));
+}
+
+function errorsSection(report: RunReport, lang: Lang, f: Formatter): string {
+  const parts = report.variants.map((v) => {
+    const title = `<h3>${esc(v.name)}</h3>`;
+    if (v.errors.length === 0) return `${title}<p>${esc(t(lang, "errors.none"))}</p>`;
+    return `${title}<div class="scroll"><table><thead><tr><th>${
+      esc(t(lang, "errors.message"))
+    }</th><th class="num">${esc(t(lang, "errors.count"))}</th></tr></thead><tbody>\n${
+      v.errors.map((e) =>
+        `<tr><td><code>${esc(e.message)}</code></td><td class="num">${
+          esc(f.int(e.count))
+        }</td></tr>`
+      )
+        .join("\n")
+    }\n</tbody></table></div>`;
+  });
+  return section("errors", t(lang, "section.errors"), parts.join("\n"));
+}
+
+function environmentSection(report: RunReport, lang: Lang, f: Formatter): string {
+  const env = report.environment;
+  const clients = [...new Set(report.variants.map((v) => `${v.client.name} ${v.client.version}`))];
+  const rows: [string, string][] = [
+    [t(lang, "env.kafka"), `${env.kafka.version} (${env.kafka.mode})`],
+    [t(lang, "env.bootstrap"), env.kafka.bootstrap],
+    [t(lang, "env.brokers"), f.int(env.kafka.brokers)],
+    [
+      t(lang, "env.toxiproxy"),
+      env.toxiproxy === null
+        ? t(lang, "env.none")
+        : `${env.toxiproxy.version} (${env.toxiproxy.url})`,
+    ],
+    [t(lang, "env.client"), clients.join(", ")],
+    [t(lang, "env.deno"), `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
+    [
+      t(lang, "env.machine"),
+      `${env.os} ${env.arch}, ${t(lang, "env.cpus", { n: f.int(env.cpus) })}, ${
+        t(lang, "env.memory", { gib: f.num(env.memoryBytes / 2 ** 30, 1) })
+      }`,
+    ],
+    [t(lang, "env.tool"), report.tool.version],
+  ];
+  return section(
+    "environment",
+    t(lang, "section.environment"),
+    `<table><tbody>\n${
+      rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("\n")
+    }\n</tbody></table>`,
+  );
+}

@@ -1,0 +1,401 @@
+/**
+ * Every string a person reads in a report, in English and French, and the
+ * locale-aware number and date formats that go with them.
+ *
+ * @example
+ * ```ts
+ * import { format, t } from "./i18n.ts";
+ * t("fr", "lost"); // "Perdus"
+ * t("en", "chart.latencyOf", { variant: "plain" }); // "Latency per second — plain"
+ * format("fr").ms(1234.5); // "1 234 ms"
+ * ```
+ * @module
+ */
+
+/** Languages a report can be written in. */
+export type Lang = "en" | "fr";
+
+const en = {
+  "report.title": "sismo report",
+  "comparison.title": "sismo comparison",
+  "outcome.passed": "Passed",
+  "outcome.failed": "Failed",
+  "outcome.interrupted": "Interrupted",
+  "outcome.error": "Error",
+  "meta.run": "Run",
+  "meta.started": "Started",
+  "meta.finished": "Finished",
+  "meta.file": "Scenario file",
+  "section.verdict": "Verdict",
+  "section.sideBySide": "Variants side by side",
+  "section.producer": "Producer settings",
+  "section.percentiles": "Latency percentile distribution",
+  "section.overTime": "Over time",
+  "section.phases": "Around each fault",
+  "section.anomalies": "Anomaly samples",
+  "section.errors": "Errors",
+  "section.scenario": "Scenario as resolved",
+  "section.environment": "Environment",
+  "verdict.expectation": "Expectation",
+  "verdict.expected": "Expected",
+  "verdict.observed": "Observed",
+  "verdict.result": "Result",
+  "verdict.pass": "PASS",
+  "verdict.fail": "FAIL",
+  "verdict.none": "No expectations.",
+  "verdict.notMeasured": "not measured",
+  "verdict.line": "line {line}",
+  "counts.section": "Events",
+  "intended": "Intended",
+  "sent": "Sent",
+  "acked": "Acknowledged",
+  "failed": "Failed",
+  "notSent": "Not sent",
+  "ok": "OK",
+  "lost": "Lost",
+  "duplicated": "Duplicated",
+  "duplicates": "Extra copies",
+  "phantom": "Phantom",
+  "failedAbsent": "Failed, absent",
+  "reordered": "Reordered",
+  "foreign": "Foreign",
+  "unverified": "Unverified",
+  "help.ok": "acknowledged and read exactly once, in order",
+  "help.lost": "acknowledged, never read",
+  "help.duplicated": "read more than once",
+  "help.phantom": "reported failed, yet in the log",
+  "help.failedAbsent": "reported failed and absent: an honest failure",
+  "help.reordered": "read after a later event of the same key",
+  "help.foreign": "records this run did not write",
+  "help.unverified": "partition could not be read",
+  "counts.extraCopies": "+{n} extra copies",
+  "counts.notVerified": "not verified",
+  "throughput": "Throughput",
+  "throughput.acked": "Acknowledged/s",
+  "throughput.bytes": "Bytes/s",
+  "latency": "Latency",
+  "latency.fromIntended": "Latency from intended send time",
+  "latency.fromSend": "Latency from send",
+  "latency.note":
+    "Latency is measured from the time each event was meant to be sent, so waiting behind a slow send counts (no coordinated omission).",
+  "producer.property": "Property",
+  "producer.differs": "differs between variants",
+  "producer.client": "Client",
+  "producer.send": "Send mode",
+  "producer.topic": "Topic",
+  "percentiles.x": "Percentile",
+  "percentiles.y": "Latency (ms)",
+  "percentiles.help":
+    "Each point reads: this share of events was acknowledged within this latency. The x axis stretches the tail: 90%, 99%, 99.9% and 99.99% are equally spaced.",
+  "percentiles.series": "{variant}",
+  "percentiles.seriesFromSend": "{variant} (from send)",
+  "chart.seconds": "Seconds since the load started",
+  "chart.latencyOf": "Latency per second — {variant}",
+  "chart.throughputOf": "Acknowledged and errors per second — {variant}",
+  "chart.latencyMs": "Latency (ms)",
+  "chart.perSecond": "Events/s",
+  "chart.ackedPerSecond": "Acknowledged/s",
+  "chart.errorsPerSecond": "Errors/s (failed + not sent)",
+  "chart.faultsShaded": "Shaded: fault windows as they really happened.",
+  "phases.fault": "Fault",
+  "phases.window": "Window",
+  "phases.before": "Before",
+  "phases.during": "During",
+  "phases.after": "After",
+  "phases.ackedPerSecond": "Acknowledged/s",
+  "phases.p99": "p99 (worst second)",
+  "phases.failed": "Failed",
+  "phases.notSent": "Not sent",
+  "phases.recovery": "Recovery",
+  "phases.acksResumed": "Acknowledgements resumed",
+  "phases.p99Recovered": "p99 back to its pre-fault level",
+  "phases.after.ms": "{time} after the fault ended",
+  "phases.notWithinRun": "not within the run",
+  "phases.neverStarted": "never started",
+  "phases.neverEnded": "lasted until the end of the load",
+  "phases.planned": "planned at {at} for {length}",
+  "phases.actual": "ran {from} → {to}",
+  "phases.untilEnd": "until the end",
+  "phases.none": "No faults.",
+  "phases.help":
+    "Before and after: windows as long as the fault, just before and after it. Acknowledgements resumed: first second with at least 50% of the before rate. p99 back: first second with p99 ≤ 1.5 × the before p99.",
+  "phases.error": "Fault error: {error}",
+  "anomalies.kind": "Kind",
+  "anomalies.seq": "Sequence",
+  "anomalies.partition": "Partition",
+  "anomalies.offset": "Offset",
+  "anomalies.key": "Key",
+  "anomalies.detail": "Detail",
+  "anomalies.none": "No anomalies.",
+  "anomalies.notVerified": "Not verified.",
+  "anomalies.unreadable": "Unreadable partitions: {list}",
+  "errors.message": "Message",
+  "errors.count": "Count",
+  "errors.none": "No errors.",
+  "env.kafka": "Kafka",
+  "env.bootstrap": "Bootstrap",
+  "env.brokers": "Brokers",
+  "env.mode": "Mode",
+  "env.toxiproxy": "Toxiproxy",
+  "env.client": "Client",
+  "env.deno": "Deno",
+  "env.machine": "Machine",
+  "env.cpus": "{n} CPUs",
+  "env.memory": "{gib} GiB memory",
+  "env.tool": "sismo",
+  "env.none": "none",
+  "comparison.baseline": "Baseline",
+  "comparison.current": "Current",
+  "comparison.metric": "Metric",
+  "comparison.change": "Change",
+  "comparison.tolerance": "Tolerance",
+  "comparison.status": "Status",
+  "comparison.regressed": "REGRESSION",
+  "comparison.ok": "OK",
+  "comparison.informational": "info",
+  "comparison.verdictRegressed": "Regression",
+  "comparison.verdictOk": "No regression",
+  "comparison.onlyInBaseline": "Variants missing from the current run: {list}",
+  "comparison.onlyInCurrent": "Variants new in the current run: {list}",
+  "comparison.anyIncrease": "any increase",
+  "comparison.curves": "Percentile distribution, baseline (dashed) and current",
+  "comparison.seriesBaseline": "{variant} baseline",
+  "comparison.seriesCurrent": "{variant} current",
+  "comparison.histogramFallback": "stored percentiles (histogram unreadable)",
+} as const;
+
+/** Key of a report string. */
+export type MessageKey = keyof typeof en;
+
+const fr: Record<MessageKey, string> = {
+  "report.title": "Rapport sismo",
+  "comparison.title": "Comparaison sismo",
+  "outcome.passed": "Réussi",
+  "outcome.failed": "Échoué",
+  "outcome.interrupted": "Interrompu",
+  "outcome.error": "Erreur",
+  "meta.run": "Exécution",
+  "meta.started": "Début",
+  "meta.finished": "Fin",
+  "meta.file": "Fichier du scénario",
+  "section.verdict": "Verdict",
+  "section.sideBySide": "Variantes côte à côte",
+  "section.producer": "Réglages du producteur",
+  "section.percentiles": "Distribution des centiles de latence",
+  "section.overTime": "Au fil du temps",
+  "section.phases": "Autour de chaque panne",
+  "section.anomalies": "Exemples d’anomalies",
+  "section.errors": "Erreurs",
+  "section.scenario": "Scénario résolu",
+  "section.environment": "Environnement",
+  "verdict.expectation": "Attente",
+  "verdict.expected": "Attendu",
+  "verdict.observed": "Observé",
+  "verdict.result": "Résultat",
+  "verdict.pass": "RÉUSSI",
+  "verdict.fail": "ÉCHEC",
+  "verdict.none": "Aucune attente.",
+  "verdict.notMeasured": "non mesuré",
+  "verdict.line": "ligne {line}",
+  "counts.section": "Événements",
+  "intended": "Prévus",
+  "sent": "Envoyés",
+  "acked": "Acquittés",
+  "failed": "Échoués",
+  "notSent": "Non envoyés",
+  "ok": "OK",
+  "lost": "Perdus",
+  "duplicated": "Dupliqués",
+  "duplicates": "Copies en trop",
+  "phantom": "Fantômes",
+  "failedAbsent": "Échoués, absents",
+  "reordered": "Réordonnés",
+  "foreign": "Étrangers",
+  "unverified": "Non vérifiés",
+  "help.ok": "acquittés et lus une seule fois, dans l’ordre",
+  "help.lost": "acquittés, jamais lus",
+  "help.duplicated": "lus plus d’une fois",
+  "help.phantom": "signalés en échec, pourtant dans le journal",
+  "help.failedAbsent": "signalés en échec et absents : un échec honnête",
+  "help.reordered": "lus après un événement ultérieur de la même clé",
+  "help.foreign": "enregistrements que cette exécution n’a pas écrits",
+  "help.unverified": "partition illisible",
+  "counts.extraCopies": "+{n} copies en trop",
+  "counts.notVerified": "non vérifié",
+  "throughput": "Débit",
+  "throughput.acked": "Acquittés/s",
+  "throughput.bytes": "Octets/s",
+  "latency": "Latence",
+  "latency.fromIntended": "Latence depuis l’heure d’envoi prévue",
+  "latency.fromSend": "Latence depuis l’envoi",
+  "latency.note":
+    "La latence est mesurée depuis l’heure à laquelle chaque événement devait partir : l’attente derrière un envoi lent compte (pas d’omission coordonnée).",
+  "producer.property": "Propriété",
+  "producer.differs": "diffère entre les variantes",
+  "producer.client": "Client",
+  "producer.send": "Mode d’envoi",
+  "producer.topic": "Topic",
+  "percentiles.x": "Centile",
+  "percentiles.y": "Latence (ms)",
+  "percentiles.help":
+    "Chaque point se lit : cette part des événements a été acquittée en moins de cette latence. L’axe horizontal étire la traîne : 90 %, 99 %, 99,9 % et 99,99 % sont également espacés.",
+  "percentiles.series": "{variant}",
+  "percentiles.seriesFromSend": "{variant} (depuis l’envoi)",
+  "chart.seconds": "Secondes depuis le début de la charge",
+  "chart.latencyOf": "Latence par seconde — {variant}",
+  "chart.throughputOf": "Acquittés et erreurs par seconde — {variant}",
+  "chart.latencyMs": "Latence (ms)",
+  "chart.perSecond": "Événements/s",
+  "chart.ackedPerSecond": "Acquittés/s",
+  "chart.errorsPerSecond": "Erreurs/s (échoués + non envoyés)",
+  "chart.faultsShaded": "En grisé : les pannes telles qu’elles se sont réellement produites.",
+  "phases.fault": "Panne",
+  "phases.window": "Fenêtre",
+  "phases.before": "Avant",
+  "phases.during": "Pendant",
+  "phases.after": "Après",
+  "phases.ackedPerSecond": "Acquittés/s",
+  "phases.p99": "p99 (pire seconde)",
+  "phases.failed": "Échoués",
+  "phases.notSent": "Non envoyés",
+  "phases.recovery": "Rétablissement",
+  "phases.acksResumed": "Reprise des acquittements",
+  "phases.p99Recovered": "p99 revenu à son niveau d’avant",
+  "phases.after.ms": "{time} après la fin de la panne",
+  "phases.notWithinRun": "pas pendant l’exécution",
+  "phases.neverStarted": "jamais démarrée",
+  "phases.neverEnded": "a duré jusqu’à la fin de la charge",
+  "phases.planned": "prévue à {at} pendant {length}",
+  "phases.actual": "réelle de {from} à {to}",
+  "phases.untilEnd": "jusqu’à la fin",
+  "phases.none": "Aucune panne.",
+  "phases.help":
+    "Avant et après : des fenêtres aussi longues que la panne, juste avant et juste après. Reprise des acquittements : première seconde à au moins 50 % du débit d’avant. p99 revenu : première seconde où le p99 ≤ 1,5 × le p99 d’avant.",
+  "phases.error": "Erreur de la panne : {error}",
+  "anomalies.kind": "Type",
+  "anomalies.seq": "Séquence",
+  "anomalies.partition": "Partition",
+  "anomalies.offset": "Offset",
+  "anomalies.key": "Clé",
+  "anomalies.detail": "Détail",
+  "anomalies.none": "Aucune anomalie.",
+  "anomalies.notVerified": "Non vérifié.",
+  "anomalies.unreadable": "Partitions illisibles : {list}",
+  "errors.message": "Message",
+  "errors.count": "Nombre",
+  "errors.none": "Aucune erreur.",
+  "env.kafka": "Kafka",
+  "env.bootstrap": "Amorçage",
+  "env.brokers": "Brokers",
+  "env.mode": "Mode",
+  "env.toxiproxy": "Toxiproxy",
+  "env.client": "Client",
+  "env.deno": "Deno",
+  "env.machine": "Machine",
+  "env.cpus": "{n} processeurs",
+  "env.memory": "{gib} Gio de mémoire",
+  "env.tool": "sismo",
+  "env.none": "aucun",
+  "comparison.baseline": "Référence",
+  "comparison.current": "Actuel",
+  "comparison.metric": "Mesure",
+  "comparison.change": "Écart",
+  "comparison.tolerance": "Tolérance",
+  "comparison.status": "État",
+  "comparison.regressed": "RÉGRESSION",
+  "comparison.ok": "OK",
+  "comparison.informational": "info",
+  "comparison.verdictRegressed": "Régression",
+  "comparison.verdictOk": "Aucune régression",
+  "comparison.onlyInBaseline": "Variantes absentes de l’exécution actuelle : {list}",
+  "comparison.onlyInCurrent": "Nouvelles variantes dans l’exécution actuelle : {list}",
+  "comparison.anyIncrease": "toute hausse",
+  "comparison.curves": "Distribution des centiles, référence (tirets) et actuelle",
+  "comparison.seriesBaseline": "{variant} référence",
+  "comparison.seriesCurrent": "{variant} actuelle",
+  "comparison.histogramFallback": "centiles enregistrés (histogramme illisible)",
+};
+
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, fr };
+
+/** BCP 47 locale of each language, for `Intl`. */
+export const LOCALES: Record<Lang, string> = { en: "en-US", fr: "fr-FR" };
+
+/** The string `key` in `lang`, with `{name}` placeholders filled from `vars`. */
+export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  return dictionaries[lang][key].replace(
+    /\{(\w+)\}/g,
+    (all, name: string) => name in vars ? String(vars[name]) : all,
+  );
+}
+
+/** Locale-aware formatters of one language. */
+export interface Formatter {
+  lang: Lang;
+  locale: string;
+  /** A count: `12,345` / `12 345`. */
+  int(n: number): string;
+  /** A number with at most `digits` decimals. */
+  num(n: number, digits?: number): string;
+  /** A latency: `0.82 ms`, `12.4 ms`, `1,234 ms`. */
+  ms(n: number): string;
+  /** A duration in ms written in seconds: `8.0 s`. */
+  seconds(ms: number): string;
+  /** A rate: `498.4/s`. */
+  rate(n: number): string;
+  /** A signed relative change: `+12.5%`. */
+  change(ratio: number): string;
+  /** A percentage of 0–100: `99.9%`. */
+  percent(p: number): string;
+  /** An ISO date in UTC: `November 20, 2025 at 2:03:12 PM UTC`. */
+  date(iso: string): string;
+}
+
+/** Formatters for `lang`. */
+export function format(lang: Lang): Formatter {
+  const locale = LOCALES[lang];
+  const numberFormats = new Map<number, Intl.NumberFormat>();
+  const num = (n: number, digits = 0) => {
+    let nf = numberFormats.get(digits);
+    if (!nf) {
+      nf = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+      numberFormats.set(digits, nf);
+    }
+    return nf.format(n);
+  };
+  const percentFormat = new Intl.NumberFormat(locale, {
+    style: "percent",
+    maximumFractionDigits: 4,
+  });
+  const dateFormat = new Intl.DateTimeFormat(locale, {
+    dateStyle: "long",
+    timeStyle: "medium",
+    timeZone: "UTC",
+  });
+  return {
+    lang,
+    locale,
+    int: (n) => num(n, 0),
+    num,
+    ms: (n) => `${num(n, Math.abs(n) < 10 ? 2 : Math.abs(n) < 100 ? 1 : 0)} ms`,
+    seconds: (ms) =>
+      `${
+        new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+          .format(ms / 1000)
+      } s`,
+    rate: (n) => `${num(n, n < 100 ? 1 : 0)}/s`,
+    change: (ratio) => {
+      const text = new Intl.NumberFormat(locale, {
+        style: "percent",
+        maximumFractionDigits: 1,
+        signDisplay: "exceptZero",
+      }).format(ratio);
+      return text;
+    },
+    percent: (p) => percentFormat.format(p / 100),
+    date: (iso) => {
+      const date = new Date(iso);
+      return Number.isNaN(date.getTime()) ? iso : `${dateFormat.format(date)} UTC`;
+    },
+  };
+}
