@@ -55,3 +55,12 @@ export function escapeMarkdownCell(text: string): string {
     .replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;")
     .replace(/\r?\n/g, " ");
 }
+
+/** Inline code for a Markdown table cell: the text shown verbatim, pipes escaped as GFM requires. */
+export function markdownCode(text: string): string {
+  const flat = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longestRun + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
