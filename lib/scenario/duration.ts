@@ -38,19 +38,17 @@ export function parseDuration(text: string | number): number {
 
   let total = 0;
   let lastUnitMs = Infinity;
-  let parts = 0;
+  let consumed = 0;
   PART.lastIndex = 0;
-  while (PART.lastIndex < text.length) {
-    const match = PART.exec(text);
-    if (match === null) break;
+  for (let match = PART.exec(text); match !== null; match = PART.exec(text)) {
     const unitMs = UNIT_MS[match[2]];
     // Largest unit first keeps `30s1m` from passing as a typo of `1m30s`.
     if (unitMs >= lastUnitMs) break;
     lastUnitMs = unitMs;
     total += Number(match[1]) * unitMs;
-    parts++;
+    consumed = PART.lastIndex;
   }
-  if (parts === 0 || PART.lastIndex !== text.length) {
+  if (consumed === 0 || consumed !== text.length) {
     throw new RangeError(
       `invalid duration ${
         JSON.stringify(text)

@@ -56,7 +56,7 @@ export const METRIC_ALIASES: Readonly<Record<string, MetricName>> = {
 };
 
 const OPS: readonly ComparisonOp[] = ["==", "!=", "<=", ">=", "<", ">"];
-const FORM = /^\s*([A-Za-z][\w.-]*)\s*(==|!=|<=|>=|=<|=>|<|>|=)\s*(\S+)\s*$/;
+const FORM = /^\s*([A-Za-z][\w.-]*)\s*(==|!=|<=|>=|=<|=>|<|>|=)\s*([^\s<>=!]\S*)\s*$/;
 const COUNT = /^\d+(?:\.\d+)?$/;
 const RATE = /^(\d+(?:\.\d+)?)(?:\/s)?$/;
 

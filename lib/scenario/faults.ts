@@ -124,6 +124,7 @@ function readAttributes(
     if (value === null) ok = false;
     else if (value !== undefined) out[name] = value;
     else if (attribute.default !== undefined) out[name] = attribute.default;
+    else if (map?.get(name).misspelled) ok = false;
     else {
       (map === undefined ? item : field).fail(
         `${type} needs attribute ${name} (${attribute.unit}), e.g. attributes: {${name}: …}`,
@@ -157,6 +158,7 @@ function readTarget(field: Field, context: FaultContext): FaultTarget | null {
     const map = field.map("targetMap");
     if (map == null) return null;
     const keys = map.keys();
+    if (keys.length === 0 && map.rejected) return null;
     if (keys.length !== 1) return field.fail("must have exactly one of leader-of, followers-of");
     const partitionField = map.get(keys[0]);
     const partition = partitionField.integer(0);
@@ -217,7 +219,7 @@ export function labelOf(action: FaultAction, target: FaultTarget): string {
     case "proxy-down":
       return `proxy down on ${where}`;
     case "broker":
-      return `${action.op} ${where}`;
+      return `${action.op} ${target.kind === "all" ? "all brokers" : where}`;
     case "toxic": {
       const share = action.toxicity < 1 ? `, toxicity ${action.toxicity}` : "";
       return `${toxicText(action.type, action.attributes)} ${action.stream} on ${where}${share}`;
@@ -247,7 +249,7 @@ function toxicText(type: string, a: Record<string, number>): string {
     case "slow_close":
       return `slow_close ${a.delay}ms`;
     case "timeout":
-      return a.timeout === 0 ? "timeout never closing" : `timeout ${a.timeout}ms`;
+      return a.timeout === 0 ? "timeout forever" : `timeout ${a.timeout}ms`;
     case "reset_peer":
       return a.timeout === 0 ? "reset_peer" : `reset_peer after ${a.timeout}ms`;
     case "slicer":

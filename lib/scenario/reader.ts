@@ -67,6 +67,8 @@ export class Field {
     readonly offset: number,
     readonly present: boolean,
     readonly keyOffset?: number,
+    /** Absent because its key was misspelled, which is already reported. */
+    readonly misspelled = false,
   ) {
     this.node = isAlias(node) ? node.resolve(reader.doc) : node;
   }
@@ -90,7 +92,7 @@ export class Field {
   /** Record "required" when absent; true when the field has a value. */
   require(): boolean {
     if (!this.absent) return true;
-    this.fail("required property missing");
+    if (!this.misspelled) this.fail("required property missing");
     return false;
   }
 
@@ -229,11 +231,15 @@ export class Field {
     const entries = this.entries();
     if (entries == null) return entries;
     const fields = new Map<string, Field>();
+    const misspelled = new Set<string>();
     for (const { key, keyOffset, value } of entries) {
       if (keys.includes(key)) fields.set(key, value);
-      else this.reader.report(keyOffset, value.path, unknown(key));
+      else {
+        this.reader.report(keyOffset, value.path, unknown(key));
+        misspelled.add(closest(key, keys) ?? "");
+      }
     }
-    return new MapView(this, fields);
+    return new MapView(this, fields, misspelled);
   }
 
   /** A mapping of the given kind (see {@link SECTION_KEYS}), unknown keys reported with suggestions. */
@@ -250,14 +256,35 @@ export class Field {
 
 /** The accepted entries of a mapping. */
 export class MapView {
-  /** @param field the mapping itself */
-  constructor(readonly field: Field, private readonly fields: Map<string, Field>) {}
+  /**
+   * @param field the mapping itself
+   * @param misspelled keys that an unknown key of the mapping is likely a typo of
+   */
+  constructor(
+    readonly field: Field,
+    private readonly fields: Map<string, Field>,
+    private readonly misspelled: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /** Whether the mapping had keys it does not accept (already reported). */
+  get rejected(): boolean {
+    return this.misspelled.size > 0;
+  }
 
   /** The field under `key`; an absent field when the key is not written. */
   get(key: string): Field {
     const path = this.field.path === "" ? key : `${this.field.path}.${key}`;
     const where = this.field.keyOffset ?? this.field.offset;
-    return this.fields.get(key) ?? new Field(this.field.reader, undefined, path, where, false);
+    return this.fields.get(key) ??
+      new Field(
+        this.field.reader,
+        undefined,
+        path,
+        where,
+        false,
+        undefined,
+        this.misspelled.has(key),
+      );
   }
 
   /** Keys written (and accepted), in file order. */

@@ -43,6 +43,8 @@ export function closest(name: string, candidates: readonly string[]): string | u
   const lower = name.toLowerCase();
   const extension = candidates.find((c) => c.toLowerCase().startsWith(`${lower}.`));
   if (extension !== undefined && lower.length >= 3) return extension;
+  const completions = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+  if (completions.length === 1 && lower.length >= 2) return completions[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isMap } from "yaml";
 import { HEADER_BYTES } from "../load/payload.ts";
 import { ScenarioError } from "./errors.ts";
 import { parseExpectation } from "./expectation.ts";
@@ -193,16 +194,16 @@ function readRate(field: Field, loadMs: number | null): RateSchedule | null {
     const perSecond = field.number({ above: 0 });
     return perSecond == null ? null : { kind: "constant", perSecond };
   }
-  const map = field.map("rateMap");
-  if (map == null) {
-    if (map === undefined || field.scalar !== undefined) {
-      return field.fail(
-        `must be events per second, {ramp: {from, to}} or {steps: [{rate, for}, …]}, got ${field.describe()}`,
-      );
-    }
-    return null;
+  if (!isMap(field.node)) {
+    return field.fail(
+      "must be events per second, {ramp: {from, to}} or {steps: [{rate, for}, …]}, " +
+        `got ${field.describe()}`,
+    );
   }
+  const map = field.map("rateMap");
+  if (map == null) return null;
   const keys = map.keys();
+  if (keys.length === 0 && map.rejected) return null;
   if (keys.length !== 1) return field.fail("must have exactly one of ramp, steps");
   if (keys[0] === "ramp") {
     const ramp = map.get("ramp").map("ramp");
@@ -268,11 +269,13 @@ function readSend(field: Field): SendMode | null | undefined {
     const mode = field.choice(SEND_MODES);
     return mode == null ? null : { kind: mode, maxOutstanding: DEFAULT_MAX_OUTSTANDING };
   }
-  const map = field.map("sendMap");
-  if (map == null) {
-    return map ??
-      field.fail(`must be sync, pipelined or {mode, max.outstanding}, got ${field.describe()}`);
+  if (!isMap(field.node)) {
+    return field.fail(
+      `must be sync, pipelined or {mode, max.outstanding}, got ${field.describe()}`,
+    );
   }
+  const map = field.map("sendMap");
+  if (map == null) return null;
   const modeField = map.get("mode");
   const mode = modeField.require() ? modeField.choice(SEND_MODES) : null;
   const maxOutstanding = map.get("max.outstanding").integer(1);
