@@ -66,7 +66,10 @@ export function percentilesOf(encoded: string, percentiles: readonly number[]): 
   const histogram = decodeHistogram(encoded);
   if (histogram === null || histogram.totalCount === 0) return null;
   try {
-    return percentiles.map((p) => histogram.getValueAtPercentile(p) / 1000);
+    // p100 is the recorded maximum itself, not the top of its bucket.
+    return percentiles.map((p) =>
+      (p >= 100 ? histogram.maxValue : histogram.getValueAtPercentile(p)) / 1000
+    );
   } finally {
     histogram.destroy();
   }

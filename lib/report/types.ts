@@ -149,6 +149,8 @@ export interface VariantReport {
   faults: FaultWindow[];
   verification: VerificationReport | null;
   expectations: ExpectationOutcome[];
+  /** How the client driver departed from the settings as written (e.g. in-flight limits it enforces). */
+  notes?: string[];
   /** Errors the producer reported, grouped by message, most frequent first. */
   errors: { message: string; count: number }[];
 }
