@@ -1,0 +1,149 @@
+/**
+ * The KafkaJS 2.2.4 driver: maps Kafka producer properties onto KafkaJS
+ * options, and says plainly which ones sismo implements on top instead.
+ *
+ * | Kafka property | KafkaJS |
+ * |---|---|
+ * | acks | `send({ acks })`: all → -1 |
+ * | enable.idempotence | `producer({ idempotent })` |
+ * | max.in.flight.requests.per.connection | `producer({ maxInFlightRequests })` |
+ * | retries | `producer({ retry: { retries } })` |
+ * | retry.backoff.ms / retry.backoff.max.ms | `retry.initialRetryTime` / `retry.maxRetryTime` (exponential, ×2, ±20 %) |
+ * | request.timeout.ms | client `requestTimeout` and the produce request's `timeout` (as the Java client does) |
+ * | delivery.timeout.ms | no KafkaJS equivalent: enforced by the generator (see `lib/load/generator.ts`) |
+ * | linger.ms, batch.size | no KafkaJS equivalent: the generator's per-partition accumulator |
+ * | compression.type | none and gzip are built in; snappy, lz4, zstd need codecs KafkaJS does not ship: refused |
+ *
+ * Idempotence: KafkaJS 2.2.4 assigns a partition's sequence numbers when a
+ * send starts and rolls them back when it fails, while the failed send waits
+ * to retry. A second send to the same partition started in that gap takes the
+ * rolled-back numbers: the broker then answers OutOfOrderSequence, or takes
+ * the later batch for a duplicate of the earlier one and drops it while
+ * acknowledging it (silent loss). sismo measured both (lost, duplicated and
+ * reordered events with enable.idempotence=true). So with idempotence on, this
+ * driver keeps one send per partition in flight, which is the guarantee the
+ * Java client's in-flight limit gives; other partitions still overlap.
+ *
+ * @module
+ */
+import "../stack/quiet_kafkajs.ts";
+import { Buffer } from "node:buffer";
+import { CompressionTypes, Kafka, logLevel, Partitioners } from "kafkajs";
+import type { ProducerConfig } from "../scenario/types.ts";
+import {
+  type BatchAck,
+  type DriverOptions,
+  type OutRecord,
+  type ProducerDriver,
+  UnsupportedSettingError,
+} from "./driver.ts";
+
+/** KafkaJS version pinned in deno.json. */
+export const KAFKAJS_VERSION = "2.2.4";
+
+const ACKS = { all: -1, "1": 1, "0": 0 } as const;
+
+/** Refuse settings KafkaJS cannot honour, before anything starts. */
+export function checkKafkajsSupport(p: ProducerConfig): void {
+  if (p["compression.type"] !== "none" && p["compression.type"] !== "gzip") {
+    throw new UnsupportedSettingError(
+      `compression.type=${p["compression.type"]} is not available with the kafkajs client ` +
+        `(KafkaJS ships only gzip; snappy, lz4 and zstd need extra codecs): use none or gzip`,
+    );
+  }
+}
+
+const defaultPartitioner = Partitioners.DefaultPartitioner();
+
+/** Connect a KafkaJS producer for one topic. */
+export async function createKafkajsDriver(opts: DriverOptions): Promise<ProducerDriver> {
+  const p = opts.producer;
+  checkKafkajsSupport(p);
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.bootstrap,
+    requestTimeout: p["request.timeout.ms"],
+    connectionTimeout: Math.min(p["request.timeout.ms"], 10000),
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ level, log }) => {
+      if (!opts.onClientLog) return;
+      const message = String(log.message ?? "");
+      const error = log.error ? `: ${log.error}` : "";
+      opts.onClientLog(level === logLevel.ERROR ? "error" : "warn", message + error);
+    },
+  });
+  const producer = kafka.producer({
+    idempotent: p["enable.idempotence"],
+    maxInFlightRequests: p["max.in.flight.requests.per.connection"],
+    allowAutoTopicCreation: false,
+    retry: {
+      retries: p.retries,
+      initialRetryTime: Math.max(1, p["retry.backoff.ms"]),
+      maxRetryTime: Math.max(1, p["retry.backoff.max.ms"]),
+      multiplier: 2,
+      factor: 0.2,
+    },
+  });
+  await producer.connect();
+  const compression = p["compression.type"] === "gzip"
+    ? CompressionTypes.GZIP
+    : CompressionTypes.None;
+  const acks = ACKS[p.acks];
+  const topic = opts.topic;
+  // One send per partition at a time when idempotent (see the module doc).
+  const serialize = p["enable.idempotence"];
+  const tails = new Map<number, Promise<unknown>>();
+  const sendNow = async (partition: number, records: OutRecord[]): Promise<BatchAck> => {
+    const res = await producer.send({
+      topic,
+      acks,
+      timeout: p["request.timeout.ms"],
+      compression,
+      messages: records.map((r) => ({
+        key: r.key,
+        // KafkaJS wants a Buffer; a view over the same bytes costs no copy.
+        value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
+        partition,
+      })),
+    });
+    const meta = res.find((m) => m.partition === partition) ?? res[0];
+    const base = meta?.baseOffset === undefined ? -1 : Number(meta.baseOffset);
+    return { partition, baseOffset: Number.isFinite(base) ? base : -1 };
+  };
+  return {
+    client: { name: "kafkajs", version: KAFKAJS_VERSION },
+    notes: serialize
+      ? [
+        "kafkajs with enable.idempotence=true: one send per partition in flight (KafkaJS reuses " +
+        "rolled-back sequence numbers when sends to one partition overlap)",
+      ]
+      : [],
+    send(partition: number, records: OutRecord[]): Promise<BatchAck> {
+      if (!serialize) return sendNow(partition, records);
+      const prev = tails.get(partition) ?? Promise.resolve();
+      const next = prev.then(() => sendNow(partition, records));
+      const tail = next.catch(() => {});
+      tails.set(partition, tail);
+      tail.then(() => {
+        if (tails.get(partition) === tail) tails.delete(partition);
+      });
+      return next;
+    },
+    partitionForKey(key: string, partitions: number): number {
+      return defaultPartitioner({
+        topic,
+        partitionMetadata: Array.from({ length: partitions }, (_, i) => ({
+          partitionId: i,
+          leader: 0,
+          partitionErrorCode: 0,
+          replicas: [],
+          isr: [],
+        })),
+        message: { key, value: null },
+      });
+    },
+    async disconnect() {
+      await producer.disconnect().catch(() => {});
+    },
+  };
+}

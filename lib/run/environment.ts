@@ -1,0 +1,112 @@
+/**
+ * The cluster a run uses: a local stack already running with the brokers the
+ * scenario needs (reused and left running), a local stack started for this run
+ * (stopped afterwards), or an external cluster given by `--bootstrap`.
+ *
+ * @module
+ */
+import { DEFAULT_BASE_PORT } from "../stack/layout.ts";
+import {
+  allRunning,
+  LocalBrokerControl,
+  readState,
+  stackDown,
+  StackError,
+  type StackState,
+  stackUp,
+} from "../stack/local.ts";
+import { registeredBrokers, topicPartitions } from "../stack/admin.ts";
+import type { BrokerControl } from "../faults/engine.ts";
+
+/** What a run needs to know about its cluster. */
+export interface RunEnvironment {
+  mode: "local" | "external";
+  /** Client bootstrap (through the proxies on the local stack). */
+  bootstrap: string[];
+  /** Control and verification bootstrap (not proxied on the local stack). */
+  controlBootstrap: string[];
+  brokerIds: number[];
+  kafkaVersion: string;
+  toxiproxyUrl: string | null;
+  toxiproxyVersion: string;
+  proxyName(brokerId: number): string;
+  brokers: (BrokerControl & { restoreAll(): Promise<void> }) | null;
+  /** Leader and replicas of a partition. */
+  partitionState(topic: string, partition: number): Promise<{ leader: number; replicas: number[] }>;
+  /** Stop what this run started (nothing for a reused or external cluster). */
+  release(): Promise<void>;
+  /** One line for the console: which cluster. */
+  description: string;
+}
+
+/** Options of {@link acquireEnvironment}. */
+export interface EnvironmentOptions {
+  brokers: number;
+  bootstrap?: string[];
+  toxiproxyUrl?: string;
+  progress?: (line: string) => void;
+}
+
+function fromStack(state: StackState, owned: boolean): RunEnvironment {
+  const control = new LocalBrokerControl(state);
+  return {
+    mode: "local",
+    bootstrap: state.bootstrap,
+    controlBootstrap: state.directBootstrap,
+    brokerIds: control.brokerIds(),
+    kafkaVersion: state.kafkaVersion,
+    toxiproxyUrl: state.toxiproxyUrl,
+    toxiproxyVersion: state.toxiproxyVersion,
+    proxyName: (id) => `broker-${id}`,
+    brokers: control,
+    partitionState: (topic, partition) =>
+      topicPartitions(state.directBootstrap, topic).then((ps) => {
+        const p = ps.find((x) => x.partition === partition);
+        if (!p) throw new Error(`no partition ${partition} in ${topic}`);
+        return p;
+      }),
+    release: owned
+      ? async () => void await stackDown({ basePort: state.basePort })
+      : async () => {},
+    description: owned
+      ? `local stack started for this run (${state.brokers} broker(s), Kafka ${state.kafkaVersion}; stopped afterwards)`
+      : `local stack already running (${state.brokers} broker(s), Kafka ${state.kafkaVersion}; left running)`,
+  };
+}
+
+/** Find or start the cluster for a run. */
+export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunEnvironment> {
+  const progress = opts.progress ?? (() => {});
+  if (opts.bootstrap?.length) {
+    const ids = await registeredBrokers(opts.bootstrap).catch((e) => {
+      throw new StackError(`cannot reach --bootstrap ${opts.bootstrap!.join(",")}: ${e.message}`);
+    });
+    return {
+      mode: "external",
+      bootstrap: opts.bootstrap,
+      controlBootstrap: opts.bootstrap,
+      brokerIds: ids,
+      kafkaVersion: "unknown (external)",
+      toxiproxyUrl: opts.toxiproxyUrl ?? null,
+      toxiproxyVersion: "",
+      proxyName: (id) => `broker-${id}`,
+      brokers: null,
+      partitionState: (topic, partition) =>
+        topicPartitions(opts.bootstrap!, topic).then((ps) => {
+          const p = ps.find((x) => x.partition === partition);
+          if (!p) throw new Error(`no partition ${partition} in ${topic}`);
+          return p;
+        }),
+      release: async () => {},
+      description: `external cluster ${opts.bootstrap.join(",")}`,
+    };
+  }
+  const running = await readState(DEFAULT_BASE_PORT);
+  if (running && allRunning(running) && running.brokers === opts.brokers) {
+    return fromStack(running, false);
+  }
+  // A stack with another broker count keeps its ports: start ours on the next block.
+  const basePort = running && allRunning(running) ? DEFAULT_BASE_PORT + 1000 : DEFAULT_BASE_PORT;
+  const state = await stackUp({ brokers: opts.brokers, basePort, progress });
+  return fromStack(state, true);
+}

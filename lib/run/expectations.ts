@@ -1,0 +1,100 @@
+/**
+ * Expectations (k6's thresholds): the observed value of each metric of a
+ * variant, compared with what the scenario expects.
+ *
+ * @example
+ * ```ts
+ * evaluateExpectations(variant.expectations, report); // [{ text: "lost == 0", passed: true, … }]
+ * ```
+ * @module
+ */
+import type { ComparisonOp, Expectation, MetricName } from "../scenario/types.ts";
+import type { ExpectationOutcome, VariantReport } from "../report/types.ts";
+
+/** The observed value of a metric, or null when the run did not measure it (no verification). */
+export function observedValue(
+  metric: MetricName,
+  v: Omit<VariantReport, "expectations">,
+): number | null {
+  const counts = v.verification?.counts;
+  const lat = v.latency.fromIntended;
+  switch (metric) {
+    case "sent":
+      return v.counts.sent;
+    case "acked":
+      return v.counts.acked;
+    case "failed":
+      return v.counts.failed;
+    case "not_sent":
+      return v.counts.notSent;
+    case "ok":
+      return counts?.ok ?? null;
+    case "lost":
+      return counts?.lost ?? null;
+    case "duplicated":
+      return counts?.duplicated ?? null;
+    case "duplicates":
+      return counts?.duplicates ?? null;
+    case "phantom":
+      return counts?.phantom ?? null;
+    case "failed_absent":
+      return counts?.failedAbsent ?? null;
+    case "reordered":
+      return counts?.reordered ?? null;
+    case "foreign":
+      return counts?.foreign ?? null;
+    case "unverified":
+      return counts?.unverified ?? null;
+    case "p50":
+      return lat.count ? lat.p50 : null;
+    case "p90":
+      return lat.count ? lat.p90 : null;
+    case "p99":
+      return lat.count ? lat.p99 : null;
+    case "p999":
+      return lat.count ? lat.p999 : null;
+    case "p9999":
+      return lat.count ? lat.p9999 : null;
+    case "max":
+      return lat.count ? lat.max : null;
+    case "throughput":
+      return v.throughput.ackedPerSecond;
+  }
+}
+
+/** Does `observed op threshold` hold? */
+export function compare(observed: number, op: ComparisonOp, threshold: number): boolean {
+  switch (op) {
+    case "==":
+      return observed === threshold;
+    case "!=":
+      return observed !== threshold;
+    case "<":
+      return observed < threshold;
+    case "<=":
+      return observed <= threshold;
+    case ">":
+      return observed > threshold;
+    case ">=":
+      return observed >= threshold;
+  }
+}
+
+/** Evaluate every expectation against a variant's figures. A metric not measured fails. */
+export function evaluateExpectations(
+  expectations: Expectation[],
+  v: Omit<VariantReport, "expectations">,
+): ExpectationOutcome[] {
+  return expectations.map((e) => {
+    const observed = observedValue(e.metric, v);
+    return {
+      text: e.text,
+      metric: e.metric,
+      op: e.op,
+      threshold: e.value,
+      observed,
+      passed: observed !== null && compare(observed, e.op, e.value),
+      line: e.source.line,
+    };
+  });
+}

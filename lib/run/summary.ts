@@ -1,0 +1,89 @@
+/**
+ * The console side-by-side comparison printed at the end of a run, and the
+ * live progress line printed during it.
+ *
+ * @module
+ */
+import type { RunReport } from "../report/types.ts";
+import type { VariantProgress } from "./variant.ts";
+
+const fmtInt = (n: number | null | undefined) =>
+  n === null || n === undefined ? "–" : String(Math.round(n));
+const fmtMs = (n: number | null | undefined) =>
+  n === null || n === undefined ? "–" : n >= 100 ? `${n.toFixed(0)} ms` : `${n.toFixed(1)} ms`;
+
+/** A plain-text table: one column per variant. */
+export function summaryTable(report: RunReport): string {
+  const vs = report.variants;
+  if (vs.length === 0) return "(no variant completed)";
+  const rows: [string, (v: RunReport["variants"][number]) => string][] = [
+    ["acks", (v) => v.producer.acks],
+    ["enable.idempotence", (v) => String(v.producer["enable.idempotence"])],
+    ["retries", (v) => String(v.producer.retries)],
+    ["request.timeout.ms", (v) => String(v.producer["request.timeout.ms"])],
+    ["send mode", (v) => v.send.kind],
+    ["sent", (v) => fmtInt(v.counts.sent)],
+    ["acked", (v) => fmtInt(v.counts.acked)],
+    ["failed", (v) => fmtInt(v.counts.failed)],
+    ["not sent", (v) => fmtInt(v.counts.notSent)],
+    ["ok", (v) => fmtInt(v.verification?.counts.ok)],
+    ["lost", (v) => fmtInt(v.verification?.counts.lost)],
+    [
+      "duplicated (extra copies)",
+      (v) =>
+        v.verification
+          ? `${v.verification.counts.duplicated} (${v.verification.counts.duplicates})`
+          : "–",
+    ],
+    ["phantom", (v) => fmtInt(v.verification?.counts.phantom)],
+    ["failed, absent", (v) => fmtInt(v.verification?.counts.failedAbsent)],
+    ["reordered", (v) => fmtInt(v.verification?.counts.reordered)],
+    ["foreign", (v) => fmtInt(v.verification?.counts.foreign)],
+    ["unverified", (v) => fmtInt(v.verification?.counts.unverified)],
+    ["throughput (acked/s)", (v) => v.throughput.ackedPerSecond.toFixed(0)],
+    ["p50", (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.p50 : null)],
+    ["p99", (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.p99 : null)],
+    ["p99.9", (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.p999 : null)],
+    ["max", (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.max : null)],
+  ];
+  const header = ["", ...vs.map((v) => v.name)];
+  const body = rows.map(([label, f]) => [label, ...vs.map(f)]);
+  const widths = header.map((_, c) => Math.max(...[header, ...body].map((r) => r[c].length)));
+  const line = (r: string[]) =>
+    r.map((cell, c) => c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])).join("  ");
+  const out = [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...body.map(line)];
+  out.push("");
+  for (const v of vs) {
+    for (const f of v.faults) {
+      const when = f.startedAtMs === null
+        ? "did not start"
+        : `${(f.startedAtMs / 1000).toFixed(1)}s → ${
+          f.endedAtMs === null ? "?" : (f.endedAtMs / 1000).toFixed(1) + "s"
+        }`;
+      out.push(`[${v.name}] fault ${f.id} ${f.label}: ${when}${f.error ? ` (${f.error})` : ""}`);
+    }
+  }
+  out.push("");
+  for (const v of vs) {
+    for (const e of v.expectations) {
+      out.push(
+        `${e.passed ? "PASS" : "FAIL"}  [${v.name}] ${e.text}   observed ${
+          e.observed === null ? "nothing" : +e.observed.toFixed(3)
+        }`,
+      );
+    }
+  }
+  return out.join("\n");
+}
+
+/** One progress line: elapsed, rate, acked, errors, outstanding, current p99, active faults. */
+export function progressLine(p: VariantProgress, ratePerSecond: number): string {
+  const el = (p.elapsedMs / 1000).toFixed(0).padStart(3);
+  const tot = (p.totalMs / 1000).toFixed(0);
+  const faults = p.faults.length ? ` | faults: ${p.faults.join("; ")}` : "";
+  return `[${p.variant}] ${p.phase} ${el}/${tot}s | ${
+    ratePerSecond.toFixed(0)
+  }/s | acked ${p.acked} | failed ${p.failed} | not sent ${p.notSent} | outstanding ${p.outstanding} | p99 ${
+    p.p99Ms === null ? "–" : p.p99Ms.toFixed(1) + " ms"
+  }${faults}`;
+}

@@ -1,0 +1,259 @@
+/**
+ * One variant, start to finish: fresh topic, load and faults on the same
+ * clock, drain, consume-back verification, expectations.
+ *
+ * @module
+ */
+import "../stack/quiet_kafkajs.ts";
+import { Kafka, logLevel } from "kafkajs";
+import type { Plan, VariantPlan } from "../scenario/types.ts";
+import type { FaultWindow, VariantReport } from "../report/types.ts";
+import { createKafkajsDriver } from "../load/kafkajs_driver.ts";
+import { type LoadProgress, runLoad } from "../load/generator.ts";
+import { createSchedule } from "../load/schedule.ts";
+import { Ledger } from "../verify/ledger.ts";
+import { Verifier } from "../verify/verifier.ts";
+import { consumeRanges, partitionOffsets } from "../verify/consume.ts";
+import { LatencyRecorder } from "../metrics/latency.ts";
+import { TimelineRecorder } from "../metrics/timeline.ts";
+import { FaultEngine } from "../faults/engine.ts";
+import type { RunEnvironment } from "./environment.ts";
+import { evaluateExpectations } from "./expectations.ts";
+import { runIdHex } from "../load/payload.ts";
+
+/** Live state of a variant for the progress line. */
+export interface VariantProgress extends LoadProgress {
+  variant: string;
+  phase: "load" | "drain" | "verify";
+  p99Ms: number | null;
+  faults: string[];
+}
+
+/** Options of {@link runVariant}. */
+export interface VariantRunOptions {
+  plan: Plan;
+  variant: VariantPlan;
+  variantIndex: number;
+  env: RunEnvironment;
+  runId: Uint8Array;
+  /** Epoch ms at which this variant's load starts (same for all in parallel mode). */
+  startEpochMs: number;
+  signal: AbortSignal;
+  onProgress?: (p: VariantProgress) => void;
+  log?: (line: string) => void;
+  /** Extra dispatch-lag recorder for the benchmark. */
+  dispatchLag?: LatencyRecorder;
+}
+
+/** Kafka-safe topic name of a variant's fresh topic. */
+export function topicName(plan: Plan, variant: VariantPlan, runId: Uint8Array): string {
+  return `sismo.${plan.name}.${variant.name}.${runIdHex(runId).slice(0, 8)}`;
+}
+
+async function createTopic(env: RunEnvironment, plan: Plan, topic: string): Promise<void> {
+  const admin = new Kafka({
+    clientId: "sismo-admin",
+    brokers: env.controlBootstrap,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{
+        topic,
+        numPartitions: plan.topic.partitions,
+        replicationFactor: plan.topic.replicationFactor,
+        configEntries: Object.entries(plan.topic.configs).map(([name, value]) => ({ name, value })),
+      }],
+    });
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Delete a variant's topic after verification (best effort). */
+export async function deleteTopic(env: RunEnvironment, topic: string): Promise<void> {
+  const admin = new Kafka({
+    clientId: "sismo-admin",
+    brokers: env.controlBootstrap,
+    logLevel: logLevel.NOTHING,
+  })
+    .admin();
+  await admin.connect().catch(() => {});
+  await admin.deleteTopics({ topics: [topic], timeout: 10000 }).catch(() => {});
+  await admin.disconnect().catch(() => {});
+}
+
+/** Run one variant; never throws for a Kafka-side failure (it is measured), only for setup errors. */
+export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
+  const { plan, variant, env } = o;
+  const log = o.log ?? (() => {});
+  const startedAt = new Date().toISOString();
+  const topic = topicName(plan, variant, o.runId);
+  await createTopic(env, plan, topic);
+  const before = await partitionOffsets(env.controlBootstrap, topic);
+
+  const totalMs = plan.load.warmupMs + plan.load.durationMs;
+  const schedule = createSchedule(plan.load.rate, totalMs);
+  const ledger = new Ledger(Math.max(1, schedule.total));
+  const fromIntended = new LatencyRecorder();
+  const fromSend = new LatencyRecorder();
+  const timeline = new TimelineRecorder(o.startEpochMs);
+  const clientErrors = new Map<string, number>();
+  const driver = await createKafkajsDriver({
+    bootstrap: env.bootstrap,
+    topic,
+    producer: variant.producer,
+    clientId: `sismo-${variant.name}`,
+    onClientLog: (level, message) => {
+      if (level === "error") clientErrors.set(message, (clientErrors.get(message) ?? 0) + 1);
+    },
+  });
+
+  const faults = new FaultEngine(
+    plan.faults,
+    {
+      toxiproxyUrl: env.toxiproxyUrl,
+      proxyName: env.proxyName,
+      brokers: env.brokers,
+      brokerIds: env.brokerIds,
+      partitionState: (p) => env.partitionState(topic, p),
+    },
+    o.startEpochMs,
+    (line) => log(`[${variant.name}] ${line}`),
+  );
+
+  let phase: VariantProgress["phase"] = "load";
+  let windows: FaultWindow[] = [];
+  let faultsStopped: Promise<FaultWindow[]> | null = null;
+  const stopFaults = () => (faultsStopped ??= faults.stop());
+  let result;
+  try {
+    faults.start();
+    result = await runLoad({
+      load: plan.load,
+      send: variant.send,
+      producer: variant.producer,
+      driver,
+      partitions: plan.topic.partitions,
+      runId: o.runId,
+      variantIndex: o.variantIndex,
+      recorders: {
+        ledger,
+        fromIntended,
+        fromSend,
+        dispatchLag: o.dispatchLag ?? new LatencyRecorder(),
+        timeline,
+      },
+      startEpochMs: o.startEpochMs,
+      signal: o.signal,
+      drainMs: plan.drainMs,
+      onLoadEnd: async () => {
+        phase = "drain";
+        windows = await stopFaults();
+      },
+      onProgress: (p) => {
+        const pts = timeline.points();
+        const last = pts.length ? pts[pts.length - 1] : null;
+        o.onProgress?.({
+          ...p,
+          variant: variant.name,
+          phase,
+          p99Ms: last?.p99 ?? null,
+          faults: faults.activeLabels(),
+        });
+      },
+    });
+  } finally {
+    windows = await stopFaults();
+    // Brokers a fault left down (e.g. Ctrl-C mid-fault) are brought back by stop(); be sure.
+    await env.brokers?.restoreAll().catch(() => {});
+    await driver.disconnect();
+  }
+
+  // --- verification -----------------------------------------------------------------------
+  phase = "verify";
+  let verification: VariantReport["verification"] = null;
+  if (!result.aborted) {
+    const verifier = new Verifier(ledger, {
+      runId: o.runId,
+      variant: o.variantIndex,
+      keys: plan.load.keys,
+      partitions: plan.topic.partitions,
+    });
+    const after = await partitionOffsets(env.controlBootstrap, topic).catch(() => null);
+    const ranges = before.map((b) => ({
+      partition: b.partition,
+      start: b.high,
+      end: after?.find((a) => a.partition === b.partition)?.high ?? b.high,
+    }));
+    if (!after) { for (const b of before) verifier.markUnreadable(b.partition); }
+    const totalRecords = ranges.reduce((s, r) => s + (r.end - r.start), 0);
+    const read = await consumeRanges({
+      bootstrap: env.controlBootstrap,
+      topic,
+      ranges,
+      groupId: `sismo-verify-${runIdHex(o.runId)}-${variant.name}`,
+      timeoutMs: 30000 + totalRecords / 20,
+      onRecord: (p, off, k, v) => verifier.observe(p, off, k, v),
+    });
+    for (const p of read.unreadable) verifier.markUnreadable(p);
+    verification = verifier.finish(read.recordsRead, read.durationMs);
+    log(
+      `[${variant.name}] verified ${read.recordsRead} records in ${
+        (read.durationMs / 1000).toFixed(1)
+      }s`,
+    );
+  }
+
+  const counts = ledger.counts();
+  const measuredSeconds = plan.load.durationMs / 1000;
+  const points = timeline.points();
+  const warmupSeconds = plan.load.warmupMs / 1000;
+  const sentMeasured = points.filter((p) => p.t >= warmupSeconds).reduce((s, p) => s + p.sent, 0);
+  const ledgerErrors = ledger.errors();
+  const errors = ledgerErrors.map((e) => ({ message: e.message, count: e.count }));
+  for (const [message, count] of clientErrors) {
+    if (!errors.some((e) => e.message === message)) {
+      errors.push({ message: `client log: ${message}`, count });
+    }
+  }
+  errors.sort((a, b) => b.count - a.count);
+  if (result.outstandingAtEnd > 0) {
+    errors.unshift({
+      message:
+        `still outstanding after the ${plan.drainMs} ms drain (counted as failed-or-unknown)`,
+      count: result.outstandingAtEnd,
+    });
+  }
+  const partial: Omit<VariantReport, "expectations"> = {
+    name: variant.name,
+    description: variant.description,
+    client: driver.client,
+    notes: driver.notes,
+    producer: variant.producer,
+    send: variant.send,
+    topic,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    counts: {
+      intended: schedule.total,
+      sent: counts.sent,
+      acked: counts.acked,
+      failed: counts.failed,
+      notSent: counts.notSent,
+    },
+    throughput: {
+      ackedPerSecond: fromIntended.summary().count / measuredSeconds,
+      sentPerSecond: sentMeasured / measuredSeconds,
+      bytesPerSecond: (fromIntended.summary().count * plan.load.messageSize) / measuredSeconds,
+    },
+    latency: { fromIntended: fromIntended.summary(), fromSend: fromSend.summary() },
+    timeline: points,
+    faults: windows,
+    verification,
+    errors: errors.slice(0, 20),
+  };
+  return { ...partial, expectations: evaluateExpectations(variant.expectations, partial) };
+}

@@ -1,0 +1,78 @@
+/**
+ * Cluster questions sismo asks Kafka itself (through KafkaJS admin): which
+ * brokers are registered, who leads a partition, what the ISR is. Works the
+ * same for the local stack (over its unproxied INTERNAL listeners) and for an
+ * external cluster.
+ *
+ * @module
+ */
+import "./quiet_kafkajs.ts";
+import { Kafka, logLevel } from "kafkajs";
+
+/** Leader, replicas and ISR of one partition. */
+export interface PartitionState {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+/** A KafkaJS client for control traffic: quiet, short timeouts, few retries. */
+export function controlClient(bootstrap: string[], clientId = "sismo-control"): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
+  });
+}
+
+/** Ids of the brokers currently registered in the cluster metadata. */
+export async function registeredBrokers(bootstrap: string[]): Promise<number[]> {
+  const admin = controlClient(bootstrap).admin();
+  await admin.connect();
+  try {
+    const { brokers } = await admin.describeCluster();
+    return brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Leader, replicas and ISR of every partition of a topic. */
+export async function topicPartitions(
+  bootstrap: string[],
+  topic: string,
+): Promise<PartitionState[]> {
+  const admin = controlClient(bootstrap).admin();
+  await admin.connect();
+  try {
+    const md = await admin.fetchTopicMetadata({ topics: [topic] });
+    const t = md.topics.find((x) => x.name === topic);
+    if (!t) throw new Error(`topic ${topic} not found`);
+    return t.partitions
+      .map((p) => ({
+        partition: p.partitionId,
+        leader: p.leader,
+        replicas: [...p.replicas],
+        isr: [...p.isr],
+      }))
+      .sort((a, b) => a.partition - b.partition);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** The broker leading `partition` of `topic`. */
+export async function partitionLeader(
+  bootstrap: string[],
+  topic: string,
+  partition: number,
+): Promise<number> {
+  const parts = await topicPartitions(bootstrap, topic);
+  const p = parts.find((x) => x.partition === partition);
+  if (!p) throw new Error(`topic ${topic} has no partition ${partition}`);
+  return p.leader;
+}

@@ -1,0 +1,144 @@
+/**
+ * Consume-back: read every partition of a variant's topic from the offsets
+ * recorded before the run to the end offsets seen after it, and hand each
+ * record to a callback. Partitions that cannot be read to their end (no
+ * leader, timeout) are reported so the verifier counts their events as
+ * unverified, never as lost.
+ *
+ * Uses a KafkaJS consumer in a throw-away group whose only member is assigned
+ * every partition, reading without committing.
+ *
+ * @module
+ */
+import "../stack/quiet_kafkajs.ts";
+import { Kafka, logLevel } from "kafkajs";
+
+/** Offsets to read per partition: [start, end). */
+export interface PartitionRange {
+  partition: number;
+  start: number;
+  end: number;
+}
+
+/** What the read covered. */
+export interface ConsumeResult {
+  recordsRead: number;
+  durationMs: number;
+  unreadable: number[];
+}
+
+/** Start (low) and end (high watermark) offsets of every partition; null for a failing partition. */
+export async function partitionOffsets(
+  bootstrap: string[],
+  topic: string,
+): Promise<{ partition: number; low: number; high: number }[]> {
+  const admin = new Kafka({
+    clientId: "sismo-verify",
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+  })
+    .admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.map((o) => ({
+      partition: o.partition,
+      low: Number(o.low),
+      high: Number(o.high),
+    })).sort((a, b) => a.partition - b.partition);
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/**
+ * Read `ranges` of `topic`, calling `onRecord` for each record in offset order
+ * within each partition. Gives up on partitions not finished after `timeoutMs`.
+ */
+export async function consumeRanges(opts: {
+  bootstrap: string[];
+  topic: string;
+  ranges: PartitionRange[];
+  groupId: string;
+  timeoutMs: number;
+  onRecord: (
+    partition: number,
+    offset: string,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+  ) => void;
+}): Promise<ConsumeResult> {
+  const t0 = performance.now();
+  const todo = new Map<number, PartitionRange>();
+  for (const r of opts.ranges) if (r.end > r.start) todo.set(r.partition, r);
+  let recordsRead = 0;
+  if (todo.size === 0) return { recordsRead, durationMs: 0, unreadable: [] };
+
+  const kafka = new Kafka({
+    clientId: "sismo-verify",
+    brokers: opts.bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 5, initialRetryTime: 200 },
+  });
+  const consumer = kafka.consumer({
+    groupId: opts.groupId,
+    sessionTimeout: 30000,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
+    maxWaitTimeInMs: 200,
+    retry: { retries: 5 },
+  });
+  await consumer.connect();
+  const unfinished = new Set(todo.keys());
+  try {
+    await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, opts.timeoutMs);
+      const seeked = new Set<number>();
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        for (const r of todo.values()) {
+          if (!seeked.has(r.partition)) {
+            seeked.add(r.partition);
+            consumer.seek({ topic: opts.topic, partition: r.partition, offset: String(r.start) });
+          }
+        }
+      });
+      consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: true,
+        eachBatch: ({ batch }) => {
+          const range = todo.get(batch.partition);
+          if (!range) return Promise.resolve();
+          for (const m of batch.messages) {
+            const off = Number(m.offset);
+            if (off < range.start || off >= range.end) continue;
+            recordsRead++;
+            opts.onRecord(batch.partition, m.offset, m.key ?? null, m.value ?? null);
+          }
+          const last = batch.messages.length
+            ? Number(batch.messages[batch.messages.length - 1].offset)
+            : -1;
+          if (last >= range.end - 1) {
+            unfinished.delete(batch.partition);
+            if (unfinished.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          }
+          return Promise.resolve();
+        },
+      }).catch(reject);
+    });
+  } finally {
+    await consumer.disconnect().catch(() => {});
+    const admin = kafka.admin();
+    await admin.connect().catch(() => {});
+    await admin.deleteGroups([opts.groupId]).catch(() => {});
+    await admin.disconnect().catch(() => {});
+  }
+  return {
+    recordsRead,
+    durationMs: performance.now() - t0,
+    unreadable: [...unfinished].sort((a, b) => a - b),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * sismo: shakes a Kafka cluster and records what moved.
+ *
+ * Thin CLI: parses the subcommand, calls into `lib/`, maps outcomes to exit
+ * codes (0 ok, 1 an expectation failed or a comparison regressed, 2 bad input
+ * or setup error, 130 interrupted).
+ *
+ * @module
+ */
+import { stackCommand } from "./lib/cli/stack.ts";
+import { UsageError } from "./lib/cli/usage.ts";
+import { ProvisionError } from "./lib/stack/provision.ts";
+import { StackError } from "./lib/stack/local.ts";
+
+const HELP = `sismo — load and chaos testing for Apache Kafka producers
+
+Usage: deno task <command> [arguments]   (or: deno run -A main.ts <command> …)
+
+Commands:
+  scenario <name|file.yaml>   Run a scenario (deno task scenario --list to see the built-in ones)
+  stack <provision|up|status|down>   The local Kafka + Toxiproxy stack
+  report <report.json>        Re-render the HTML report of a run
+  compare <baseline.json> <current.json>   Compare two runs
+  ci                          Run the built-in scenarios in the quick profile (regression suite)
+
+Each command takes --help.`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  stack: () => Promise.resolve(stackCommand),
+};
+
+/** Known error kinds that mean bad input or a setup problem: exit code 2. */
+function isInputOrSetupError(e: unknown): boolean {
+  if (e instanceof UsageError || e instanceof ProvisionError || e instanceof StackError) {
+    return true;
+  }
+  // node:util parseArgs errors carry a code such as ERR_PARSE_ARGS_UNKNOWN_OPTION.
+  return typeof (e as { code?: unknown })?.code === "string" &&
+    String((e as { code: string }).code).startsWith("ERR_PARSE_ARGS");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "-h" || name === "--help" || name === "help") {
+    console.log(HELP);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`sismo: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (e) {
+    if (isInputOrSetupError(e)) {
+      console.error(`sismo ${name}: ${(e as Error).message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
