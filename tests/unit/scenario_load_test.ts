@@ -194,7 +194,7 @@ Deno.test("loadScenario resolves steps, send maps and every fault kind and targe
         1000,
         1000,
         { kind: "brokers", ids: [2] },
-        33,
+        37,
       ],
       [
         "f3",
@@ -202,7 +202,7 @@ Deno.test("loadScenario resolves steps, send maps and every fault kind and targe
         2000,
         null,
         { kind: "brokers", ids: [1, 3] },
-        34,
+        38,
       ],
       [
         "f4",
@@ -210,7 +210,7 @@ Deno.test("loadScenario resolves steps, send maps and every fault kind and targe
         3000,
         null,
         { kind: "leader", partition: 0 },
-        35,
+        39,
       ],
       [
         "f5",
@@ -218,7 +218,7 @@ Deno.test("loadScenario resolves steps, send maps and every fault kind and targe
         4000,
         null,
         { kind: "followers", partition: 0 },
-        36,
+        40,
       ],
       [
         "f6",
@@ -226,7 +226,7 @@ Deno.test("loadScenario resolves steps, send maps and every fault kind and targe
         5000,
         null,
         { kind: "leader", partition: 1 },
-        37,
+        41,
       ],
       [
         "f7",
@@ -234,11 +234,11 @@ Deno.test("loadScenario resolves steps, send maps and every fault kind and targe
         6000,
         null,
         { kind: "followers", partition: 1 },
-        38,
+        42,
       ],
-      ["f8", "pause broker 3", 7000, 2000, { kind: "brokers", ids: [3] }, 39],
-      ["f9", "stop all brokers", 8000, null, { kind: "all" }, 40],
-      ["f10", "proxy down on broker 2", 60000, 500, { kind: "brokers", ids: [2] }, 41],
+      ["f8", "pause broker 3", 7000, 2000, { kind: "brokers", ids: [3] }, 43],
+      ["f9", "stop all brokers", 8000, null, { kind: "all" }, 44],
+      ["f10", "proxy down on broker 2", 60000, 500, { kind: "brokers", ids: [2] }, 45],
     ],
   );
   assert.deepEqual(plan.faults.map((f) => f.action), [
