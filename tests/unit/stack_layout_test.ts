@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import {
+  allPorts,
+  brokerProperties,
+  clusterLayout,
+  directBootstrap,
+  jvmOptions,
+  proxiedBootstrap,
+} from "../../lib/stack/layout.ts";
+
+function parse(props: string): Map<string, string> {
+  return new Map(
+    props.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
+
+Deno.test("layout: ports of a 3-node cluster do not collide", () => {
+  const layout = clusterLayout({ brokers: 3, basePort: 30000 });
+  const ports = allPorts(layout).map((p) => p.port);
+  assert.equal(new Set(ports).size, ports.length);
+  assert.equal(ports.length, 1 + 3 * 4);
+  assert.deepEqual(proxiedBootstrap(layout), [
+    "127.0.0.1:30091",
+    "127.0.0.1:30092",
+    "127.0.0.1:30093",
+  ]);
+  assert.deepEqual(directBootstrap(layout), [
+    "127.0.0.1:30291",
+    "127.0.0.1:30292",
+    "127.0.0.1:30293",
+  ]);
+});
+
+Deno.test("layout: the CLIENT listener advertises the broker's own proxy, INTERNAL is direct", () => {
+  const layout = clusterLayout({ brokers: 3, basePort: 29000 });
+  for (const node of layout.nodes) {
+    const p = parse(brokerProperties(layout, node, `/data/${node.id}`));
+    assert.equal(p.get("node.id"), String(node.id));
+    assert.equal(
+      p.get("advertised.listeners"),
+      `CLIENT://127.0.0.1:${node.proxyPort},INTERNAL://127.0.0.1:${node.internalPort}`,
+    );
+    assert.ok(p.get("listeners")!.includes(`CLIENT://127.0.0.1:${node.clientPort}`));
+    assert.ok(p.get("listeners")!.includes(`CONTROLLER://127.0.0.1:${node.controllerPort}`));
+    assert.equal(p.get("inter.broker.listener.name"), "INTERNAL");
+    assert.equal(p.get("controller.listener.names"), "CONTROLLER");
+    assert.equal(p.get("process.roles"), "broker,controller");
+    assert.equal(
+      p.get("controller.quorum.voters"),
+      "1@127.0.0.1:29391,2@127.0.0.1:29392,3@127.0.0.1:29393",
+    );
+    assert.equal(p.get("log.dirs"), `/data/${node.id}`);
+    assert.equal(p.get("auto.create.topics.enable"), "false");
+    assert.equal(p.get("offsets.topic.replication.factor"), "3");
+  }
+});
+
+Deno.test("layout: a single node uses replication factor 1 for internal topics", () => {
+  const layout = clusterLayout({ brokers: 1 });
+  const p = parse(brokerProperties(layout, layout.nodes[0], "/d"));
+  assert.equal(p.get("offsets.topic.replication.factor"), "1");
+  assert.equal(p.get("transaction.state.log.min.isr"), "1");
+  assert.equal(p.get("controller.quorum.voters"), "1@127.0.0.1:29391");
+});
+
+Deno.test("layout: the proxy sits between the advertised port and the broker's listener", () => {
+  const layout = clusterLayout({ brokers: 3, basePort: 29000 });
+  const n = layout.nodes[1];
+  assert.equal(n.proxyName, "broker-2");
+  assert.notEqual(n.proxyPort, n.clientPort);
+  assert.equal(layout.toxiproxyPort, 29474);
+});
+
+Deno.test("layout: bad base port is refused", () => {
+  assert.throws(() => clusterLayout({ brokers: 1, basePort: 80 }), /base port/);
+  assert.throws(() => clusterLayout({ brokers: 1, basePort: 1.5 }), /base port/);
+});
+
+Deno.test("layout: heap is bounded", () => {
+  const opts = jvmOptions(384);
+  assert.ok(opts.includes("-Xmx384m"));
+  assert.ok(opts.includes("-Xms384m"));
+});
