@@ -329,3 +329,26 @@ Deno.test("loadScenario reports a missing file as a ScenarioError", async () => 
     },
   );
 });
+
+Deno.test("loadScenario reports every problem of a bad file, one per line", async () => {
+  const file = "tests/fixtures/scenarios/bad/dotnet-habits.yaml";
+  await assert.rejects(() => loadScenario(file), {
+    name: "ScenarioError",
+    message: [
+      `${file}:7:3 load.duraton: unknown property; did you mean "duration"?`,
+      `${file}:11:7 variants[0].producer.Acks: unknown property; use "acks" ` +
+      `(Acks is Confluent.Kafka's .NET name for the same setting)`,
+      `${file}:12:7 variants[0].producer.EnableIdempotence: unknown property; ` +
+      `use "enable.idempotence" (EnableIdempotence is Confluent.Kafka's .NET name for the same setting)`,
+      `${file}:13:7 variants[0].producer.message.timeout.ms: unknown property; ` +
+      `use "delivery.timeout.ms" (message.timeout.ms is librdkafka's name for the same setting)`,
+      `${file}:14:7 variants[0].producer.linger: unknown property; did you mean "linger.ms"?`,
+      `${file}:15:11 variants[1].name: duplicate variant name "plain" (first on line 9)`,
+      `${file}:18:13 variants[1].producer.acks: idempotence requires acks=all ` +
+      `(enable.idempotence: true on line 17)`,
+      `${file}:20:9 variants[1].expect[0]: unknown metric "dupes"; known: sent, acked, failed, ` +
+      "not_sent, ok, lost, duplicated, duplicates, phantom, failed_absent, reordered, foreign, " +
+      "unverified, p50, p90, p99, p999, p9999, max, throughput",
+    ].join("\n"),
+  });
+});

@@ -184,3 +184,17 @@ Deno.test("every shipped scenario in scenarios/ parses and validates against the
     assert.equal(parseScenario(text, file).name, entry.name.replace(/\.yaml$/, ""), file);
   }
 });
+
+Deno.test("the complete example of docs/scenario-format.md is valid", async () => {
+  const doc = await Deno.readTextFile("docs/scenario-format.md");
+  const section = doc.slice(doc.indexOf("## A complete example"));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(example, "example found");
+  assert.deepEqual(errorsOf(parse(example)), []);
+  const plan = parseScenario(example, "example.yaml");
+  assert.deepEqual(plan.variants.map((v) => v.name), ["plain", "idempotent"]);
+  assert.deepEqual(plan.faults.map((f) => f.label), [
+    "latency 3000ms downstream on all",
+    "kill leader of partition 0",
+  ]);
+});
