@@ -36,7 +36,7 @@ const EMBEDDED_ASSIGNMENT = new RegExp(
 /** A JAAS config string: everything up to its closing `;` may hold credentials. */
 const EMBEDDED_JAAS = /(\bsasl\.jaas\.config["']?\s*[=:]\s*)(?:"[^"]*"|[^;\n]*;?)/gi;
 /** `scheme://user:password@host` */
-const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:)[^\s/@]+@/gi;
+const URL_USERINFO = /(\b[a-z][a-z0-9+._-]*:\/\/[^\s/@:]*:)[^\s/@]+@/gi;
 /** `Authorization: Bearer …` / `Basic …` */
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*/g;
 

@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import {
+  compareReports,
+  comparisonRegressed,
+  DEFAULT_TOLERANCES,
+  parseTolerances,
+} from "../../lib/report/compare.ts";
+import { renderComparisonHtml, renderComparisonMarkdown } from "../../lib/report/compare_render.ts";
+import { ReportInputError } from "../../lib/report/errors.ts";
+import type { RunReport } from "../../lib/report/types.ts";
+import { encodedHistogram, evenly, fixture } from "./report_helpers.ts";
+
+/** The fixture with both variants' latency histograms replaced by 1000 values evenly in [from, to] ms. */
+function withLatency(fromMs: number, toMs: number, report: RunReport = fixture()): RunReport {
+  const encoded = encodedHistogram(evenly(1000, fromMs, toMs));
+  for (const v of report.variants) v.latency.fromIntended.histogram = encoded;
+  return report;
+}
+
+const metric = (c: ReturnType<typeof compareReports>, variant: string, name: string) =>
+  c.variants.find((v) => v.name === variant)!.metrics.find((m) => m.metric === name)!;
+
+Deno.test("parseTolerances: defaults, overrides and aliases", () => {
+  assert.deepEqual(parseTolerances(""), { p50: 0.1, p99: 0.1, throughput: 0.05 });
+  assert.deepEqual(DEFAULT_TOLERANCES, { p50: 0.1, p99: 0.1, throughput: 0.05 });
+  assert.deepEqual(parseTolerances("p99=15%, throughput=2.5%,p99.9=30%"), {
+    p50: 0.1,
+    p99: 0.15,
+    throughput: 0.025,
+    p999: 0.3,
+  });
+  assert.deepEqual(parseTolerances("max=50%", {}), { max: 0.5 });
+});
+
+Deno.test("parseTolerances: bad entries throw ReportInputError saying why", () => {
+  for (
+    const [text, why] of [
+      ["p99=10", /expected NAME=PERCENT%/],
+      ["p99", /expected NAME=PERCENT%/],
+      ["p98=10%", /unknown metric "p98"/],
+      ["p99=-5%", /expected NAME=PERCENT%/],
+      ["p99=ten%", /expected NAME=PERCENT%/],
+    ] as const
+  ) {
+    assert.throws(
+      () => parseTolerances(text),
+      (e: Error) => e instanceof ReportInputError && why.test(e.message),
+      text,
+    );
+  }
+});
+
+Deno.test("compare: a run against itself does not regress", () => {
+  const c = compareReports(fixture(), fixture(), DEFAULT_TOLERANCES);
+  assert.equal(c.regressed, false);
+  assert.equal(comparisonRegressed(c), false);
+  assert.deepEqual(c.variants.map((v) => v.name), ["plain", "idempotent"]);
+  assert.equal(metric(c, "plain", "p99").change, 0);
+  assert.equal(metric(c, "plain", "p99").source, "histogram");
+});
+
+Deno.test("compare: p99 recomputed from the histograms regresses beyond its tolerance", () => {
+  const base = withLatency(1, 100);
+  const slower = withLatency(1, 120); // p99 ≈ 118.8 vs 99: +20%
+  const c = compareReports(base, slower, DEFAULT_TOLERANCES);
+  const p99 = metric(c, "plain", "p99");
+  assert.ok(Math.abs(p99.baseline! - 99.0) < 0.2, String(p99.baseline));
+  assert.ok(Math.abs(p99.change! - 0.2) < 0.01, String(p99.change));
+  assert.equal(p99.regressed, true);
+  assert.equal(c.regressed, true);
+  const loose = compareReports(base, slower, parseTolerances("p99=25%,p50=25%"));
+  assert.equal(metric(loose, "plain", "p99").regressed, false);
+  assert.equal(loose.regressed, false);
+});
+
+Deno.test("compare: stored percentiles are not trusted over the histograms", () => {
+  const base = withLatency(1, 100);
+  const current = withLatency(1, 200);
+  for (const v of current.variants) v.latency.fromIntended.p99 = v.latency.fromIntended.p50 = 1;
+  const c = compareReports(base, current, DEFAULT_TOLERANCES);
+  assert.ok(metric(c, "plain", "p99").current! > 190);
+  assert.equal(c.regressed, true);
+});
+
+Deno.test("compare: falls back to stored percentiles when a histogram is unreadable", () => {
+  const current = fixture();
+  current.variants[0].latency.fromIntended.histogram = "not a histogram";
+  const c = compareReports(fixture(), current, DEFAULT_TOLERANCES);
+  const p99 = metric(c, "plain", "p99");
+  assert.equal(p99.source, "stored");
+  assert.equal(p99.current, current.variants[0].latency.fromIntended.p99);
+});
+
+Deno.test("compare: informational latencies never regress without a tolerance", () => {
+  const base = withLatency(1, 100);
+  const current = withLatency(1, 100);
+  for (const v of current.variants) {
+    v.latency.fromIntended.histogram = encodedHistogram([...evenly(999, 1, 100), 5000]);
+  }
+  const c = compareReports(base, current, DEFAULT_TOLERANCES);
+  assert.ok(metric(c, "plain", "max").change! > 10);
+  assert.equal(metric(c, "plain", "max").regressed, false);
+  assert.equal(compareReports(base, current, parseTolerances("max=100%")).regressed, true);
+});
+
+Deno.test("compare: throughput regresses when it drops by more than its tolerance", () => {
+  const current = fixture();
+  current.variants[1].throughput.ackedPerSecond *= 0.94;
+  const c = compareReports(fixture(), current, DEFAULT_TOLERANCES);
+  assert.equal(metric(c, "idempotent", "throughput").regressed, true);
+  assert.equal(metric(c, "plain", "throughput").regressed, false);
+  assert.equal(
+    compareReports(fixture(), current, parseTolerances("throughput=10%")).regressed,
+    false,
+  );
+  const faster = fixture();
+  faster.variants[1].throughput.ackedPerSecond *= 2;
+  assert.equal(compareReports(fixture(), faster, DEFAULT_TOLERANCES).regressed, false);
+});
+
+Deno.test("compare: any increase of a guarded count regresses whatever the tolerances", () => {
+  for (const key of ["lost", "duplicated", "phantom", "reordered", "unverified"] as const) {
+    const current = fixture();
+    current.variants[1].verification!.counts[key] += 1;
+    const c = compareReports(
+      fixture(),
+      current,
+      parseTolerances("p99=1000%,p50=1000%,throughput=100%"),
+    );
+    assert.equal(metric(c, "idempotent", key).regressed, true, key);
+    assert.equal(c.regressed, true, key);
+  }
+  const fewer = fixture();
+  fewer.variants[0].verification!.counts.duplicated = 0;
+  fewer.variants[0].verification!.counts.foreign = 100;
+  assert.equal(compareReports(fixture(), fewer, DEFAULT_TOLERANCES).regressed, false);
+});
+
+Deno.test("compare: losing verification or a variant regresses; a new variant does not", () => {
+  const unverified = fixture();
+  unverified.variants[0].verification = null;
+  assert.equal(compareReports(fixture(), unverified, DEFAULT_TOLERANCES).regressed, true);
+
+  const missing = fixture();
+  missing.variants = missing.variants.slice(0, 1);
+  const c = compareReports(fixture(), missing, DEFAULT_TOLERANCES);
+  assert.deepEqual(c.onlyInBaseline, ["idempotent"]);
+  assert.equal(comparisonRegressed(c), true);
+
+  const extra = fixture();
+  extra.variants.push({ ...structuredClone(extra.variants[1]), name: "transactional" });
+  const e = compareReports(fixture(), extra, DEFAULT_TOLERANCES);
+  assert.deepEqual(e.onlyInCurrent, ["transactional"]);
+  assert.equal(e.regressed, false);
+});
+
+Deno.test("comparison renderers show regressions and both curves", () => {
+  const current = fixture();
+  current.variants[0].verification!.counts.lost = 3;
+  const c = compareReports(fixture(), current, DEFAULT_TOLERANCES);
+  const md = renderComparisonMarkdown(c);
+  assert.match(md, /^# ❌ sismo comparison: idempotent-vs-plain — Regression/);
+  assert.ok(md.includes("| Lost | 0 | 3 | +3 | any increase | **REGRESSION** |"));
+  assert.ok(md.includes("## ✅ idempotent"));
+  const html = renderComparisonHtml(c, { lang: "fr" });
+  assert.ok(html.includes("RÉGRESSION"));
+  const data = JSON.parse(/id="sismo-charts">([\s\S]*?)<\/script>/.exec(html)![1]);
+  assert.deepEqual(data.charts[0].series.map((s: { label: string }) => s.label), [
+    "plain référence",
+    "plain actuelle",
+    "idempotent référence",
+    "idempotent actuelle",
+  ]);
+  assert.ok(
+    data.charts[0].series.every((s: { values: unknown[] }) => s.values.some((v) => v !== null)),
+  );
+});

@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import type { ChartData } from "../../lib/report/charts.ts";
+import { renderHtml } from "../../lib/report/html.ts";
+import { percentilesOf } from "../../lib/report/histogram.ts";
+import { format } from "../../lib/report/i18n.ts";
+import { fixture } from "./report_helpers.ts";
+
+function chartDataOf(html: string): ChartData {
+  const match = /<script type="application\/json" id="sismo-charts">([\s\S]*?)<\/script>/.exec(
+    html,
+  );
+  assert.ok(match, "chart data block present");
+  return JSON.parse(match[1]);
+}
+
+Deno.test("html: sections come in the documented order", () => {
+  const html = renderHtml(fixture(), { lang: "en" });
+  const ids = [
+    "verdict",
+    "side-by-side",
+    "percentiles",
+    "over-time",
+    "phases",
+    "anomalies",
+    "errors",
+    "scenario",
+    "environment",
+  ];
+  const positions = ids.map((id) => html.indexOf(`<section id="${id}">`));
+  for (const [i, p] of positions.entries()) assert.ok(p > 0, `section ${ids[i]} present`);
+  assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+  const h1 = html.indexOf("<h1>");
+  assert.ok(h1 > 0 && h1 < positions[0]);
+});
+
+Deno.test("html: self-contained, nothing to fetch, uPlot inlined", () => {
+  const html = renderHtml(fixture(), { lang: "en" });
+  assert.ok(!/<link\b/i.test(html), "no <link>");
+  assert.ok(!/\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i.test(html), "no remote src/href");
+  assert.ok(!/<script[^>]+src=/i.test(html), "no external script");
+  assert.match(html, /http-equiv="Content-Security-Policy" content="default-src 'none'/);
+  assert.ok(html.includes(".u-legend"), "uPlot CSS inlined");
+  assert.ok(/uPlot/.test(html) && html.length > 50_000, "uPlot JS inlined");
+});
+
+Deno.test("html: title, description and outcome of the run", () => {
+  const report = fixture();
+  const html = renderHtml(report, { lang: "en" });
+  assert.match(html, /<title>idempotent-vs-plain — sismo report<\/title>/);
+  assert.match(html, /<span class="outcome failed">Failed<\/span>/);
+  assert.ok(html.includes("Both producers retry: the plain one writes duplicates"));
+  assert.ok(html.includes("November 20, 2025"));
+});
+
+Deno.test("html: verdict per variant with observed values and pass/fail", () => {
+  const html = renderHtml(fixture(), { lang: "en" });
+  const verdict = html.slice(
+    html.indexOf('<section id="verdict">'),
+    html.indexOf('<section id="side-by-side">'),
+  );
+  assert.match(verdict, /<div class="verdict fail"><h3><span>plain<\/span>/);
+  assert.match(verdict, /<div class="verdict pass"><h3><span>idempotent<\/span>/);
+  assert.match(
+    verdict,
+    /duplicated == 0<\/td><td class="num">1,622<\/td><td><span class="badge fail">FAIL<\/span>/,
+  );
+  assert.match(
+    verdict,
+    /p99 &lt; 5s<\/td><td class="num">4,268 ms<\/td><td><span class="badge pass">PASS/,
+  );
+  assert.equal(verdict.match(/badge pass">PASS/g)?.length, 6); // 5 expectations + 1 variant
+  assert.equal(verdict.match(/badge fail">FAIL/g)?.length, 2);
+});
+
+Deno.test("html: producer settings that differ between variants are highlighted", () => {
+  const html = renderHtml(fixture(), { lang: "en" });
+  const row = (key: string) =>
+    new RegExp(`<tr([^>]*)><th><code>${key.replace(/\./g, "\\.")}</code>`).exec(html)?.[1] ?? null;
+  assert.match(row("acks")!, /class="differs"/);
+  assert.match(row("enable.idempotence")!, /class="differs"/);
+  assert.equal(row("retries"), "");
+  assert.equal(row("linger.ms"), "");
+});
+
+Deno.test("html: side-by-side counts mark problems per cell", () => {
+  const html = renderHtml(fixture(), { lang: "en" });
+  assert.match(
+    html,
+    /<th title="read more than once">Duplicated<\/th><td class="num bad">1,622 <small>\(\+2,771 extra copies\)<\/small><\/td><td class="num">0<\/td>/,
+  );
+  assert.match(
+    html,
+    /<th title="acknowledged, never read">Lost<\/th><td class="num">0<\/td><td class="num">0<\/td>/,
+  );
+});
+
+Deno.test("html: chart data holds the percentile curves from the histograms and the real fault windows", () => {
+  const report = fixture();
+  const html = renderHtml(report, { lang: "en" });
+  const data = chartDataOf(html);
+  assert.equal(data.locale, "en-US");
+  assert.deepEqual(data.charts.map((c) => c.id), [
+    "chart-percentiles",
+    "chart-latency-0",
+    "chart-throughput-0",
+    "chart-latency-1",
+    "chart-throughput-1",
+  ]);
+  for (const chart of data.charts) assert.ok(html.includes(`id="${chart.id}"`), chart.id);
+
+  const percentiles = data.charts[0];
+  assert.equal(percentiles.xKind, "percentile");
+  assert.equal(percentiles.series.length, 4); // two variants, from intended and from send
+  const at99 = percentiles.x.findIndex((x) => Math.abs(x - 100) < 1e-9);
+  assert.ok(at99 > 0);
+  const [expected] = percentilesOf(report.variants[0].latency.fromIntended.histogram, [99])!;
+  assert.ok(Math.abs(percentiles.series[0].values[at99]! - expected) / expected < 0.002);
+  assert.ok(Math.abs(expected - report.variants[0].latency.fromIntended.p99) / expected < 0.002);
+
+  const latency = data.charts[1];
+  assert.deepEqual(latency.series.map((s) => s.label), ["p50", "p99"]);
+  assert.equal(latency.x.length, report.variants[0].timeline.length);
+  assert.deepEqual(latency.bands, [{
+    from: 15.012,
+    to: 23.034,
+    label: report.variants[0].faults[0].label,
+  }]);
+  const throughput = data.charts[2];
+  const t20 = report.variants[0].timeline.find((p) => p.t === 20)!;
+  assert.equal(throughput.series[0].values[latency.x.indexOf(20.5)], t20.acked);
+  assert.equal(throughput.series[1].values[latency.x.indexOf(20.5)], t20.failed + t20.notSent);
+});
+
+Deno.test("html: fault phases and anomaly samples are shown", () => {
+  const report = fixture();
+  const html = renderHtml(report, { lang: "en" });
+  assert.ok(html.includes("plain — f1: latency 800ms ±400ms downstream on all"));
+  assert.ok(html.includes("Acknowledgements resumed"));
+  assert.match(html, /after the fault ended|not within the run/);
+  const sample = report.variants[0].verification!.samples.duplicated![0];
+  assert.ok(html.includes(sample.detail!));
+  assert.ok(html.includes(`<code>${sample.key}</code>`));
+});
+
+Deno.test("html: French labels, accents and number formats", () => {
+  const html = renderHtml(fixture(), { lang: "fr" });
+  assert.match(html, /<html lang="fr">/);
+  for (
+    const text of [
+      "Perdus",
+      "Dupliqués",
+      "Fantômes",
+      "Réordonnés",
+      "Attendu",
+      "Observé",
+      "Échoué",
+      "RÉUSSI",
+      "ÉCHEC",
+    ]
+  ) {
+    assert.ok(html.includes(text), text);
+  }
+  const fr = format("fr");
+  assert.ok(html.includes(`>${fr.int(1622)} <small>`), "French thousands separator");
+  assert.ok(html.includes(fr.ms(4268.031)), "French decimal/ms format");
+  assert.ok(!html.includes(">Lost<"));
+  assert.equal(chartDataOf(html).locale, "fr-FR");
+});
+
+Deno.test("html: report text is escaped, the data block cannot close its script", () => {
+  const report = fixture();
+  report.scenario.description = `<script>alert("x")</script> & more`;
+  report.variants[0].name = `</script><img src=x onerror=alert(1)>`;
+  const html = renderHtml(report, { lang: "en" });
+  assert.ok(!html.includes(`<script>alert("x")`));
+  assert.ok(html.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more"));
+  assert.ok(!html.includes("<img src=x"));
+  const data = chartDataOf(html);
+  assert.equal(data.charts[1].title, `Latency per second — </script><img src=x onerror=alert(1)>`);
+});
+
+Deno.test("html: a report without verification, faults or expectations still renders", () => {
+  const report = fixture();
+  for (const v of report.variants) {
+    v.verification = null;
+    v.faults = [];
+    v.expectations = [];
+    v.latency.fromIntended.histogram = "";
+  }
+  const html = renderHtml(report, { lang: "en" });
+  assert.ok(html.includes("No expectations."));
+  assert.ok(html.includes("No faults."));
+  assert.ok(html.includes("Not verified."));
+  const data = chartDataOf(html);
+  assert.ok(data.charts[0].series[0].values.every((v) => v === null));
+  assert.deepEqual(data.charts[1].bands, []);
+});
