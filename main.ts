@@ -8,6 +8,11 @@
  * @module
  */
 import { stackCommand } from "./lib/cli/stack.ts";
+import { scenarioCommand } from "./lib/cli/scenario.ts";
+import { compareCommand, reportCommand } from "./lib/cli/report.ts";
+import { ScenarioError } from "./lib/scenario/errors.ts";
+import { ReportInputError } from "./lib/report/errors.ts";
+import { UnsupportedSettingError } from "./lib/load/driver.ts";
 import { UsageError } from "./lib/cli/usage.ts";
 import { ProvisionError } from "./lib/stack/provision.ts";
 import { StackError } from "./lib/stack/local.ts";
@@ -29,13 +34,22 @@ type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   stack: () => Promise.resolve(stackCommand),
+  scenario: () => Promise.resolve(scenarioCommand),
+  report: () => Promise.resolve(reportCommand),
+  compare: () => Promise.resolve(compareCommand),
 };
 
 /** Known error kinds that mean bad input or a setup problem: exit code 2. */
 function isInputOrSetupError(e: unknown): boolean {
-  if (e instanceof UsageError || e instanceof ProvisionError || e instanceof StackError) {
-    return true;
-  }
+  const kinds = [
+    UsageError,
+    ProvisionError,
+    StackError,
+    ScenarioError,
+    ReportInputError,
+    UnsupportedSettingError,
+  ];
+  if (kinds.some((k) => e instanceof k)) return true;
   // node:util parseArgs errors carry a code such as ERR_PARSE_ARGS_UNKNOWN_OPTION.
   return typeof (e as { code?: unknown })?.code === "string" &&
     String((e as { code: string }).code).startsWith("ERR_PARSE_ARGS");
@@ -56,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
     return await (await load())(rest);
   } catch (e) {
     if (isInputOrSetupError(e)) {
-      console.error(`sismo ${name}: ${(e as Error).message}`);
+      const message = (e as Error).message;
+      console.error(`sismo ${name}:${message.includes("\n") ? "\n" : " "}${message}`);
       return 2;
     }
     throw e;

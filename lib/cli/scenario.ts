@@ -1,0 +1,144 @@
+/**
+ * `sismo scenario <name|file> [options]` and `sismo scenario --list`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { loadScenario } from "../scenario/load.ts";
+import { listScenarios, resolveScenarioPath } from "../scenario/list.ts";
+import { runScenario } from "../run/run.ts";
+import { progressLine, summaryTable } from "../run/summary.ts";
+import type { VariantProgress } from "../run/variant.ts";
+import { writeRunOutputs } from "../report/write.ts";
+import { UsageError } from "./usage.ts";
+
+/** Help text of `scenario`. */
+export const SCENARIO_HELP = `Usage: deno task scenario <name|file.yaml> [options]
+       deno task scenario --list
+
+Runs each producer variant of the scenario against real Kafka under the same load and faults,
+verifies every event by reading the topic back, and writes reports/<scenario>/<timestamp>/.
+
+Options:
+  --list                 List the built-in scenarios
+  --bootstrap H:P[,H:P]  Use an external cluster instead of the local stack
+  --toxiproxy URL        Toxiproxy API of the external cluster (proxies named broker-<id>)
+  --reports DIR          Parent folder of run directories (default reports)
+  --lang en|fr           Language of the HTML report (default en)
+  --keep-topics          Keep the variants' topics after verification
+  -h, --help             This help
+
+Exit codes: 0 every expectation held, 1 one failed, 2 bad input or setup error, 130 interrupted.`;
+
+/** Run `scenario`; returns the exit code. */
+export async function scenarioCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      list: { type: "boolean" },
+      bootstrap: { type: "string" },
+      toxiproxy: { type: "string" },
+      reports: { type: "string" },
+      lang: { type: "string" },
+      "keep-topics": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(SCENARIO_HELP);
+    return 0;
+  }
+  if (values.list) {
+    const list = await listScenarios("scenarios");
+    const w = Math.max(...list.map((s) => s.name.length));
+    for (const s of list) console.log(`${s.name.padEnd(w)}  ${s.summary}`);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(`give one scenario name or file (deno task scenario --list shows them)`);
+  }
+  const lang = values.lang ?? "en";
+  if (lang !== "en" && lang !== "fr") {
+    throw new UsageError(`--lang must be en or fr, got "${lang}"`);
+  }
+  if (values.toxiproxy && !values.bootstrap) {
+    throw new UsageError(
+      "--toxiproxy goes with --bootstrap (the local stack has its own Toxiproxy)",
+    );
+  }
+  const plan = await loadScenario(resolveScenarioPath(positionals[0]));
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      console.error(
+        "\nInterrupted: stopping the load, ending faults, keeping a partial report… (Ctrl-C again to force)",
+      );
+      controller.abort();
+    } else {
+      Deno.exit(130);
+    }
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+
+  const tty = Deno.stderr.isTerminal();
+  let lastAcked = 0;
+  let lastPrint = 0;
+  const onProgress = (p: VariantProgress) => {
+    const rate = p.acked - lastAcked;
+    lastAcked = p.acked;
+    const line = progressLine(p, rate);
+    if (tty) {
+      Deno.stderr.writeSync(
+        new TextEncoder().encode(`\r\x1b[2K${line.slice(0, Deno.consoleSize().columns - 1)}`),
+      );
+    } else if (p.elapsedMs - lastPrint >= 10000 || p.elapsedMs < lastPrint) {
+      lastPrint = p.elapsedMs;
+      console.error(line);
+    }
+  };
+  const log = (line: string) => {
+    if (tty) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[2K"));
+    console.error(line);
+  };
+
+  console.error(`Scenario ${plan.name} (${plan.file}): ${plan.variants.length} variant(s)`);
+  try {
+    const { report, dir } = await runScenario(plan, {
+      bootstrap: values.bootstrap?.split(",").map((s) => s.trim()).filter(Boolean),
+      toxiproxyUrl: values.toxiproxy,
+      reportsDir: values.reports,
+      keepTopics: values["keep-topics"],
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.elapsedMs < 1500) lastAcked = 0;
+        onProgress(p);
+      },
+      log,
+    });
+    if (tty) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[2K"));
+    const files = await writeRunOutputs(report, dir, { lang });
+    console.log(summaryTable(report));
+    console.log(`\nReport: ${files.html}\n        ${files.json}`);
+    for (const e of report.errors) console.error(`error: ${e}`);
+    switch (report.outcome) {
+      case "passed":
+        console.log("Every expectation held.");
+        return 0;
+      case "failed":
+        console.log("An expectation failed.");
+        return 1;
+      case "interrupted":
+        return 130;
+      case "error":
+        return 2;
+    }
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
