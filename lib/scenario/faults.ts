@@ -77,7 +77,9 @@ function readAction(item: Field, map: MapView): FaultAction | null {
   if (given[0] !== "toxic") {
     let ok = true;
     for (const key of TOXIC_ONLY) {
-      if (map.has(key)) ok = map.get(key).fail(`only toxic faults take ${key}`) ?? false;
+      if (!map.has(key)) continue;
+      map.get(key).fail(`only toxic faults take ${key}`);
+      ok = false;
     }
     if (given[0] === "proxy") {
       const down = map.get("proxy").choice(["down"] as const);
@@ -162,7 +164,9 @@ function readTarget(field: Field, context: FaultContext): FaultTarget | null {
     if (keys.length !== 1) return field.fail("must have exactly one of leader-of, followers-of");
     const partitionField = map.get(keys[0]);
     const partition = partitionField.integer(0);
-    if (partition == null) return partition ?? partitionField.fail("must be a partition number");
+    if (partition == null) {
+      return partition === null ? null : partitionField.fail("must be a partition number");
+    }
     const kind = keys[0] === "leader-of" ? "leader" : "followers";
     return partitionTarget(partitionField, kind, partition, context);
   }
@@ -184,7 +188,7 @@ function readTarget(field: Field, context: FaultContext): FaultTarget | null {
 
 function brokerId(field: Field, context: FaultContext): number | null {
   const id = field.integer();
-  if (id == null) return id ?? field.fail("must be a broker id");
+  if (id == null) return id === null ? null : field.fail("must be a broker id");
   const brokers = context.brokers ?? Infinity;
   if (id < 1 || id > brokers) {
     return field.fail(`no broker ${id}: broker ids are 1..${context.brokers} (cluster.brokers)`);

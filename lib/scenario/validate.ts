@@ -127,31 +127,30 @@ function readTopic(field: Field, brokers: number | null): TopicPlan | null {
 
   const configs: Record<string, string> = {};
   let ok = partitions !== null && replicationFactor !== null;
-  for (const entry of map.get("configs").entries() ?? []) {
-    const value = entry.value.scalar;
-    if (entry.key === "min.insync.replicas") {
-      ok = entry.value.fail(
-        "set it as topic.min.insync.replicas (checked against replication.factor)",
-      ) ??
-        false;
-    } else if (["string", "number", "boolean"].includes(typeof value)) {
-      configs[entry.key] = String(value);
+  const entries = map.get("configs").entries();
+  if (entries === null) ok = false;
+  for (const { key, value } of entries ?? []) {
+    if (key === "min.insync.replicas") {
+      value.fail("set it as topic.min.insync.replicas (checked against replication.factor)");
+      ok = false;
+    } else if (["string", "number", "boolean"].includes(typeof value.scalar)) {
+      configs[key] = String(value.scalar);
     } else {
-      ok = entry.value.fail(`must be a string, number or boolean, got ${entry.value.describe()}`) ??
-        false;
+      value.fail(`must be a string, number or boolean, got ${value.describe()}`);
+      ok = false;
     }
   }
-  if (map.get("configs").entries() === null) ok = false;
 
   const misrField = map.get("min.insync.replicas");
   const minIsr = misrField.integer(1);
   if (minIsr === null) ok = false;
   else if (minIsr !== undefined) {
     if (replicationFactor !== null && minIsr > replicationFactor) {
-      ok = misrField.fail(
+      misrField.fail(
         `min.insync.replicas ${minIsr} exceeds replication.factor ${replicationFactor}: ` +
           "no write could ever succeed with acks=all",
-      ) ?? false;
+      );
+      ok = false;
     }
     configs["min.insync.replicas"] = String(minIsr);
   }
@@ -207,7 +206,7 @@ function readRate(field: Field, loadMs: number | null): RateSchedule | null {
   if (keys.length !== 1) return field.fail("must have exactly one of ramp, steps");
   if (keys[0] === "ramp") {
     const ramp = map.get("ramp").map("ramp");
-    if (ramp == null) return ramp ?? map.get("ramp").fail("must be {from, to}");
+    if (ramp == null) return ramp === null ? null : map.get("ramp").fail("must be {from, to}");
     const ends = (["from", "to"] as const).map((key) => {
       const end = ramp.get(key);
       return end.require() ? end.number({ min: 0 }) : null;
@@ -218,7 +217,7 @@ function readRate(field: Field, loadMs: number | null): RateSchedule | null {
     return { kind: "ramp", from, to };
   }
   const items = map.get("steps").list();
-  if (items == null) return items ?? map.get("steps").fail("must list the steps");
+  if (items == null) return items === null ? null : map.get("steps").fail("must list the steps");
   if (items.length === 0) return map.get("steps").fail("must list at least one step");
   const steps: { perSecond: number; forMs: number }[] = [];
   let startMs = 0;
@@ -226,7 +225,8 @@ function readRate(field: Field, loadMs: number | null): RateSchedule | null {
   for (const item of items) {
     const step = item.map("step");
     if (step == null) {
-      ok = step === undefined ? item.fail("must be {rate, for}") ?? false : false;
+      if (step === undefined) item.fail("must be {rate, for}");
+      ok = false;
       continue;
     }
     const rateField = step.get("rate");
@@ -238,10 +238,11 @@ function readRate(field: Field, loadMs: number | null): RateSchedule | null {
       continue;
     }
     if (loadMs !== null && startMs >= loadMs) {
-      ok = item.fail(
+      item.fail(
         `step starts at ${formatDuration(startMs)}, not before the load ends at ` +
           `${formatDuration(loadMs)} (warmup + duration)`,
-      ) ?? false;
+      );
+      ok = false;
     }
     steps.push({ perSecond, forMs });
     startMs += forMs;
@@ -291,9 +292,8 @@ function readExpectations(field: Field): Expectation[] | null {
   for (const item of items) {
     const text = item.string();
     if (text == null) {
-      ok = text === undefined
-        ? item.fail("must be an expectation such as lost == 0") ?? false
-        : false;
+      if (text === undefined) item.fail("must be an expectation such as lost == 0");
+      ok = false;
       continue;
     }
     try {
@@ -320,7 +320,9 @@ function readVariants(
   const seen = new Map<string, number>();
   const variants = items.map((item): VariantPlan | null => {
     const map = item.map("variant");
-    if (map == null) return map ?? item.fail("must be a variant mapping (name, producer, …)");
+    if (map == null) {
+      return map === null ? null : item.fail("must be a variant mapping (name, producer, …)");
+    }
     const nameField = map.get("name");
     const name = readName(nameField);
     if (name != null) {

@@ -806,3 +806,16 @@ variants:
   // Columns point into the line: `ack` and `linger` are at their own columns.
   assert.deepEqual(problems.slice(4, 6).map((p) => p.column), [16, 26]);
 });
+
+Deno.test("a mapping of the wrong type is reported once", () => {
+  assertOneProblem(
+    `${BASE}topic: {configs: 5}\n`,
+    8,
+    "topic.configs",
+    "must be a mapping (key: value), got 5",
+  );
+  assertOneProblem(`${BASE}topic: 5\n`, 8, "topic", "must be a mapping (key: value), got 5");
+  assertOneProblem(`${BASE}faults: [5]\n`, 8, "faults[0]", "must be a mapping (key: value), got 5");
+  assertOneProblem(`${BASE}  - 5\n`, 8, "variants[1]", "must be a mapping (key: value), got 5");
+  assertOneProblem(`${BASE}    expect: [""]\n`, 8, "variants[0].expect[0]", "invalid expectation");
+});
