@@ -4,9 +4,9 @@
  *
  * @module
  */
+import { isMap, isSeq } from "yaml";
 import { formatDuration } from "./duration.ts";
 import { BROKER_OPS, STREAMS, TOXIC_ATTRIBUTES, TOXIC_TYPES } from "./keys.ts";
-import { isMap, isSeq } from "yaml";
 import type { Field, MapView } from "./reader.ts";
 import { closest } from "./suggest.ts";
 import type { FaultAction, FaultPlan, FaultTarget } from "./types.ts";

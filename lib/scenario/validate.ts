@@ -6,6 +6,7 @@
  */
 import { isMap } from "yaml";
 import { HEADER_BYTES } from "../load/payload.ts";
+import { formatDuration } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import { parseExpectation } from "./expectation.ts";
 import { readFaults } from "./faults.ts";
@@ -22,7 +23,6 @@ import type {
   TopicPlan,
   VariantPlan,
 } from "./types.ts";
-import { formatDuration } from "./duration.ts";
 
 /** Names of scenarios and variants: lower-case letters, digits and dashes. */
 export const NAME_PATTERN = /^[a-z0-9-]+$/;
