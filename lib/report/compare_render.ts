@@ -197,7 +197,7 @@ ${notes}
 <div class="chart" id="chart-comparison" role="img" aria-label="${esc(chart.title)}"></div>
 </section>
 <section id="comparison-variants"><h2>${esc(t(lang, "section.sideBySide"))}</h2>
-<div class="verdicts">${tables}</div>
+<div class="verdicts single">${tables}</div>
 </section>`;
   return htmlPage({
     lang,

@@ -34,6 +34,7 @@ p.description { font-size: 1.2rem; max-width: 70em; }
 .outcome.passed, .badge.pass { background: var(--pass-bg); color: var(--pass); }
 .outcome.failed, .outcome.error, .outcome.interrupted, .badge.fail { background: var(--fail-bg); color: var(--fail); }
 .verdicts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 20px; }
+.verdicts.single { grid-template-columns: minmax(0, 1100px); }
 .verdict { border: 2px solid var(--line); border-radius: 12px; padding: 12px 20px 16px; }
 .verdict.pass { border-color: var(--pass); }
 .verdict.fail { border-color: var(--fail); }

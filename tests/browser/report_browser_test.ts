@@ -1,0 +1,184 @@
+/// <reference lib="dom" />
+/**
+ * Opens the rendered HTML reports in headless Chromium (Debian's `chromium`
+ * package, driven by puppeteer-core; no browser download) and checks what a
+ * person would see: no console errors, nothing fetched but the file itself,
+ * every chart drawn with its lines and fault shading, the verdict on screen.
+ * Full-page screenshots go to `reports/test-artifacts/`.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import puppeteer, { type Browser } from "puppeteer-core";
+import { compareReports, DEFAULT_TOLERANCES } from "../../lib/report/compare.ts";
+import { renderComparisonHtml } from "../../lib/report/compare_render.ts";
+import type { ChartData } from "../../lib/report/charts.ts";
+import { renderHtml } from "../../lib/report/html.ts";
+import type { RunReport } from "../../lib/report/types.ts";
+
+const CHROMIUM = Deno.env.get("SISMO_CHROMIUM") ?? "/usr/bin/chromium";
+const ARTIFACTS = new URL("../../reports/test-artifacts/", import.meta.url);
+const FIXTURE = new URL("../fixtures/reports/idempotent-vs-plain.json", import.meta.url);
+
+async function requireChromium(): Promise<void> {
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Install it with ` +
+        "`apt-get update && apt-get install -y chromium` (Debian), " +
+        "or point SISMO_CHROMIUM at a Chromium binary.",
+    );
+  }
+}
+
+async function launch(profile: string): Promise<Browser> {
+  return await puppeteer.launch({
+    executablePath: CHROMIUM,
+    // Our own flags only: headless, no network side traffic, a fresh profile.
+    headless: false,
+    ignoreDefaultArgs: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--hide-scrollbars",
+      `--user-data-dir=${profile}`,
+    ],
+    defaultViewport: { width: 1400, height: 1000 },
+  });
+}
+
+interface PageCheck {
+  consoleErrors: string[];
+  requests: string[];
+  /** Per chart id: pixels close to each series colour, and fault-shading pixels. */
+  charts: Record<string, { colors: Record<string, number>; shading: number; canvas: boolean }>;
+  text: string;
+  data: ChartData;
+}
+
+async function openAndCheck(
+  browser: Browser,
+  file: string,
+  screenshot: string,
+): Promise<PageCheck> {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warn") consoleErrors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e}`));
+  page.on("requestfailed", (r) => consoleErrors.push(`request failed: ${r.url()}`));
+  page.on("request", (r) => requests.push(r.url()));
+  const url = new URL(`file://${file}`).href;
+  await page.goto(url, { waitUntil: "load" });
+  const result = await page.evaluate(() => {
+    const data = JSON.parse(document.getElementById("sismo-charts")!.textContent!);
+    const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+    const charts: Record<
+      string,
+      { colors: Record<string, number>; shading: number; canvas: boolean }
+    > = {};
+    for (const spec of data.charts as { id: string; series: { color: string }[] }[]) {
+      const canvas = document.querySelector(`#${spec.id} canvas`) as HTMLCanvasElement | null;
+      if (!canvas || canvas.width === 0 || canvas.height === 0) {
+        charts[spec.id] = { colors: {}, shading: 0, canvas: false };
+        continue;
+      }
+      const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const colors: Record<string, number> = {};
+      const targets = [...new Set(spec.series.map((s) => s.color))].map((c) =>
+        [c, hex(c)] as const
+      );
+      for (const [c] of targets) colors[c] = 0;
+      let shading = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
+        if (a === 0) continue;
+        // Fault bands: rgba(191, 135, 0, 0.16) over a transparent canvas.
+        if (a < 80 && Math.abs(r - 191) < 12 && Math.abs(g - 135) < 12 && b < 20) shading++;
+        for (const [c, [tr, tg, tb]] of targets) {
+          if (a > 150 && Math.abs(r - tr) + Math.abs(g - tg) + Math.abs(b - tb) < 60) colors[c]++;
+        }
+      }
+      charts[spec.id] = { colors, shading, canvas: true };
+    }
+    return { charts, text: document.body.innerText, data };
+  });
+  await page.screenshot({ path: screenshot, fullPage: true });
+  await page.close();
+  return { consoleErrors, requests, ...result };
+}
+
+function assertCleanPage(check: PageCheck, file: string) {
+  assert.deepEqual(check.consoleErrors, [], "no console errors");
+  const self = new URL(`file://${file}`).href;
+  assert.deepEqual(check.requests.filter((r) => r !== self), [], "no request but the file itself");
+  for (const spec of check.data.charts) {
+    const chart = check.charts[spec.id];
+    assert.ok(chart.canvas, `${spec.id}: canvas drawn`);
+    for (const [color, count] of Object.entries(chart.colors)) {
+      assert.ok(count > 40, `${spec.id}: series in ${color} drawn (${count} pixels)`);
+    }
+    if (spec.bands.length > 0) {
+      assert.ok(chart.shading > 1000, `${spec.id}: fault window shaded (${chart.shading} pixels)`);
+    }
+  }
+}
+
+Deno.test({
+  name: "browser: the HTML report opens offline, draws every chart and shows the verdict",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await requireChromium();
+    await Deno.mkdir(ARTIFACTS, { recursive: true });
+    const report: RunReport = JSON.parse(await Deno.readTextFile(FIXTURE));
+    const dir = await Deno.makeTempDir({ prefix: "sismo-browser-" });
+    const browser = await launch(join(dir, "profile"));
+    try {
+      const expectedText = {
+        en: ["Verdict", "FAIL", "PASS", "duplicated == 0", "1,622", "Lost", "Around each fault"],
+        fr: ["Verdict", "ÉCHEC", "RÉUSSI", "duplicated == 0", "Perdus", "Dupliqués", "Fantômes"],
+      };
+      for (const lang of ["en", "fr"] as const) {
+        const file = join(dir, `report-${lang}.html`);
+        await Deno.writeTextFile(file, renderHtml(report, { lang }));
+        const check = await openAndCheck(
+          browser,
+          file,
+          new URL(`report-${lang}.png`, ARTIFACTS).pathname,
+        );
+        assertCleanPage(check, file);
+        assert.equal(check.data.charts.length, 1 + 2 * report.variants.length);
+        for (const text of expectedText[lang]) {
+          assert.ok(check.text.includes(text), `${lang}: "${text}" shown`);
+        }
+      }
+
+      const current: RunReport = structuredClone(report);
+      current.variants[1].verification!.counts.lost = 2;
+      const comparison = compareReports(report, current, DEFAULT_TOLERANCES);
+      const file = join(dir, "comparison-en.html");
+      await Deno.writeTextFile(file, renderComparisonHtml(comparison, { lang: "en" }));
+      const check = await openAndCheck(
+        browser,
+        file,
+        new URL("comparison-en.png", ARTIFACTS).pathname,
+      );
+      assertCleanPage(check, file);
+      assert.ok(check.text.includes("REGRESSION"));
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
