@@ -101,12 +101,21 @@ export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunE
       description: `external cluster ${opts.bootstrap.join(",")}`,
     };
   }
-  const running = await readState(DEFAULT_BASE_PORT);
-  if (running && allRunning(running) && running.brokers === opts.brokers) {
-    return fromStack(running, false);
+  // A stack started by `stack up` (or by another run) with the right broker count is reused.
+  const candidates = [DEFAULT_BASE_PORT, DEFAULT_BASE_PORT + 1000];
+  let free: number | null = null;
+  for (const port of candidates) {
+    const running = await readState(port);
+    if (running && allRunning(running)) {
+      if (running.brokers === opts.brokers) return fromStack(running, false);
+    } else if (free === null) free = port;
   }
-  // A stack with another broker count keeps its ports: start ours on the next block.
-  const basePort = running && allRunning(running) ? DEFAULT_BASE_PORT + 1000 : DEFAULT_BASE_PORT;
-  const state = await stackUp({ brokers: opts.brokers, basePort, progress });
+  if (free === null) {
+    throw new StackError(
+      `local stacks with other broker counts hold base ports ${candidates.join(" and ")}; ` +
+        `run \`deno task stack down --base-port ${candidates[0]}\` first`,
+    );
+  }
+  const state = await stackUp({ brokers: opts.brokers, basePort: free, progress });
   return fromStack(state, true);
 }

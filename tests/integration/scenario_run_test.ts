@@ -1,0 +1,153 @@
+/**
+ * A short scenario on the real stack: the tool's counts must agree with an
+ * independent read of the topic (a plain KafkaJS consumer and a DataView,
+ * none of sismo's verify code).
+ */
+import assert from "node:assert/strict";
+import "../../lib/stack/quiet_kafkajs.ts";
+import { Kafka, logLevel } from "kafkajs";
+import { parseScenario } from "../../lib/scenario/load.ts";
+import { runScenario } from "../../lib/run/run.ts";
+import { acquireEnvironment } from "../../lib/run/environment.ts";
+
+const SCENARIO = `
+name: integration-short
+description: Short plain-producer run with lost acknowledgements, for the integration test.
+cluster: {brokers: 1}
+topic: {partitions: 2, replication.factor: 1}
+load:
+  rate: 300
+  warmup: 1s
+  duration: 11s
+  message.size: 128
+  keys: 8
+drain: 10s
+variants:
+  - name: plain
+    producer:
+      acks: all
+      retries: 10
+      retry.backoff.ms: 100
+      request.timeout.ms: 800
+      delivery.timeout.ms: 20000
+    expect:
+      - duplicated > 0
+faults:
+  - at: 3s
+    for: 4s
+    toxic: latency
+    stream: downstream
+    attributes: {latency: 2000}
+`;
+
+interface IndependentRead {
+  records: number;
+  distinct: number;
+  extraCopies: number;
+  eventsWithCopies: number;
+  foreign: number;
+  reordered: number;
+}
+
+/** Read the whole topic with a plain consumer; decode the header with a DataView. */
+async function independentRead(
+  bootstrap: string[],
+  topic: string,
+  runIdHex: string,
+  keyCount: number,
+): Promise<IndependentRead> {
+  const kafka = new Kafka({
+    clientId: "independent",
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const expected = offsets.reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
+  const copies = new Map<number, number>();
+  const maxSeqByGroup = new Map<string, number>();
+  let records = 0, foreign = 0, reordered = 0;
+  const consumer = kafka.consumer({ groupId: `independent-${crypto.randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("independent read timed out")), 60000);
+    consumer.run({
+      eachMessage: ({ partition, message }) => {
+        records++;
+        const v = message.value!;
+        const hex = Array.from(v.subarray(4, 12), (b) => b.toString(16).padStart(2, "0")).join("");
+        if (v.length < 32 || v.toString("latin1", 0, 4) !== "SSM1" || hex !== runIdHex) {
+          foreign++;
+        } else {
+          const seq = new DataView(v.buffer, v.byteOffset, v.length).getFloat64(16);
+          const n = (copies.get(seq) ?? 0) + 1;
+          copies.set(seq, n);
+          if (n === 1) {
+            const group = `${partition}/${seq % keyCount}`;
+            const max = maxSeqByGroup.get(group) ?? -1;
+            if (seq < max) reordered++;
+            else maxSeqByGroup.set(group, seq);
+          }
+        }
+        if (records === expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+        return Promise.resolve();
+      },
+    }).catch(reject);
+  });
+  await consumer.disconnect();
+  let extraCopies = 0, eventsWithCopies = 0;
+  for (const n of copies.values()) {
+    if (n > 1) {
+      eventsWithCopies++;
+      extraCopies += n - 1;
+    }
+  }
+  return { records, distinct: copies.size, extraCopies, eventsWithCopies, foreign, reordered };
+}
+
+Deno.test({
+  name: "scenario run: counts agree with an independent read of the topic",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const plan = parseScenario(SCENARIO, "inline");
+    // Keep the cluster for the independent read: start (or reuse) it first, release it last.
+    const env = await acquireEnvironment({ brokers: 1 });
+    try {
+      const { report } = await runScenario(plan, {
+        signal: new AbortController().signal,
+        keepTopics: true,
+      });
+      assert.equal(report.outcome, "passed", JSON.stringify(report.errors));
+      const v = report.variants[0];
+      const ver = v.verification!;
+      assert.ok(ver, "verified");
+      const read = await independentRead(env.controlBootstrap, v.topic, report.runId, 8);
+
+      assert.equal(ver.recordsRead, read.records, "records read");
+      assert.equal(ver.counts.foreign, read.foreign, "foreign");
+      assert.equal(ver.counts.duplicated, read.eventsWithCopies, "duplicated events");
+      assert.equal(ver.counts.duplicates, read.extraCopies, "extra copies");
+      assert.equal(ver.counts.reordered, read.reordered, "reordered");
+      assert.ok(read.extraCopies > 0, "the fault made the plain producer duplicate");
+      // Every sent event is either in the log or counted as absent.
+      const c = ver.counts;
+      assert.equal(v.counts.sent - c.lost - c.failedAbsent - c.unverified, read.distinct);
+      assert.equal(v.counts.sent, v.counts.acked + v.counts.failed);
+      assert.equal(v.counts.intended, v.counts.sent + v.counts.notSent);
+      // The fault really happened, inside the load.
+      assert.equal(v.faults.length, 1);
+      assert.ok(v.faults[0].startedAtMs! >= 2900 && v.faults[0].startedAtMs! < 4000);
+      assert.ok(v.faults[0].endedAtMs! >= 6900);
+      assert.ok(v.latency.fromIntended.max >= 2000, "latency shows the 2 s delay");
+    } finally {
+      await env.release();
+    }
+  },
+});
