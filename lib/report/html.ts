@@ -280,9 +280,17 @@ function producerTable(variants: VariantReport[], lang: Lang): string {
       r.values.map((value) => `<td><code>${esc(value)}</code></td>`).join("")
     }</tr>`;
   }).join("\n");
+  const notes = variants.flatMap((v) =>
+    (v.notes ?? []).map((note) => `<li><b>${esc(v.name)}</b>: ${esc(note)}</li>`)
+  );
+  const notesBlock = notes.length === 0
+    ? ""
+    : `<p class="help">${esc(t(lang, "producer.notes"))}</p><ul class="help">${
+      notes.join("")
+    }</ul>`;
   return `<div class="scroll"><table><thead><tr><th>${esc(t(lang, "producer.property"))}</th>${
     variants.map((v) => `<th>${esc(v.name)}</th>`).join("")
-  }</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  }</tr></thead><tbody>\n${body}\n</tbody></table></div>${notesBlock}`;
 }
 
 function phasesSection(report: RunReport, lang: Lang, f: Formatter): string {

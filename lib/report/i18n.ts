@@ -83,6 +83,7 @@ const en = {
   "producer.client": "Client",
   "producer.send": "Send mode",
   "producer.topic": "Topic",
+  "producer.notes": "How the client departed from these settings",
   "percentiles.x": "Percentile",
   "percentiles.y": "Latency (ms)",
   "percentiles.help":
@@ -235,6 +236,7 @@ const fr: Record<MessageKey, string> = {
   "producer.client": "Client",
   "producer.send": "Mode d’envoi",
   "producer.topic": "Topic",
+  "producer.notes": "Écarts du client par rapport à ces réglages",
   "percentiles.x": "Centile",
   "percentiles.y": "Latence (ms)",
   "percentiles.help":

@@ -166,7 +166,7 @@ const variant = object({
     line: number,
   })),
   errors: array(object({ message: string, count: number })),
-});
+}, { notes: array(string) });
 
 const runReport = object({
   schemaVersion: number,

@@ -195,3 +195,19 @@ Deno.test("html: a report without verification, faults or expectations still ren
   assert.ok(data.charts[0].series[0].values.every((v) => v === null));
   assert.deepEqual(data.charts[1].bands, []);
 });
+
+Deno.test("html: the driver's notes on settings are shown under the producer table", () => {
+  const report = fixture();
+  report.variants[0].notes = ["max.in.flight.requests.per.connection is per broker in KafkaJS"];
+  const html = renderHtml(report, { lang: "en" });
+  const producer = html.slice(
+    html.indexOf("Producer settings"),
+    html.indexOf('<section id="percentiles">'),
+  );
+  assert.ok(
+    producer.includes(
+      "<li><b>plain</b>: max.in.flight.requests.per.connection is per broker in KafkaJS</li>",
+    ),
+  );
+  assert.ok(!renderHtml(fixture(), { lang: "en" }).includes("How the client departed"));
+});

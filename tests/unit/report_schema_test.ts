@@ -16,6 +16,15 @@ Deno.test("schema: the fixture is a valid report.json", () => {
   assert.deepEqual(reportProblems(fixture()), []);
 });
 
+Deno.test("schema: accepts the optional driver notes of a variant", () => {
+  const report = fixture();
+  report.variants[0].notes = ["idempotence forces max.in.flight ≤ 5"];
+  assert.equal(validate(report), true, JSON.stringify(validate.errors));
+  (report.variants[0] as unknown as Record<string, unknown>).notes = [1];
+  assert.equal(validate(report), false);
+  assert.notDeepEqual(reportProblems(report), []);
+});
+
 Deno.test("schema: rejects what types.ts does not allow", () => {
   const cases: [string, (r: ReturnType<typeof fixture>) => void][] = [
     ["missing timeline", (r) => delete (r.variants[0] as Partial<typeof r.variants[0]>).timeline],
