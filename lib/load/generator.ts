@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { setImmediate } from "node:timers";
 import type { LoadPlan, ProducerConfig, SendMode } from "../scenario/types.ts";
 import type { ProducerDriver } from "./driver.ts";
 import { keyOf, stampEvent, valueTemplate } from "./payload.ts";
@@ -291,9 +292,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
     if (seq < schedule.total) {
       const wait = schedule.timeOf(seq) - (performance.now() - t0);
-      // Timers fire late by about a millisecond: wake a little early and spin the rest.
+      // Timers fire a millisecond late at best: sleep on a timer until close to the
+      // next event, then yield with setImmediate (I/O still runs) until it is due.
       if (wait > 2) await sleep(wait - 1.5);
-      else if (wait > 0) await new Promise<void>((r) => queueMicrotask(r)).then(() => sleep(0));
+      else if (wait > 0) await new Promise<void>((r) => setImmediate(r));
     }
   }
   const loadEnded = performance.now();
