@@ -6,10 +6,10 @@
 import { parseArgs } from "node:util";
 import { loadScenario } from "../scenario/load.ts";
 import { listScenarios, resolveScenarioPath } from "../scenario/list.ts";
-import { runScenario } from "../run/run.ts";
-import { progressLine, summaryTable } from "../run/summary.ts";
-import type { VariantProgress } from "../run/variant.ts";
-import { writeRunOutputs } from "../report/write.ts";
+import { isProfileName, PROFILE_NAMES } from "../scenario/profile.ts";
+import { summaryTable } from "../run/summary.ts";
+import { interruptOnSignals } from "../suite/interrupt.ts";
+import { runAndWrite } from "../suite/run_one.ts";
 import { UsageError } from "./usage.ts";
 
 /** Help text of `scenario`. */
@@ -25,6 +25,8 @@ Options:
   --toxiproxy URL        Toxiproxy API of the external cluster (proxies named broker-<id>)
   --reports DIR          Parent folder of run directories (default reports)
   --lang en|fr           Language of the HTML report (default en)
+  --profile full|quick   full: as written (default); quick: times and rates scaled down by the
+                         scenario's profiles.quick factors (default 0.5 each)
   --keep-topics          Keep the variants' topics after verification
   -h, --help             This help
 
@@ -41,6 +43,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       toxiproxy: { type: "string" },
       reports: { type: "string" },
       lang: { type: "string" },
+      profile: { type: "string" },
       "keep-topics": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -67,61 +70,28 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       "--toxiproxy goes with --bootstrap (the local stack has its own Toxiproxy)",
     );
   }
-  const plan = await loadScenario(resolveScenarioPath(positionals[0]));
+  const profile = values.profile ?? "full";
+  if (!isProfileName(profile)) {
+    throw new UsageError(`--profile must be ${PROFILE_NAMES.join(" or ")}, got "${profile}"`);
+  }
+  const plan = await loadScenario(resolveScenarioPath(positionals[0]), { profile });
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      console.error(
-        "\nInterrupted: stopping the load, ending faults, keeping a partial report… (Ctrl-C again to force)",
-      );
-      controller.abort();
-    } else {
-      Deno.exit(130);
-    }
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
-
-  const tty = Deno.stderr.isTerminal();
-  let lastAcked = 0;
-  let lastPrint = 0;
-  const onProgress = (p: VariantProgress) => {
-    const rate = p.acked - lastAcked;
-    lastAcked = p.acked;
-    const line = progressLine(p, rate);
-    if (tty) {
-      Deno.stderr.writeSync(
-        new TextEncoder().encode(`\r\x1b[2K${line.slice(0, Deno.consoleSize().columns - 1)}`),
-      );
-    } else if (p.elapsedMs - lastPrint >= 10000 || p.elapsedMs < lastPrint) {
-      lastPrint = p.elapsedMs;
-      console.error(line);
-    }
-  };
-  const log = (line: string) => {
-    if (tty) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[2K"));
-    console.error(line);
-  };
-
-  console.error(`Scenario ${plan.name} (${plan.file}): ${plan.variants.length} variant(s)`);
+  const interrupt = interruptOnSignals(
+    "stopping the load, ending faults, keeping a partial report…",
+  );
+  const quick = plan.profile === "full" ? "" : `, ${plan.profile} profile`;
+  console.error(
+    `Scenario ${plan.name} (${plan.file}): ${plan.variants.length} variant(s)${quick}`,
+  );
   try {
-    const { report, dir } = await runScenario(plan, {
+    const { report, files } = await runAndWrite(plan, {
       bootstrap: values.bootstrap?.split(",").map((s) => s.trim()).filter(Boolean),
       toxiproxyUrl: values.toxiproxy,
       reportsDir: values.reports,
       keepTopics: values["keep-topics"],
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (p.elapsedMs < 1500) lastAcked = 0;
-        onProgress(p);
-      },
-      log,
+      signal: interrupt.signal,
+      lang,
     });
-    if (tty) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[2K"));
-    const files = await writeRunOutputs(report, dir, { lang });
     console.log(summaryTable(report));
     console.log(`\nReport: ${files.html}\n        ${files.json}`);
     for (const e of report.errors) console.error(`error: ${e}`);
@@ -138,7 +108,6 @@ export async function scenarioCommand(args: string[]): Promise<number> {
         return 2;
     }
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    interrupt.dispose();
   }
 }

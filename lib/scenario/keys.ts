@@ -20,6 +20,7 @@ export const SECTION_KEYS = {
     "variants",
     "expect",
     "faults",
+    "profiles",
   ],
   cluster: ["brokers"],
   topic: ["partitions", "replication.factor", "min.insync.replicas", "configs"],
@@ -47,6 +48,10 @@ export const SECTION_KEYS = {
   fault: ["at", "for", "toxic", "broker", "proxy", "stream", "toxicity", "attributes", "target"],
   /** A fault `target` in mapping form: exactly one of these. */
   targetMap: ["leader-of", "followers-of"],
+  /** `profiles`: the scaled-down versions of the scenario (only `quick` for now). */
+  profiles: ["quick"],
+  /** One profile's scale factors. */
+  profile: ["time", "rate"],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Id of a kind of mapping in {@link SECTION_KEYS}. */

@@ -7,14 +7,22 @@
  *
  * const plan = await loadScenario("scenarios/idempotent-vs-plain.yaml");
  * console.log(plan.variants.map((v) => v.name));
+ * const quick = await loadScenario("scenarios/idempotent-vs-plain.yaml", { profile: "quick" });
  * ```
  * @module
  */
 import { LineCounter, parseDocument } from "yaml";
 import { ScenarioError } from "./errors.ts";
+import { applyProfile } from "./profile.ts";
 import { Reader } from "./reader.ts";
-import type { Plan } from "./types.ts";
+import type { Plan, ProfileName } from "./types.ts";
 import { readPlan } from "./validate.ts";
+
+/** Options of {@link parseScenario} and {@link loadScenario}. */
+export interface LoadOptions {
+  /** Profile to scale the plan to (see `profile.ts`); default `full`, the file as written. */
+  profile?: ProfileName;
+}
 
 /**
  * Parse and validate scenario text; `file` names it in messages and becomes
@@ -23,7 +31,7 @@ import { readPlan } from "./validate.ts";
  * @throws {ScenarioError} listing every problem found (YAML syntax errors
  *   first stop the check: the structure is unknown until they are fixed).
  */
-export function parseScenario(text: string, file: string): Plan {
+export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Plan {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const reader = new Reader(file, doc, lines);
@@ -37,7 +45,7 @@ export function parseScenario(text: string, file: string): Plan {
   if (plan === undefined || reader.problems.length > 0) {
     throw new ScenarioError(reader.problems);
   }
-  return plan;
+  return applyProfile(plan, opts.profile ?? "full");
 }
 
 /**
@@ -46,7 +54,7 @@ export function parseScenario(text: string, file: string): Plan {
  *
  * @throws {ScenarioError} when the file cannot be read or is not a valid scenario.
  */
-export async function loadScenario(path: string): Promise<Plan> {
+export async function loadScenario(path: string, opts: LoadOptions = {}): Promise<Plan> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -54,7 +62,7 @@ export async function loadScenario(path: string): Promise<Plan> {
     const reason = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
     throw new ScenarioError([{ file: path, line: 0, column: 0, path: "", message: reason }]);
   }
-  return parseScenario(text, path);
+  return parseScenario(text, path, opts);
 }
 
 function firstLine(message: string): string {

@@ -172,6 +172,20 @@ export interface TopicPlan {
   configs: Record<string, string>;
 }
 
+/**
+ * Which version of the scenario runs: `full` as written, or `quick`, with
+ * shorter times and lower rates (see `lib/scenario/profile.ts`).
+ */
+export type ProfileName = "full" | "quick";
+
+/** Scale factors of a profile, each in (0, 1]. */
+export interface ProfileScale {
+  /** Multiplies load.warmup, load.duration, every rate step's `for`, every fault's `at` and `for`. */
+  time: number;
+  /** Multiplies every rate: constant, ramp ends, rate steps. */
+  rate: number;
+}
+
 /** A whole resolved scenario. */
 export interface Plan {
   name: string;
@@ -187,4 +201,8 @@ export interface Plan {
   faults: FaultPlan[];
   /** Time after the load for outstanding sends to settle before verification. */
   drainMs: number;
+  /** The profile this plan was scaled to; `full` as parsed. */
+  profile: ProfileName;
+  /** Scale factors of each profile, defaults resolved (shown in reports: what was run). */
+  profiles: { quick: ProfileScale };
 }

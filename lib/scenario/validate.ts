@@ -10,6 +10,7 @@ import { formatDuration } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import { parseExpectation } from "./expectation.ts";
 import { readFaults } from "./faults.ts";
+import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
 import { SEND_MODES } from "./keys.ts";
 import { readProducer } from "./producer.ts";
 import { type Field, orDefault, type Reader } from "./reader.ts";
@@ -18,6 +19,7 @@ import type {
   KeySpace,
   LoadPlan,
   Plan,
+  ProfileScale,
   RateSchedule,
   SendMode,
   TopicPlan,
@@ -72,11 +74,12 @@ export function readPlan(reader: Reader): Plan | undefined {
     replicationFactor: topic?.replicationFactor ?? null,
     loadMs: load === null ? null : load.warmupMs + load.durationMs,
   });
+  const profiles = readProfiles(map.get("profiles"));
 
   if (
     reader.problems.length > 0 || name == null || description == null || brokers === null ||
     topic === null || load === null || drainMs === null || parallel === null ||
-    variants === null || faults === null
+    variants === null || faults === null || profiles === null
   ) {
     return undefined;
   }
@@ -91,7 +94,25 @@ export function readPlan(reader: Reader): Plan | undefined {
     parallel: parallel ?? false,
     faults,
     drainMs,
+    profile: "full",
+    profiles,
   };
+}
+
+/** `profiles:` (absent: every profile with its default factors). */
+function readProfiles(field: Field): Plan["profiles"] | null {
+  const profiles = field.section("profiles");
+  if (profiles === null) return null;
+  const quick = readProfileScale(profiles.get("quick"), QUICK_PROFILE_DEFAULTS);
+  return quick === null ? null : { quick };
+}
+
+function readProfileScale(field: Field, defaults: Readonly<ProfileScale>): ProfileScale | null {
+  const map = field.section("profile");
+  if (map === null) return null;
+  const time = orDefault(map.get("time").number({ above: 0, max: 1 }), defaults.time);
+  const rate = orDefault(map.get("rate").number({ above: 0, max: 1 }), defaults.rate);
+  return time === null || rate === null ? null : { time, rate };
 }
 
 function readBrokers(field: Field): number | null {

@@ -104,6 +104,8 @@ Deno.test("loadScenario resolves a full file to the exact plan", async () => {
       },
     ],
     drainMs: 5000,
+    profile: "full",
+    profiles: { quick: { time: 0.5, rate: 0.5 } },
   };
   assert.deepEqual(await loadScenario(file), expected);
 });
@@ -138,6 +140,8 @@ Deno.test("loadScenario applies every default to a minimal file", async () => {
       parallel: false,
       faults: [],
       drainMs: 10000,
+      profile: "full",
+      profiles: { quick: { time: 0.5, rate: 0.5 } },
     } satisfies Plan,
   );
 });

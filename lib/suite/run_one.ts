@@ -1,0 +1,84 @@
+/**
+ * Run one scenario and write its outputs, with progress on the console: the
+ * part `deno task scenario` and `deno task ci` share.
+ *
+ * @example
+ * ```ts
+ * import { runAndWrite } from "./run_one.ts";
+ * const controller = new AbortController();
+ * const { report, files } = await runAndWrite(plan, { signal: controller.signal });
+ * console.log(report.outcome, files.html);
+ * ```
+ * @module
+ */
+import type { Lang } from "../report/i18n.ts";
+import type { RunReport } from "../report/types.ts";
+import { type RunOutputPaths, writeRunOutputs } from "../report/write.ts";
+import { type RunOptions, runScenario } from "../run/run.ts";
+import { progressLine } from "../run/summary.ts";
+import type { VariantProgress } from "../run/variant.ts";
+import type { Plan } from "../scenario/types.ts";
+
+/** Options of {@link runAndWrite}: the runner's, without its callbacks. */
+export interface RunOneOptions extends Omit<RunOptions, "onProgress" | "log"> {
+  /** Language of the HTML report and summary (default en). */
+  lang?: Lang;
+  /**
+   * `all` (default): a progress line kept up to date on a terminal, or printed
+   * every 10 s otherwise, and the runner's log lines, on stderr. `quiet`: only
+   * the progress line on a terminal, cleared when the run ends.
+   */
+  chatter?: "all" | "quiet";
+}
+
+/** A run whose outputs are written. */
+export interface WrittenRun {
+  report: RunReport;
+  /** The run directory. */
+  dir: string;
+  files: RunOutputPaths;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Run `plan` with {@link runScenario} and write `report.json`, `report.html`,
+ * `junit.xml` and `summary.md` into the run directory. Throws what
+ * `runScenario` throws (setup errors); run errors are in the report.
+ */
+export async function runAndWrite(plan: Plan, opts: RunOneOptions): Promise<WrittenRun> {
+  const { lang, chatter = "all", ...runOptions } = opts;
+  const tty = Deno.stderr.isTerminal();
+  const clearLine = () => {
+    if (tty) Deno.stderr.writeSync(encoder.encode("\r\x1b[2K"));
+  };
+  let lastAcked = 0;
+  let lastPrint = 0;
+  const onProgress = (p: VariantProgress) => {
+    // A new variant starts from zero acknowledgements.
+    if (p.elapsedMs < 1500) lastAcked = 0;
+    const rate = p.acked - lastAcked;
+    lastAcked = p.acked;
+    const line = progressLine(p, rate);
+    if (tty) {
+      Deno.stderr.writeSync(
+        encoder.encode(`\r\x1b[2K${line.slice(0, Deno.consoleSize().columns - 1)}`),
+      );
+    } else if (chatter === "all" && (p.elapsedMs - lastPrint >= 10000 || p.elapsedMs < lastPrint)) {
+      lastPrint = p.elapsedMs;
+      console.error(line);
+    }
+  };
+  const log = (line: string) => {
+    if (chatter === "quiet") return;
+    clearLine();
+    console.error(line);
+  };
+  try {
+    const { report, dir } = await runScenario(plan, { ...runOptions, onProgress, log });
+    const files = await writeRunOutputs(report, dir, { lang });
+    return { report, dir, files };
+  } finally {
+    clearLine();
+  }
+}
