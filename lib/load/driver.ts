@@ -32,6 +32,8 @@ export interface ProducerDriver {
    * client's error when it gives up.
    */
   send(partition: number, records: OutRecord[]): Promise<BatchAck>;
+  /** Produce requests sent and their bytes on the wire (after compression), so far. */
+  stats(): { produceRequests: number; requestBytes: number };
   /** Partition a keyed record goes to, as the client's default partitioner decides. */
   partitionForKey(key: string, partitions: number): number;
   disconnect(): Promise<void>;

@@ -10,6 +10,8 @@
  *   client call, and calls overlap (the client's in-flight limit applies).
  * - `sync`: one event per client call, each awaited before the next; late
  *   events wait in order (up to the bound) and their latency shows the wait.
+ *   Each send still lingers `linger.ms` first, as librdkafka and the Java
+ *   client do for a lone record: nothing else can join its batch.
  *
  * `delivery.timeout.ms` is enforced here, as the Java client does: from the
  * moment an event enters the send path, the client has that long to report
@@ -66,6 +68,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** How long to wait after the load for outstanding events. */
   drainMs: number;
+  /**
+   * Every n-th event is sent a second time by the "application" once its first
+   * send is acknowledged: a new record as far as Kafka and idempotence know.
+   */
+  appResendEvery?: number;
   /** Called once the last event is due, before the drain (the runner ends the faults here). */
   onLoadEnd?: () => Promise<void>;
   onProgress?: (p: LoadProgress) => void;
@@ -81,6 +88,8 @@ export interface LoadResult {
   loadEndedEpochMs: number;
   drainEndedEpochMs: number;
   aborted: boolean;
+  /** Application-level second sends made. */
+  appResends: number;
 }
 
 interface Pending {
@@ -115,6 +124,13 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const epochOf = (perfMs: number) => opts.startEpochMs + (perfMs - t0);
 
   let outstanding = 0;
+  let appResends = 0;
+  const resendEvery = opts.appResendEvery ?? 0;
+  /** The application sends an acknowledged event again: same bytes, a new send. */
+  const resend = (ev: Pending) => {
+    appResends++;
+    driver.send(ev.partition, [{ key: ev.key, value: ev.value }]).catch(() => {});
+  };
   let stickyPartition = 0;
 
   const settle = (
@@ -131,6 +147,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       const ev = batch[i];
       if (ok) {
         ledger.markAcked(ev.seq, partition, baseOffset >= 0 ? baseOffset + i : -1);
+        if (resendEvery > 0 && ev.seq % resendEvery === resendEvery - 1) resend(ev);
         const latUs = (now - t0 - ev.intendedMs) * 1000;
         timeline.acked(nowEpoch, latUs);
         if (ev.intendedMs >= load.warmupMs) {
@@ -225,6 +242,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     while (syncHead < syncQueue.length) {
       const ev = syncQueue[syncHead];
       syncQueue[syncHead++] = undefined as unknown as Pending; // let it be collected
+      // An awaited send still waits linger.ms in the client's accumulator before going out.
+      if (lingerMs > 0) await sleep(lingerMs);
       await dispatch(ev.partition, [ev]);
     }
     syncQueue.length = 0;
@@ -321,5 +340,6 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     loadEndedEpochMs: epochOf(loadEnded),
     drainEndedEpochMs: epochOf(performance.now()),
     aborted,
+    appResends,
   };
 }

@@ -149,6 +149,10 @@ export interface VariantReport {
   faults: FaultWindow[];
   verification: VerificationReport | null;
   expectations: ExpectationOutcome[];
+  /** Produce requests the client sent and their size on the wire (after compression). */
+  network?: { produceRequests: number; requestBytes: number };
+  /** Second sends of already acknowledged events by the application (`app.resend.every`). */
+  appResends?: number;
   /** How the client driver departed from the settings as written (e.g. in-flight limits it enforces). */
   notes?: string[];
   /** Errors the producer reported, grouped by message, most frequent first. */

@@ -72,6 +72,26 @@ async function createTopic(env: RunEnvironment, plan: Plan, topic: string): Prom
   }
 }
 
+/**
+ * Start offsets of a fresh topic, once every partition answers: leaders learn
+ * of a new topic a moment after the controller created it.
+ */
+async function topicReady(env: RunEnvironment, topic: string, partitions: number) {
+  const until = Date.now() + 30000;
+  for (;;) {
+    try {
+      const offsets = await partitionOffsets(env.controlBootstrap, topic);
+      if (offsets.length === partitions) return offsets;
+    } catch (e) {
+      if (Date.now() > until) {
+        throw new Error(`topic ${topic} not ready after 30 s: ${(e as Error).message}`);
+      }
+    }
+    if (Date.now() > until) throw new Error(`topic ${topic} not ready after 30 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Delete a variant's topic after verification (best effort). */
 export async function deleteTopic(env: RunEnvironment, topic: string): Promise<void> {
   const admin = new Kafka({
@@ -92,7 +112,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const startedAt = new Date().toISOString();
   const topic = topicName(plan, variant, o.runId);
   await createTopic(env, plan, topic);
-  const before = await partitionOffsets(env.controlBootstrap, topic);
+  const before = await topicReady(env, topic, plan.topic.partitions);
 
   const totalMs = plan.load.warmupMs + plan.load.durationMs;
   const schedule = createSchedule(plan.load.rate, totalMs);
@@ -232,6 +252,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     description: variant.description,
     client: driver.client,
     notes: driver.notes,
+    network: driver.stats(),
+    appResends: result.appResends,
     producer: variant.producer,
     send: variant.send,
     topic,

@@ -11,6 +11,7 @@
  * @module
  */
 import "../stack/quiet_kafkajs.ts";
+import "../load/codecs.ts";
 import { Kafka, logLevel } from "kafkajs";
 
 /** Offsets to read per partition: [start, end). */

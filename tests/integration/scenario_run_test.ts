@@ -9,6 +9,11 @@ import { Kafka, logLevel } from "kafkajs";
 import { parseScenario } from "../../lib/scenario/load.ts";
 import { runScenario } from "../../lib/run/run.ts";
 import { acquireEnvironment } from "../../lib/run/environment.ts";
+import { Ajv } from "ajv";
+
+const reportSchema = JSON.parse(
+  await Deno.readTextFile(new URL("../../lib/report/report.schema.json", import.meta.url)),
+);
 
 const SCENARIO = `
 name: integration-short
@@ -125,8 +130,13 @@ Deno.test({
         keepTopics: true,
       });
       assert.equal(report.outcome, "passed", JSON.stringify(report.errors));
+      // A real report matches the shipped JSON Schema (so the schema cannot drift from the runner).
+      const validate = new Ajv({ allErrors: true, strict: true, validateFormats: false })
+        .compile(reportSchema);
+      assert.equal(validate(report), true, JSON.stringify(validate.errors, null, 2));
       const v = report.variants[0];
       const ver = v.verification!;
+      assert.ok(v.network!.produceRequests > 0 && v.network!.requestBytes > 0, "wire stats");
       assert.ok(ver, "verified");
       const read = await independentRead(env.controlBootstrap, v.topic, report.runId, 8);
 

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { compare, evaluateExpectations, observedValue } from "../../lib/run/expectations.ts";
+import { parseExpectation } from "../../lib/scenario/expectation.ts";
+import type { VariantReport } from "../../lib/report/types.ts";
+import { fixture } from "./report_helpers.ts";
+
+function variant(): VariantReport {
+  return structuredClone(fixture().variants[0]);
+}
+const src = { line: 7, path: "expect[0]" };
+
+Deno.test("expectations: each metric reads its figure", () => {
+  const v = variant();
+  const c = v.verification!.counts;
+  assert.equal(observedValue("lost", v), c.lost);
+  assert.equal(observedValue("duplicated", v), c.duplicated);
+  assert.equal(observedValue("duplicates", v), c.duplicates);
+  assert.equal(observedValue("failed_absent", v), c.failedAbsent);
+  assert.equal(observedValue("not_sent", v), v.counts.notSent);
+  assert.equal(observedValue("p99", v), v.latency.fromIntended.p99);
+  assert.equal(observedValue("p9999", v), v.latency.fromIntended.p9999);
+  assert.equal(observedValue("throughput", v), v.throughput.ackedPerSecond);
+});
+
+Deno.test("expectations: pass and fail with the observed value", () => {
+  const v = variant();
+  v.verification!.counts.duplicated = 12;
+  v.latency.fromIntended.p99 = 300;
+  const out = evaluateExpectations([
+    parseExpectation("duplicated > 0", src),
+    parseExpectation("duplicated == 0", src),
+    parseExpectation("p99 < 250ms", src),
+    parseExpectation("p99 <= 1s", src),
+  ], v);
+  assert.deepEqual(out.map((o) => [o.passed, o.observed]), [
+    [true, 12],
+    [false, 12],
+    [false, 300],
+    [true, 300],
+  ]);
+  assert.equal(out[0].line, 7);
+  assert.equal(out[2].threshold, 250);
+});
+
+Deno.test("expectations: a metric the run did not measure fails", () => {
+  const v = variant();
+  v.verification = null;
+  const [o] = evaluateExpectations([parseExpectation("lost == 0", src)], v);
+  assert.equal(o.observed, null);
+  assert.equal(o.passed, false);
+  v.latency.fromIntended.count = 0;
+  assert.equal(observedValue("p99", v), null);
+});
+
+Deno.test("expectations: operators", () => {
+  assert.ok(compare(1, "==", 1) && !compare(1, "!=", 1));
+  assert.ok(compare(1, "<", 2) && !compare(2, "<", 2) && compare(2, "<=", 2));
+  assert.ok(compare(3, ">", 2) && !compare(2, ">", 2) && compare(2, ">=", 2));
+});
