@@ -10,6 +10,7 @@
 import { stackCommand } from "./lib/cli/stack.ts";
 import { scenarioCommand } from "./lib/cli/scenario.ts";
 import { compareCommand, reportCommand } from "./lib/cli/report.ts";
+import { ciCommand } from "./lib/cli/ci.ts";
 import { ScenarioError } from "./lib/scenario/errors.ts";
 import { ReportInputError } from "./lib/report/errors.ts";
 import { UnsupportedSettingError } from "./lib/load/driver.ts";
@@ -37,6 +38,7 @@ const commands: Record<string, () => Promise<Command>> = {
   scenario: () => Promise.resolve(scenarioCommand),
   report: () => Promise.resolve(reportCommand),
   compare: () => Promise.resolve(compareCommand),
+  ci: () => Promise.resolve(ciCommand),
 };
 
 /** Known error kinds that mean bad input or a setup problem: exit code 2. */

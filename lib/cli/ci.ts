@@ -1,0 +1,148 @@
+/**
+ * `sismo ci`: the regression suite. Runs every scenario of `scenarios/` (or
+ * those named by `--only`) one after another, in the quick profile by
+ * default, into `reports/ci/<timestamp>/`, compares each with a baseline when
+ * one is given, and exits 0 only when every expectation held and nothing
+ * regressed.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { parseTolerances } from "../report/compare.ts";
+import { listScenarios } from "../scenario/list.ts";
+import { isProfileName, PROFILE_NAMES } from "../scenario/profile.ts";
+import { closest } from "../scenario/suggest.ts";
+import { BaselineError, type BaselineReports, findBaselineReports } from "../suite/baseline.ts";
+import { entryLine } from "../suite/console.ts";
+import { interruptOnSignals } from "../suite/interrupt.ts";
+import { runSuite, type SuiteScenario } from "../suite/suite.ts";
+import { suiteExitCode } from "../suite/types.ts";
+import { UsageError } from "./usage.ts";
+
+/** Help text of `ci`. */
+export const CI_HELP = `Usage: deno task ci [options]
+
+Runs every scenario of scenarios/ one after another (quick profile by default) and writes
+reports/ci/<timestamp>/: each run's reports, index.html, junit.xml, summary.md and suite.json.
+
+Options:
+  --profile quick|full   Profile of every scenario (default quick: times and rates scaled down)
+  --only a,b             Run only these scenarios (names as in deno task scenario --list)
+  --baseline DIR         Compare with an earlier suite folder (or a folder of <scenario>/<run>/);
+                         a regression fails the suite
+  --tolerance LIST       e.g. p99=10%,throughput=5% (defaults: p50=10%, p99=10%, throughput=5%)
+  --reports DIR          Parent folder of suite folders (default reports/ci)
+  --scenarios DIR        Folder of the scenario files (default scenarios)
+  -h, --help             This help
+
+Exit codes: 0 every expectation held and nothing regressed, 1 otherwise, 2 bad input,
+130 interrupted (Ctrl-C ends the current run cleanly, keeps its partial report, skips the rest).`;
+
+/** Suite folder name: the start time, as run directories are named. */
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/[:]/g, "-").replace(/\.\d+Z$/, "Z");
+}
+
+/** A fresh folder `parent/<timestamp>` (suffixed `-2`, `-3`… if taken). */
+async function freshFolder(parent: string, name: string): Promise<string> {
+  await Deno.mkdir(parent, { recursive: true });
+  for (let n = 1;; n++) {
+    const dir = join(parent, n === 1 ? name : `${name}-${n}`);
+    try {
+      await Deno.mkdir(dir);
+      return dir;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+}
+
+/** The scenarios to run, in name order, or those `--only` names (in name order too). */
+export async function selectScenarios(
+  dir: string,
+  only: string | undefined,
+): Promise<SuiteScenario[]> {
+  const listed = await listScenarios(dir);
+  if (listed.length === 0) throw new UsageError(`no scenario files (*.yaml) in ${dir}/`);
+  const all = listed.map(({ name, file }) => ({ name, file }));
+  if (only === undefined) return all;
+  const wanted = only.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (wanted.length === 0) throw new UsageError("--only needs at least one scenario name");
+  const names = all.map((s) => s.name);
+  for (const name of wanted) {
+    if (names.includes(name)) continue;
+    const guess = closest(name, names);
+    throw new UsageError(
+      `--only: unknown scenario "${name}"${guess ? `; did you mean "${guess}"?` : ""} ` +
+        `(available: ${names.join(", ")})`,
+    );
+  }
+  return all.filter((s) => wanted.includes(s.name));
+}
+
+/** Run `ci`; returns the exit code. */
+export async function ciCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      profile: { type: "string" },
+      only: { type: "string" },
+      baseline: { type: "string" },
+      tolerance: { type: "string" },
+      reports: { type: "string" },
+      scenarios: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(CI_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `ci takes no scenario names (got ${positionals.join(" ")}); use --only a,b`,
+    );
+  }
+  const profile = values.profile ?? "quick";
+  if (!isProfileName(profile)) {
+    throw new UsageError(`--profile must be ${PROFILE_NAMES.join(" or ")}, got "${profile}"`);
+  }
+  const tolerances = parseTolerances(values.tolerance ?? "");
+  const scenarios = await selectScenarios(values.scenarios ?? "scenarios", values.only);
+  let baseline: BaselineReports | null = null;
+  if (values.baseline !== undefined) {
+    try {
+      baseline = await findBaselineReports(values.baseline);
+    } catch (error) {
+      if (error instanceof BaselineError) throw new UsageError(`--baseline: ${error.message}`);
+      throw error;
+    }
+  }
+
+  const dir = await freshFolder(values.reports ?? join("reports", "ci"), timestamp(new Date()));
+  const width = Math.max(...scenarios.map((s) => s.name.length));
+  const compared = baseline === null
+    ? ""
+    : `, against ${baseline.root} (${baseline.reports.size} baseline report(s))`;
+  console.error(`Suite: ${scenarios.length} scenario(s), ${profile} profile${compared} → ${dir}`);
+  const interrupt = interruptOnSignals(
+    "ending the current scenario cleanly, then stopping the suite…",
+  );
+  try {
+    const { result, paths } = await runSuite({
+      scenarios,
+      profile,
+      dir,
+      baseline,
+      tolerances,
+      signal: interrupt.signal,
+      onEntry: (entry) => console.log(entryLine(entry, width)),
+    });
+    console.log(`\n${paths.index}`);
+    return suiteExitCode(result);
+  } finally {
+    interrupt.dispose();
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Run a list of scenarios one after another into one suite folder, compare
+ * each with its baseline, and keep the suite's outputs (`index.html`,
+ * `junit.xml`, `summary.md`, `suite.json`) up to date after every scenario.
+ *
+ * A scenario that cannot run (invalid file, setup error) becomes an `error`
+ * entry and the suite goes on. Once the signal aborts, the current run cleans
+ * up and keeps its partial report (the runner does that), and the scenarios
+ * not reached are recorded as `not-run`.
+ *
+ * @example
+ * ```ts
+ * import { runSuite } from "./suite.ts";
+ * const { result, paths } = await runSuite({
+ *   scenarios: [{ name: "idempotent-vs-plain", file: "scenarios/idempotent-vs-plain.yaml" }],
+ *   profile: "quick",
+ *   dir: "reports/ci/2025-11-20T14-03-12Z",
+ *   baseline: null,
+ *   tolerances: DEFAULT_TOLERANCES,
+ *   signal: new AbortController().signal,
+ * });
+ * console.log(paths.index, suiteExitCode(result));
+ * ```
+ * @module
+ */
+import { join, relative } from "node:path";
+import { compareReports, type Tolerances } from "../report/compare.ts";
+import { renderComparisonHtml, renderComparisonMarkdown } from "../report/compare_render.ts";
+import type { RunReport } from "../report/types.ts";
+import { readReport } from "../report/write.ts";
+import { loadScenario } from "../scenario/load.ts";
+import type { Plan, ProfileName } from "../scenario/types.ts";
+import type { BaselineReports } from "./baseline.ts";
+import { renderSuiteIndex } from "./index_html.ts";
+import { renderSuiteJunit } from "./junit.ts";
+import { renderSuiteMarkdown } from "./markdown.ts";
+import { runAndWrite, type RunOneOptions, type WrittenRun } from "./run_one.ts";
+import { suiteJson } from "./suite_json.ts";
+import type { BaselineResult, SuiteEntry, SuiteResult } from "./types.ts";
+
+/** A scenario to run: its listed name and its file. */
+export interface SuiteScenario {
+  name: string;
+  file: string;
+}
+
+/** Options of {@link runSuite}. */
+export interface SuiteOptions {
+  /** In run order. */
+  scenarios: SuiteScenario[];
+  profile: ProfileName;
+  /** The suite folder; run directories go inside it. Created if missing. */
+  dir: string;
+  /** Baseline reports, or null for none. */
+  baseline: BaselineReports | null;
+  tolerances: Tolerances;
+  signal: AbortSignal;
+  /** Called with each entry as it is recorded (run, failed to run, or not run). */
+  onEntry?: (entry: SuiteEntry) => void;
+}
+
+/** What {@link runSuite} uses from the outside world; tests replace it. */
+export interface SuiteDeps {
+  loadPlan(file: string, profile: ProfileName): Promise<Plan>;
+  runOne(plan: Plan, opts: RunOneOptions): Promise<WrittenRun>;
+  readReport(path: string): Promise<RunReport>;
+  /** Wall clock, ms since the epoch. */
+  now(): number;
+}
+
+/** The real dependencies: scenario files, Kafka, the report reader and the clock. */
+export const LIVE_DEPS: SuiteDeps = {
+  loadPlan: (file, profile) => loadScenario(file, { profile }),
+  runOne: runAndWrite,
+  readReport,
+  now: Date.now,
+};
+
+/** Paths of the suite's own outputs. */
+export interface SuitePaths {
+  index: string;
+  junit: string;
+  markdown: string;
+  json: string;
+}
+
+/** Write `index.html`, `junit.xml`, `summary.md` and `suite.json` into `dir`. */
+export async function writeSuiteOutputs(result: SuiteResult, dir: string): Promise<SuitePaths> {
+  await Deno.mkdir(dir, { recursive: true });
+  const paths: SuitePaths = {
+    index: join(dir, "index.html"),
+    junit: join(dir, "junit.xml"),
+    markdown: join(dir, "summary.md"),
+    json: join(dir, "suite.json"),
+  };
+  await Deno.writeTextFile(paths.index, renderSuiteIndex(result));
+  await Deno.writeTextFile(paths.junit, renderSuiteJunit(result));
+  await Deno.writeTextFile(paths.markdown, renderSuiteMarkdown(result));
+  await Deno.writeTextFile(paths.json, JSON.stringify(suiteJson(result), null, 2) + "\n");
+  return paths;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Compare a run with its baseline report (when there is one) and write
+ * `comparison.html` and `comparison.md` into the run directory.
+ */
+async function compareWithBaseline(
+  scenario: SuiteScenario,
+  plan: Plan,
+  written: WrittenRun,
+  opts: SuiteOptions,
+  deps: SuiteDeps,
+): Promise<BaselineResult | null> {
+  const path = opts.baseline?.reports.get(scenario.name) ??
+    opts.baseline?.reports.get(plan.name);
+  if (path === undefined) return null;
+  if (written.report.outcome === "interrupted") {
+    return { baseline: path, comparison: null, note: "interrupted: not compared" };
+  }
+  let base: RunReport;
+  try {
+    base = await deps.readReport(path);
+  } catch (error) {
+    return { baseline: path, comparison: null, note: `baseline unreadable: ${errorText(error)}` };
+  }
+  // Reports written before profiles existed ran the scenario as written.
+  const baseProfile = (base.scenario.resolved as Partial<Plan>).profile ?? "full";
+  if (baseProfile !== plan.profile) {
+    return {
+      baseline: path,
+      comparison: null,
+      note: `baseline ran the ${baseProfile} profile, this run ${plan.profile}: not compared`,
+    };
+  }
+  const comparison = compareReports(base, written.report, opts.tolerances);
+  await Deno.writeTextFile(
+    join(written.dir, "comparison.md"),
+    renderComparisonMarkdown(comparison),
+  );
+  await Deno.writeTextFile(
+    join(written.dir, "comparison.html"),
+    renderComparisonHtml(comparison, { lang: "en" }),
+  );
+  return { baseline: path, comparison };
+}
+
+async function runEntry(
+  scenario: SuiteScenario,
+  opts: SuiteOptions,
+  deps: SuiteDeps,
+): Promise<SuiteEntry> {
+  const started = deps.now();
+  const entry: SuiteEntry = {
+    scenario: scenario.name,
+    file: scenario.file,
+    outcome: "error",
+    dir: null,
+    durationMs: 0,
+    report: null,
+    error: null,
+    baseline: null,
+  };
+  try {
+    const plan = await deps.loadPlan(scenario.file, opts.profile);
+    const written = await deps.runOne(plan, {
+      reportsDir: opts.dir,
+      signal: opts.signal,
+      lang: "en",
+      chatter: "quiet",
+    });
+    entry.outcome = written.report.outcome;
+    entry.report = written.report;
+    entry.dir = relative(opts.dir, written.dir).replaceAll("\\", "/");
+    entry.baseline = await compareWithBaseline(scenario, plan, written, opts, deps);
+  } catch (error) {
+    entry.outcome = "error";
+    entry.error = errorText(error);
+  }
+  entry.durationMs = deps.now() - started;
+  return entry;
+}
+
+/**
+ * Run the suite. Outputs are rewritten after every scenario, so an
+ * interrupted or crashed suite still leaves an index of what ran.
+ */
+export async function runSuite(
+  opts: SuiteOptions,
+  deps: SuiteDeps = LIVE_DEPS,
+): Promise<{ result: SuiteResult; paths: SuitePaths }> {
+  const result: SuiteResult = {
+    startedAt: new Date(deps.now()).toISOString(),
+    finishedAt: new Date(deps.now()).toISOString(),
+    profile: opts.profile,
+    baselineDir: opts.baseline?.root ?? null,
+    tolerances: { ...opts.tolerances },
+    interrupted: false,
+    entries: [],
+  };
+  let paths = await writeSuiteOutputs(result, opts.dir);
+  for (const scenario of opts.scenarios) {
+    const entry: SuiteEntry = opts.signal.aborted
+      ? {
+        scenario: scenario.name,
+        file: scenario.file,
+        outcome: "not-run",
+        dir: null,
+        durationMs: 0,
+        report: null,
+        error: null,
+        baseline: null,
+      }
+      : await runEntry(scenario, opts, deps);
+    result.entries.push(entry);
+    result.interrupted = opts.signal.aborted;
+    result.finishedAt = new Date(deps.now()).toISOString();
+    opts.onEntry?.(entry);
+    paths = await writeSuiteOutputs(result, opts.dir);
+  }
+  return { result, paths };
+}

@@ -1,0 +1,290 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { selectScenarios } from "../../lib/cli/ci.ts";
+import { UsageError } from "../../lib/cli/usage.ts";
+import { DEFAULT_TOLERANCES } from "../../lib/report/compare.ts";
+import type { RunReport } from "../../lib/report/types.ts";
+import { readReport, writeRunOutputs } from "../../lib/report/write.ts";
+import { ScenarioError } from "../../lib/scenario/errors.ts";
+import type { Plan, ProfileName } from "../../lib/scenario/types.ts";
+import { findBaselineReports } from "../../lib/suite/baseline.ts";
+import type { RunOneOptions } from "../../lib/suite/run_one.ts";
+import { runSuite, type SuiteDeps, type SuiteScenario } from "../../lib/suite/suite.ts";
+import type { SuiteJson } from "../../lib/suite/types.ts";
+import { suiteExitCode } from "../../lib/suite/types.ts";
+import { failedReport, passedReport } from "./suite_helpers.ts";
+
+const SCENARIOS: SuiteScenario[] = ["alpha", "bravo", "charlie", "delta"].map((name) => ({
+  name,
+  file: `scenarios/${name}.yaml`,
+}));
+
+interface Calls {
+  loaded: [string, ProfileName][];
+  runs: { plan: string; opts: Omit<RunOneOptions, "signal"> }[];
+}
+
+/**
+ * Fake world: alpha passes, bravo's file is invalid, charlie fails an
+ * expectation, delta's cluster cannot start. `tweak` changes a report before
+ * it is written; the clock advances 1 s per reading.
+ */
+function fakeDeps(
+  calls: Calls,
+  opts: { profileOfReports?: ProfileName; tweak?: (r: RunReport) => void; onRun?: () => void } = {},
+): SuiteDeps {
+  let clock = Date.parse("2025-11-20T14:00:00Z");
+  return {
+    loadPlan(file, profile) {
+      calls.loaded.push([file, profile]);
+      const name = file.replace(/^scenarios\/|\.yaml$/g, "");
+      if (name === "bravo") {
+        return Promise.reject(
+          new ScenarioError([{
+            file,
+            line: 4,
+            column: 9,
+            path: "load.rate",
+            message: "must be > 0",
+          }]),
+        );
+      }
+      const plan = structuredClone(failedReport(name).scenario.resolved);
+      plan.profile = profile;
+      return Promise.resolve(plan);
+    },
+    async runOne(plan: Plan, runOpts: RunOneOptions) {
+      const { signal: _, ...rest } = runOpts;
+      calls.runs.push({ plan: plan.name, opts: rest });
+      opts.onRun?.();
+      if (plan.name === "delta") throw new Error("port 29091 is in use");
+      const report = plan.name === "charlie" ? failedReport(plan.name) : passedReport(plan.name);
+      report.scenario.resolved.profile = opts.profileOfReports ?? plan.profile;
+      if (runOpts.signal.aborted) report.outcome = "interrupted";
+      opts.tweak?.(report);
+      const dir = join(runOpts.reportsDir!, plan.name, "2025-11-20T14-03-12Z");
+      const files = await writeRunOutputs(report, dir);
+      return { report, dir, files };
+    },
+    readReport,
+    now: () => (clock += 1000),
+  };
+}
+
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "sismo-suite-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("runSuite runs every scenario in order, records setup errors and goes on", async () => {
+  await withTempDir(async (dir) => {
+    const calls: Calls = { loaded: [], runs: [] };
+    const seen: string[] = [];
+    const { result, paths } = await runSuite({
+      scenarios: SCENARIOS,
+      profile: "quick",
+      dir,
+      baseline: null,
+      tolerances: DEFAULT_TOLERANCES,
+      signal: new AbortController().signal,
+      onEntry: (e) => seen.push(`${e.scenario}:${e.outcome}`),
+    }, fakeDeps(calls));
+
+    assert.deepEqual(seen, ["alpha:passed", "bravo:error", "charlie:failed", "delta:error"]);
+    assert.deepEqual(calls.loaded.map(([, p]) => p), ["quick", "quick", "quick", "quick"]);
+    assert.deepEqual(calls.runs.map((r) => r.plan), ["alpha", "charlie", "delta"]);
+    for (const run of calls.runs) {
+      assert.deepEqual(run.opts, { reportsDir: dir, lang: "en", chatter: "quiet" });
+    }
+    const [alpha, bravo, charlie, delta] = result.entries;
+    assert.equal(alpha.dir, "alpha/2025-11-20T14-03-12Z");
+    assert.equal(alpha.durationMs, 1000);
+    assert.match(bravo.error!, /load\.rate: must be > 0/);
+    assert.equal(bravo.dir, null);
+    assert.equal(charlie.report!.outcome, "failed");
+    assert.equal(delta.error, "port 29091 is in use");
+    assert.equal(suiteExitCode(result), 1);
+
+    for (const path of Object.values(paths)) assert.ok(await exists(path), path);
+    assert.equal(paths.index, join(dir, "index.html"));
+    const json: SuiteJson = JSON.parse(await Deno.readTextFile(paths.json));
+    assert.deepEqual(
+      Object.entries(json.scenarios).map(([name, e]) => [name, e.outcome, e.dir]),
+      [
+        ["alpha", "passed", "alpha/2025-11-20T14-03-12Z"],
+        ["bravo", "error", null],
+        ["charlie", "failed", "charlie/2025-11-20T14-03-12Z"],
+        ["delta", "error", null],
+      ],
+    );
+    assert.equal(json.outcome, "failed");
+    const index = await Deno.readTextFile(paths.index);
+    assert.equal([...index.matchAll(/<tr id="scenario-/g)].length, 4);
+  });
+});
+
+Deno.test("runSuite compares with the baseline suite and fails on a regression", async () => {
+  await withTempDir(async (dir) => {
+    const base = join(dir, "base");
+    const first = await runSuite({
+      scenarios: SCENARIOS,
+      profile: "quick",
+      dir: base,
+      baseline: null,
+      tolerances: DEFAULT_TOLERANCES,
+      signal: new AbortController().signal,
+    }, fakeDeps({ loaded: [], runs: [] }));
+    assert.equal(suiteExitCode(first.result), 1);
+
+    const baseline = await findBaselineReports(base);
+    assert.deepEqual([...baseline.reports.keys()], ["alpha", "charlie"]);
+    const current = join(dir, "current");
+    const { result } = await runSuite(
+      {
+        scenarios: SCENARIOS,
+        profile: "quick",
+        dir: current,
+        baseline,
+        tolerances: DEFAULT_TOLERANCES,
+        signal: new AbortController().signal,
+      },
+      fakeDeps({ loaded: [], runs: [] }, {
+        tweak: (r) => {
+          if (r.scenario.name === "alpha") r.variants[1].verification!.counts.reordered = 3;
+        },
+      }),
+    );
+    const [alpha, bravo, charlie] = result.entries;
+    assert.equal(alpha.outcome, "passed");
+    assert.equal(
+      alpha.baseline!.baseline,
+      join(base, "alpha", "2025-11-20T14-03-12Z", "report.json"),
+    );
+    assert.equal(alpha.baseline!.comparison!.regressed, true);
+    assert.equal(bravo.baseline, null);
+    assert.equal(charlie.baseline!.comparison!.regressed, false);
+    const runDir = join(current, "alpha", "2025-11-20T14-03-12Z");
+    assert.match(await Deno.readTextFile(join(runDir, "comparison.md")), /❌/);
+    assert.ok(await exists(join(runDir, "comparison.html")));
+
+    const json: SuiteJson = JSON.parse(await Deno.readTextFile(join(current, "suite.json")));
+    assert.deepEqual(json.scenarios.alpha.regressions, [
+      "idempotent reordered: 0 → 3 (any increase regresses)",
+    ]);
+    assert.equal(json.scenarios.alpha.comparison, "alpha/2025-11-20T14-03-12Z/comparison.html");
+    assert.equal(json.baseline, base);
+  });
+});
+
+Deno.test("a passing suite without regressions exits 0", async () => {
+  await withTempDir(async (dir) => {
+    const only = [SCENARIOS[0]];
+    const options = {
+      scenarios: only,
+      profile: "quick" as const,
+      baseline: null,
+      tolerances: DEFAULT_TOLERANCES,
+      signal: new AbortController().signal,
+    };
+    await runSuite({ ...options, dir: join(dir, "a") }, fakeDeps({ loaded: [], runs: [] }));
+    const baseline = await findBaselineReports(join(dir, "a"));
+    const { result } = await runSuite(
+      { ...options, dir: join(dir, "b"), baseline },
+      fakeDeps({ loaded: [], runs: [] }),
+    );
+    assert.equal(result.entries[0].baseline!.comparison!.regressed, false);
+    assert.equal(suiteExitCode(result), 0);
+  });
+});
+
+Deno.test("a baseline of another profile is not compared, with a note", async () => {
+  await withTempDir(async (dir) => {
+    const options = {
+      scenarios: [SCENARIOS[0]],
+      profile: "quick" as const,
+      tolerances: DEFAULT_TOLERANCES,
+      signal: new AbortController().signal,
+    };
+    await runSuite(
+      { ...options, dir: join(dir, "full"), baseline: null },
+      fakeDeps({ loaded: [], runs: [] }, { profileOfReports: "full" }),
+    );
+    const baseline = await findBaselineReports(join(dir, "full"));
+    const { result } = await runSuite(
+      { ...options, dir: join(dir, "quick"), baseline },
+      fakeDeps({ loaded: [], runs: [] }),
+    );
+    assert.equal(result.entries[0].baseline!.comparison, null);
+    assert.equal(
+      result.entries[0].baseline!.note,
+      "baseline ran the full profile, this run quick: not compared",
+    );
+    assert.equal(suiteExitCode(result), 0);
+  });
+});
+
+Deno.test("Ctrl-C during a run: that run keeps its partial report, the rest are not run", async () => {
+  await withTempDir(async (dir) => {
+    const controller = new AbortController();
+    const calls: Calls = { loaded: [], runs: [] };
+    const { result, paths } = await runSuite({
+      scenarios: SCENARIOS,
+      profile: "full",
+      dir,
+      baseline: null,
+      tolerances: DEFAULT_TOLERANCES,
+      signal: controller.signal,
+    }, fakeDeps(calls, { onRun: () => controller.abort() }));
+    assert.deepEqual(calls.runs.map((r) => r.plan), ["alpha"]);
+    assert.deepEqual(result.entries.map((e) => e.outcome), [
+      "interrupted",
+      "not-run",
+      "not-run",
+      "not-run",
+    ]);
+    assert.equal(result.interrupted, true);
+    assert.equal(suiteExitCode(result), 130);
+    const json: SuiteJson = JSON.parse(await Deno.readTextFile(paths.json));
+    assert.equal(json.outcome, "interrupted");
+    assert.equal(json.profile, "full");
+  });
+});
+
+Deno.test("selectScenarios: all in name order, or those --only names; unknown names suggest", async () => {
+  await withTempDir(async (dir) => {
+    for (const name of ["zulu", "alpha", "mike"]) {
+      await Deno.writeTextFile(join(dir, `${name}.yaml`), `name: ${name}\n`);
+    }
+    await Deno.writeTextFile(join(dir, "notes.txt"), "");
+    assert.deepEqual((await selectScenarios(dir, undefined)).map((s) => s.name), [
+      "alpha",
+      "mike",
+      "zulu",
+    ]);
+    const only = await selectScenarios(dir, "zulu, alpha");
+    assert.deepEqual(only, [
+      { name: "alpha", file: join(dir, "alpha.yaml") },
+      { name: "zulu", file: join(dir, "zulu.yaml") },
+    ]);
+    await assert.rejects(selectScenarios(dir, "alpah"), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.match(e.message, /unknown scenario "alpah"; did you mean "alpha"\?/);
+      return true;
+    });
+    await assert.rejects(selectScenarios(dir, " , "), UsageError);
+    await assert.rejects(selectScenarios(join(dir, "none"), undefined), UsageError);
+  });
+});
