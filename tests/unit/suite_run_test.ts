@@ -6,6 +6,7 @@ import { DEFAULT_TOLERANCES } from "../../lib/report/compare.ts";
 import type { RunReport } from "../../lib/report/types.ts";
 import { readReport, writeRunOutputs } from "../../lib/report/write.ts";
 import { ScenarioError } from "../../lib/scenario/errors.ts";
+import { loadScenario } from "../../lib/scenario/load.ts";
 import type { Plan, ProfileName } from "../../lib/scenario/types.ts";
 import { findBaselineReports } from "../../lib/suite/baseline.ts";
 import type { RunOneOptions } from "../../lib/suite/run_one.ts";
@@ -287,4 +288,14 @@ Deno.test("selectScenarios: all in name order, or those --only names; unknown na
     await assert.rejects(selectScenarios(dir, " , "), UsageError);
     await assert.rejects(selectScenarios(join(dir, "none"), undefined), UsageError);
   });
+});
+
+Deno.test("the suite's real-stack fixture is a valid scenario of a few seconds", async () => {
+  const quick = await loadScenario("tests/fixtures/suite/tiny.yaml", { profile: "quick" });
+  assert.equal(quick.cluster.brokers, 1);
+  assert.equal(quick.profile, "quick");
+  assert.ok(quick.load.warmupMs + quick.load.durationMs + quick.drainMs <= 5000);
+  assert.deepEqual((await selectScenarios("tests/fixtures/suite", undefined)).map((s) => s.name), [
+    "tiny",
+  ]);
 });
