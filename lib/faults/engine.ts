@@ -91,6 +91,8 @@ export class FaultEngine {
   #toxiproxy: Toxiproxy | null;
   #stopped = false;
   #log: (line: string) => void;
+  /** Last known leader and replicas per partition, for when the cluster cannot answer in time. */
+  #known = new Map<number, { leader: number; replicas: number[] }>();
 
   constructor(
     plans: FaultPlan[],
@@ -114,6 +116,38 @@ export class FaultEngine {
       startedAtMs: null,
       endedAtMs: null,
     }));
+  }
+
+  /**
+   * Learn the leaders and replicas the timeline's targets name, before the load:
+   * during a fault (brokers paused, say) the cluster may not answer in time.
+   */
+  async prepare(): Promise<void> {
+    const partitions = new Set<number>();
+    for (const p of this.#plans) {
+      if (p.target.kind === "leader" || p.target.kind === "followers") {
+        partitions.add(p.target.partition);
+      }
+    }
+    for (const p of partitions) this.#known.set(p, await this.#env.partitionState(p));
+  }
+
+  /** Partition state now, or the last known one if the cluster does not answer within 1.5 s. */
+  #partitionState(partition: number): Promise<{ leader: number; replicas: number[] }> {
+    const fresh = this.#env.partitionState(partition).then((s) => {
+      this.#known.set(partition, s);
+      return s;
+    });
+    const fallback = new Promise<{ leader: number; replicas: number[] }>((resolve, reject) => {
+      const t = setTimeout(() => {
+        const known = this.#known.get(partition);
+        if (known) resolve(known);
+        else reject(new Error(`no answer about partition ${partition} within 1.5 s`));
+      }, 1500);
+      fresh.then(() => clearTimeout(t), () => clearTimeout(t));
+    });
+    fresh.catch(() => {}); // a late failure after the fallback answered is of no interest
+    return Promise.race([fresh, fallback]);
   }
 
   /** Schedule every fault relative to the load start. */
@@ -143,10 +177,15 @@ export class FaultEngine {
   async #begin(plan: FaultPlan, window: FaultWindow): Promise<void> {
     if (this.#stopped) return;
     try {
-      const brokers = await resolveTarget(plan.target, this.#env);
+      const brokers = await resolveTarget(plan.target, {
+        ...this.#env,
+        partitionState: (p) => this.#partitionState(p),
+      });
       window.brokers = brokers;
+      // The fault starts when sismo acts (a broker's controlled shutdown takes seconds to finish).
+      const startedAtMs = this.#now();
       const undo = await this.#apply(plan, brokers);
-      window.startedAtMs = this.#now();
+      window.startedAtMs = startedAtMs;
       this.#log(`fault ${plan.id} started: ${plan.label} (brokers ${brokers.join(", ")})`);
       this.#active.set(plan.id, { plan, window, undo });
       if (plan.forMs !== null) {

@@ -150,6 +150,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const stopFaults = () => (faultsStopped ??= faults.stop());
   let result;
   try {
+    await faults.prepare();
     faults.start();
     result = await runLoad({
       load: plan.load,

@@ -83,10 +83,18 @@ export async function readState(basePort = DEFAULT_BASE_PORT): Promise<StackStat
   }
 }
 
-async function writeState(state: StackState): Promise<void> {
+/** Writes of one state file happen one at a time (brokers may restart in parallel). */
+let writing: Promise<void> = Promise.resolve();
+
+function writeState(state: StackState): Promise<void> {
   const file = join(state.dir, "state.json");
-  await Deno.writeTextFile(file + ".tmp", JSON.stringify(state, null, 2));
-  await Deno.rename(file + ".tmp", file);
+  const write = async () => {
+    const tmp = `${file}.${crypto.randomUUID()}.tmp`;
+    await Deno.writeTextFile(tmp, JSON.stringify(state, null, 2));
+    await Deno.rename(tmp, file);
+  };
+  writing = writing.then(write, write);
+  return writing;
 }
 
 /** Is every recorded process of the stack running? */

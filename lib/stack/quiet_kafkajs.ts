@@ -9,6 +9,11 @@
  * @module
  */
 import process from "node:process";
+import { EventEmitter } from "node:events";
+
+// KafkaJS adds a connect listener per reconnect attempt to a socket; during a
+// long outage that passes Node's default of 10 and prints a leak warning.
+EventEmitter.defaultMaxListeners = 100;
 
 const emitWarning = process.emitWarning;
 process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
