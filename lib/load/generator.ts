@@ -129,7 +129,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   /** The application sends an acknowledged event again: same bytes, a new send. */
   const resend = (ev: Pending) => {
     appResends++;
-    driver.send(ev.partition, [{ key: ev.key, value: ev.value }]).catch(() => {});
+    outstanding++; // the drain waits for resends too
+    driver.send(ev.partition, [{ key: ev.key, value: ev.value }]).catch(() => {}).finally(() => {
+      outstanding--;
+    });
   };
   let stickyPartition = 0;
 

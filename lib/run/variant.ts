@@ -170,6 +170,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       startEpochMs: o.startEpochMs,
       signal: o.signal,
       drainMs: plan.drainMs,
+      appResendEvery: variant.appResendEvery,
       onLoadEnd: async () => {
         phase = "drain";
         windows = await stopFaults();

@@ -31,7 +31,7 @@ export const SECTION_KEYS = {
   step: ["rate", "for"],
   /** `send` in mapping form. */
   sendMap: ["mode", "max.outstanding"],
-  variant: ["name", "description", "client", "send", "producer", "expect"],
+  variant: ["name", "description", "client", "send", "app.resend.every", "producer", "expect"],
   producer: [
     "acks",
     "enable.idempotence",

@@ -112,6 +112,11 @@ export interface VariantPlan {
   client: "kafkajs";
   producer: ProducerConfig;
   send: SendMode;
+  /**
+   * The application sends every n-th event a second time once the first send is
+   * acknowledged (`app.resend.every`); 0 = never. Kafka sees a new record.
+   */
+  appResendEvery: number;
   expectations: Expectation[];
   source: SourceRef;
 }

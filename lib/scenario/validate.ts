@@ -355,11 +355,13 @@ function readVariants(
     const description = descriptionField.string();
     const client = map.get("client").choice(["kafkajs"] as const);
     const send = readSend(map.get("send"));
+    const resendEvery = map.get("app.resend.every").integer(1, 1_000_000);
     const producer = readProducer(map.get("producer"));
     const expectations = readExpectations(map.get("expect"));
     if (
       name == null || description === null || client === null || send === null ||
-      producer === null || expectations === null || loadSend === null || shared === null
+      resendEvery === null || producer === null || expectations === null || loadSend === null ||
+      shared === null
     ) {
       return null;
     }
@@ -369,6 +371,7 @@ function readVariants(
       client: client ?? "kafkajs",
       producer,
       send: send ?? { ...loadSend },
+      appResendEvery: resendEvery ?? 0,
       expectations: [
         ...expectations,
         ...shared.map((e) => ({ ...e, source: { ...e.source } })),

@@ -24,7 +24,8 @@ export interface Interrupt {
 }
 
 /**
- * Listen for SIGINT and SIGTERM: the first prints `\nInterrupted: <message>
+ * Listen for SIGINT and SIGTERM (and uncaught errors, handled like the first
+ * signal): the first prints `\nInterrupted: <message>
  * (Ctrl-C again to force)` on stderr and aborts the signal; the second exits
  * the process with code 130.
  */
@@ -35,13 +36,25 @@ export function interruptOnSignals(message: string): Interrupt {
     console.error(`\nInterrupted: ${message} (Ctrl-C again to force)`);
     controller.abort();
   };
+  // A crash (an error nobody caught, in sismo or a client library) must not leave
+  // brokers stopped, toxics in place or JVMs orphaned: treat it like Ctrl-C.
+  const onCrash = (e: Event) => {
+    e.preventDefault();
+    const err = (e as PromiseRejectionEvent).reason ?? (e as ErrorEvent).error;
+    console.error(`\nInternal error, stopping cleanly: ${err?.stack ?? err}`);
+    if (!controller.signal.aborted) controller.abort();
+  };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
+  globalThis.addEventListener("unhandledrejection", onCrash);
+  globalThis.addEventListener("error", onCrash);
   return {
     signal: controller.signal,
     dispose() {
       Deno.removeSignalListener("SIGINT", onSignal);
       Deno.removeSignalListener("SIGTERM", onSignal);
+      globalThis.removeEventListener("unhandledrejection", onCrash);
+      globalThis.removeEventListener("error", onCrash);
     },
   };
 }

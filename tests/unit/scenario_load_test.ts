@@ -54,6 +54,7 @@ Deno.test("loadScenario resolves a full file to the exact plan", async () => {
         client: "kafkajs",
         producer: { ...DEFAULT_PRODUCER, acks: "all", retries: 5 },
         send: { kind: "sync", maxOutstanding: 10000 },
+        appResendEvery: 0,
         expectations: [
           {
             text: "duplicated > 0",
@@ -72,6 +73,7 @@ Deno.test("loadScenario resolves a full file to the exact plan", async () => {
         client: "kafkajs",
         producer: { ...DEFAULT_PRODUCER, "enable.idempotence": true, "linger.ms": 0 },
         send: { kind: "pipelined", maxOutstanding: 10000 },
+        appResendEvery: 0,
         expectations: [lostZero],
         source: { line: 28, path: "variants[1]" },
       },
@@ -134,6 +136,7 @@ Deno.test("loadScenario applies every default to a minimal file", async () => {
         client: "kafkajs",
         producer: DEFAULT_PRODUCER,
         send: { kind: "pipelined", maxOutstanding: 10000 },
+        appResendEvery: 0,
         expectations: [],
         source: { line: 8, path: "variants[0]" },
       }],
