@@ -16,6 +16,8 @@ import { closest } from "../scenario/suggest.ts";
 import { BaselineError, type BaselineReports, findBaselineReports } from "../suite/baseline.ts";
 import { entryLine } from "../suite/console.ts";
 import { interruptOnSignals } from "../suite/interrupt.ts";
+import { acquireEnvironment, type RunEnvironment } from "../run/environment.ts";
+import { loadScenario } from "../scenario/load.ts";
 import { runSuite, type SuiteScenario } from "../suite/suite.ts";
 import { suiteExitCode } from "../suite/types.ts";
 import { UsageError } from "./usage.ts";
@@ -130,7 +132,20 @@ export async function ciCommand(args: string[]): Promise<number> {
   const interrupt = interruptOnSignals(
     "ending the current scenario cleanly, then stopping the suite…",
   );
+  // One local cluster per broker count for the whole suite, instead of one per scenario;
+  // clusters someone else started are reused and left running.
+  const clusters: RunEnvironment[] = [];
   try {
+    const counts = new Set<number>();
+    for (const s of scenarios) {
+      const plan = await loadScenario(s.file).catch(() => null);
+      if (plan) counts.add(plan.cluster.brokers);
+    }
+    for (const brokers of [...counts].sort((a, b) => b - a)) {
+      clusters.push(
+        await acquireEnvironment({ brokers, progress: (line) => console.error(line) }),
+      );
+    }
     const { result, paths } = await runSuite({
       scenarios,
       profile,
@@ -143,6 +158,7 @@ export async function ciCommand(args: string[]): Promise<number> {
     console.log(`\n${paths.index}`);
     return suiteExitCode(result);
   } finally {
+    for (const c of clusters) await c.release().catch(() => {});
     interrupt.dispose();
   }
 }

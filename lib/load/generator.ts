@@ -135,6 +135,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     });
   };
   let stickyPartition = 0;
+  /** Set when the drain ends: the ledger is frozen for verification, late answers are ignored. */
+  let closed = false;
 
   const settle = (
     batch: Pending[],
@@ -144,13 +146,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     partition: number,
     error?: string,
   ) => {
+    if (closed) return;
     const now = performance.now();
     const nowEpoch = epochOf(now);
     for (let i = 0; i < batch.length; i++) {
       const ev = batch[i];
       if (ok) {
         ledger.markAcked(ev.seq, partition, baseOffset >= 0 ? baseOffset + i : -1);
-        if (resendEvery > 0 && ev.seq % resendEvery === resendEvery - 1) resend(ev);
+        if (resendEvery > 0 && ev.seq % resendEvery === resendEvery - 1 && !closed) resend(ev);
         const latUs = (now - t0 - ev.intendedMs) * 1000;
         timeline.acked(nowEpoch, latUs);
         if (ev.intendedMs >= load.warmupMs) {
@@ -180,6 +183,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       driver.send(partition, batch.map((e) => ({ key: e.key, value: e.value }))).then(
         (ack) => {
           if (done) {
+            if (closed) return;
             // Late success after the delivery timeout: the ledger keeps it as failed but notes it.
             for (let i = 0; i < batch.length; i++) {
               ledger.markAcked(
@@ -242,7 +246,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const pumpSync = async () => {
     if (syncBusy) return;
     syncBusy = true;
-    while (syncHead < syncQueue.length) {
+    while (syncHead < syncQueue.length && !closed) {
       const ev = syncQueue[syncHead];
       syncQueue[syncHead++] = undefined as unknown as Pending; // let it be collected
       // An awaited send still waits linger.ms in the client's accumulator before going out.
@@ -335,6 +339,18 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       progress();
     }
   }
+  // Events still waiting in sismo's own sync queue never reached the client: they failed.
+  const endEpoch = epochOf(performance.now());
+  for (let i = syncHead; i < syncQueue.length; i++) {
+    const ev = syncQueue[i];
+    if (!ev) continue;
+    ledger.markFailed(ev.seq, "still queued behind awaited sends when the run ended");
+    timeline.failed(endEpoch);
+    outstanding--;
+  }
+  syncQueue.length = 0;
+  syncHead = 0;
+  closed = true;
   timeline.outstanding(epochOf(performance.now()), outstanding);
   progress();
   return {
