@@ -24,6 +24,11 @@ export interface BatchAck {
 export interface ProducerDriver {
   /** Client name and version for reports. */
   readonly client: { name: string; version: string };
+  /**
+   * Sends to one partition the generator may have in flight at once (Infinity:
+   * the client's own per-connection limit applies).
+   */
+  readonly maxInFlightPerPartition: number;
   /** How the driver departs from the settings as written, for the report. */
   readonly notes: string[];
   /**

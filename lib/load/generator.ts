@@ -211,30 +211,70 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   };
 
   // --- pipelined: per-partition accumulators -------------------------------------------
-  const acc: { events: Pending[]; bytes: number; timer: ReturnType<typeof setTimeout> | null }[] =
-    Array.from(
-      { length: partitions },
-      () => ({ events: [], bytes: 0, timer: null }),
-    );
-  const flush = (partition: number) => {
+  // As in the Java client: a partition's batch grows until batch.size or linger.ms, then
+  // is sealed; sealed batches go out while the partition has fewer sends in flight than
+  // the driver allows, and otherwise wait (the open batch keeps growing meanwhile).
+  interface Accumulator {
+    events: Pending[];
+    bytes: number;
+    timer: ReturnType<typeof setTimeout> | null;
+    /** The open batch's linger expired while no send slot was free. */
+    lingered: boolean;
+    sealed: Pending[][];
+    inFlight: number;
+  }
+  const maxInFlight = driver.maxInFlightPerPartition;
+  const acc: Accumulator[] = Array.from({ length: partitions }, () => ({
+    events: [],
+    bytes: 0,
+    timer: null,
+    lingered: false,
+    sealed: [],
+    inFlight: 0,
+  }));
+  const seal = (partition: number) => {
     const a = acc[partition];
     if (a.timer !== null) clearTimeout(a.timer);
     a.timer = null;
+    a.lingered = false;
     if (a.events.length === 0) return;
-    const batch = a.events;
+    a.sealed.push(a.events);
     a.events = [];
     a.bytes = 0;
     if (load.keys.kind === "none" && partition === stickyPartition) {
       stickyPartition = (stickyPartition + 1) % partitions;
     }
-    void dispatch(partition, batch);
+  };
+  const pump = (partition: number) => {
+    const a = acc[partition];
+    while (a.inFlight < maxInFlight) {
+      if (a.sealed.length === 0 && a.lingered) seal(partition);
+      const batch = a.sealed.shift();
+      if (!batch) return;
+      a.inFlight++;
+      void dispatch(partition, batch).then(() => {
+        a.inFlight--;
+        pump(partition);
+      });
+    }
+  };
+  /** Linger expired, the batch is full, or the load ended: the open batch is ready to go. */
+  const flush = (partition: number) => {
+    const a = acc[partition];
+    if (a.inFlight < maxInFlight || a.bytes >= batchBytes) seal(partition);
+    else {
+      if (a.timer !== null) clearTimeout(a.timer);
+      a.timer = null;
+      a.lingered = true;
+    }
+    pump(partition);
   };
   const enqueuePipelined = (ev: Pending) => {
     const a = acc[ev.partition];
     a.events.push(ev);
     a.bytes += ev.value.length + (ev.key?.length ?? 0);
     if (a.bytes >= batchBytes) flush(ev.partition);
-    else if (a.timer === null) {
+    else if (a.timer === null && !a.lingered) {
       a.timer = setTimeout(() => flush(ev.partition), lingerMs);
     }
   };
@@ -325,8 +365,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
   }
   const loadEnded = performance.now();
-  // Whatever is left lingering goes out now.
-  for (let p = 0; p < partitions; p++) flush(p);
+  // Whatever is left lingering goes out now (or as soon as a send slot frees).
+  for (let p = 0; p < partitions; p++) {
+    seal(p);
+    pump(p);
+  }
   await opts.onLoadEnd?.();
 
   // --- drain ----------------------------------------------------------------------------

@@ -10,7 +10,8 @@
  * | retries | `producer({ retry: { retries } })` |
  * | retry.backoff.ms / retry.backoff.max.ms | `retry.initialRetryTime` / `retry.maxRetryTime` (exponential, ×2, ±20 %) |
  * | request.timeout.ms | client `requestTimeout` and the produce request's `timeout` (as the Java client does) |
- * | delivery.timeout.ms | no KafkaJS equivalent: enforced by the generator (see `lib/load/generator.ts`) |
+ * | delivery.timeout.ms | no KafkaJS equivalent: enforced by the generator (see `lib/load/generator.ts`); KafkaJS cannot cancel a send, so a send past its delivery timeout may still be written later (a phantom), where a Java or librdkafka producer would drop a batch that never left its accumulator |
+ * | (reconnects) | client `retry` unbounded, 50 ms → 1 s, as Kafka's reconnect.backoff.ms; KafkaJS's default would give up after 5 tries |
  * | linger.ms, batch.size | no KafkaJS equivalent: the generator's per-partition accumulator |
  * | compression.type | gzip built in; snappy and lz4 through `codecs.ts`; zstd has no pure-JS codec: refused |
  *
@@ -56,6 +57,14 @@ export function checkKafkajsSupport(p: ProducerConfig): void {
 
 const defaultPartitioner = Partitioners.DefaultPartitioner();
 
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Connect a KafkaJS producer for one topic. */
 export async function createKafkajsDriver(opts: DriverOptions): Promise<ProducerDriver> {
   const p = opts.producer;
@@ -65,6 +74,17 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
     brokers: opts.bootstrap,
     requestTimeout: p["request.timeout.ms"],
     connectionTimeout: Math.min(p["request.timeout.ms"], 10000),
+    // KafkaJS's client-level retrier governs reconnecting and metadata; its default gives up
+    // after 5 tries and fails every pending send, whatever the producer's retries. Kafka's
+    // clients reconnect without limit (reconnect.backoff.ms 50 → reconnect.backoff.max.ms
+    // 1000) and let the delivery timeout decide: so does this driver.
+    retry: {
+      retries: Number.MAX_SAFE_INTEGER,
+      initialRetryTime: 50,
+      maxRetryTime: 1000,
+      multiplier: 2,
+      factor: 0.2,
+    },
     logLevel: logLevel.WARN,
     logCreator: () => ({ level, log }) => {
       if (!opts.onClientLog) return;
@@ -92,7 +112,11 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
       wire.requestBytes += payload.size;
     }
   });
-  await producer.connect();
+  await withTimeout(
+    producer.connect(),
+    30000,
+    `cannot connect a producer to ${opts.bootstrap.join(",")} within 30 s`,
+  );
   const compression = p["compression.type"] === "gzip"
     ? CompressionTypes.GZIP
     : CompressionTypes.None;
@@ -120,6 +144,7 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
   };
   return {
     client: { name: "kafkajs", version: KAFKAJS_VERSION },
+    maxInFlightPerPartition: serialize ? 1 : Infinity,
     notes: serialize
       ? [
         "kafkajs with enable.idempotence=true: one send per partition in flight (KafkaJS reuses " +
