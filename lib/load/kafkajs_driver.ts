@@ -69,6 +69,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
 export async function createKafkajsDriver(opts: DriverOptions): Promise<ProducerDriver> {
   const p = opts.producer;
   checkKafkajsSupport(p);
+  const wire = { produceRequests: 0, requestBytes: 0 };
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.bootstrap,
@@ -85,9 +86,18 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
       multiplier: 2,
       factor: 0.2,
     },
-    logLevel: logLevel.WARN,
+    // DEBUG only to read each produce request's size, which KafkaJS logs as it builds the
+    // request (its REQUEST instrumentation event carries the response size instead).
+    logLevel: logLevel.DEBUG,
     logCreator: () => ({ level, log }) => {
-      if (!opts.onClientLog) return;
+      if (level === logLevel.DEBUG) {
+        if (typeof log.message === "string" && log.message.startsWith("Request Produce(")) {
+          wire.produceRequests++;
+          wire.requestBytes += Number(log.size) || 0;
+        }
+        return;
+      }
+      if (!opts.onClientLog || level > logLevel.WARN) return;
       const message = String(log.message ?? "");
       const error = log.error ? `: ${log.error}` : "";
       opts.onClientLog(level === logLevel.ERROR ? "error" : "warn", message + error);
@@ -104,13 +114,6 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
       multiplier: 2,
       factor: 0.2,
     },
-  });
-  const wire = { produceRequests: 0, requestBytes: 0 };
-  producer.on(producer.events.REQUEST, ({ payload }) => {
-    if (payload.apiName === "Produce") {
-      wire.produceRequests++;
-      wire.requestBytes += payload.size;
-    }
   });
   await withTimeout(
     producer.connect(),

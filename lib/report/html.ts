@@ -228,6 +228,25 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
       cells: variants.map((v) => esc(f.int(v.throughput.bytesPerSecond))),
     },
   ];
+  // Wire figures and application resends exist in reports since they were added.
+  if (variants.some((v) => v.network)) {
+    throughput.push(
+      {
+        label: t(lang, "network.requests"),
+        cells: variants.map((v) => v.network ? esc(f.int(v.network.produceRequests)) : "–"),
+      },
+      {
+        label: t(lang, "network.bytes"),
+        cells: variants.map((v) => v.network ? esc(f.int(v.network.requestBytes)) : "–"),
+      },
+    );
+  }
+  if (variants.some((v) => v.appResends)) {
+    throughput.push({
+      label: t(lang, "appResends"),
+      cells: variants.map((v) => esc(f.int(v.appResends ?? 0))),
+    });
+  }
   const latency = (which: "fromIntended" | "fromSend", keys: readonly LatencyRow[]): Row[] =>
     keys.map((key) => ({
       label: latencyLabel(key),
