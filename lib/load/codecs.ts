@@ -10,16 +10,38 @@ import { Buffer } from "node:buffer";
 import { CompressionCodecs, CompressionTypes } from "kafkajs";
 import SnappyCodec from "kafkajs-snappy";
 import lz4 from "lz4js";
+import xxh32 from "lz4js/xxh32.js";
 
 interface Encoder {
   buffer: Uint8Array;
+}
+
+/** lz4js frames hold one block up to this size; Kafka batches stay far below it. */
+const LZ4_BLOCK_MAX = 4 << 20;
+const FLG_BLOCK_INDEPENDENCE = 0x20;
+
+/**
+ * lz4js writes frames without the block-independence flag, which Kafka's broker
+ * refuses ("Dependent block stream is unsupported"). A frame of a single block
+ * has no block to depend on, so setting the flag (and the descriptor checksum
+ * that covers it) describes it truthfully.
+ */
+export function lz4KafkaFrame(src: Uint8Array): Uint8Array {
+  if (src.length > LZ4_BLOCK_MAX) {
+    throw new RangeError(`lz4: ${src.length} bytes exceed one ${LZ4_BLOCK_MAX}-byte block`);
+  }
+  const frame: Uint8Array = lz4.compress(src);
+  frame[4] |= FLG_BLOCK_INDEPENDENCE;
+  // Header checksum: second byte of xxh32 over the descriptor (FLG, BD), seed 0.
+  frame[6] = (xxh32.hash(0, frame, 4, 2) >> 8) & 0xff;
+  return frame;
 }
 
 /** KafkaJS codec over lz4js's frame functions. */
 function lz4Codec() {
   return {
     compress(encoder: Encoder): Promise<Buffer> {
-      return Promise.resolve(Buffer.from(lz4.compress(encoder.buffer)));
+      return Promise.resolve(Buffer.from(lz4KafkaFrame(encoder.buffer)));
     },
     decompress(buffer: Uint8Array): Promise<Buffer> {
       return Promise.resolve(Buffer.from(lz4.decompress(buffer)));

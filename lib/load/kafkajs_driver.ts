@@ -120,9 +120,13 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
     30000,
     `cannot connect a producer to ${opts.bootstrap.join(",")} within 30 s`,
   );
-  const compression = p["compression.type"] === "gzip"
-    ? CompressionTypes.GZIP
-    : CompressionTypes.None;
+  const compression = {
+    none: CompressionTypes.None,
+    gzip: CompressionTypes.GZIP,
+    snappy: CompressionTypes.Snappy,
+    lz4: CompressionTypes.LZ4,
+    zstd: CompressionTypes.ZSTD,
+  }[p["compression.type"]];
   const acks = ACKS[p.acks];
   const topic = opts.topic;
   // One send per partition at a time when idempotent (see the module doc).

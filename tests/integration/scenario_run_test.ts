@@ -37,6 +37,8 @@ variants:
       delivery.timeout.ms: 20000
     expect:
       - duplicated > 0
+  - name: lz4
+    producer: {acks: all, compression.type: lz4, linger.ms: 20, request.timeout.ms: 5000}
 faults:
   - at: 3s
     for: 4s
@@ -161,6 +163,17 @@ Deno.test({
       assert.ok(v.faults[0].startedAtMs! >= 2900 && v.faults[0].startedAtMs! < 4000);
       assert.ok(v.faults[0].endedAtMs! >= 6900);
       assert.ok(v.latency.fromIntended.max >= 2000, "latency shows the 2 s delay");
+
+      // lz4 as Kafka wants it: the broker accepts the frames, the consumer reads them back.
+      const z = report.variants[1];
+      assert.equal(z.producer["compression.type"], "lz4");
+      assert.equal(z.counts.acked, z.counts.sent);
+      assert.equal(z.verification!.counts.lost, 0);
+      assert.equal(z.verification!.recordsRead, z.counts.acked + z.verification!.counts.duplicates);
+      assert.ok(
+        z.network!.requestBytes < z.counts.acked * 128 / 2,
+        `lz4 requests ${z.network!.requestBytes} B for ${z.counts.acked} values of 128 B`,
+      );
     } finally {
       await env.release();
     }
