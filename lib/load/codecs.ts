@@ -37,6 +37,19 @@ export function lz4KafkaFrame(src: Uint8Array): Uint8Array {
   return frame;
 }
 
+/**
+ * lz4js.decompress allocates its bound — the frame's maximum block size, 4 MB
+ * for its own frames, twice over — for every batch: reading a topic back spent
+ * its time zero-filling. Decompress into one reused buffer and copy out.
+ */
+let scratch = new Uint8Array(0);
+function lz4Decompress(frame: Uint8Array): Buffer {
+  const bound: number = lz4.decompressBound(frame);
+  if (scratch.length < bound) scratch = new Uint8Array(bound);
+  const size: number = lz4.decompressFrame(frame, scratch);
+  return Buffer.from(scratch.slice(0, size));
+}
+
 /** KafkaJS codec over lz4js's frame functions. */
 function lz4Codec() {
   return {
@@ -44,7 +57,7 @@ function lz4Codec() {
       return Promise.resolve(Buffer.from(lz4KafkaFrame(encoder.buffer)));
     },
     decompress(buffer: Uint8Array): Promise<Buffer> {
-      return Promise.resolve(Buffer.from(lz4.decompress(buffer)));
+      return Promise.resolve(lz4Decompress(buffer));
     },
   };
 }

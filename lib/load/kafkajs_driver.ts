@@ -11,7 +11,7 @@
  * | retry.backoff.ms / retry.backoff.max.ms | `retry.initialRetryTime` / `retry.maxRetryTime` (exponential, ×2, ±20 %) |
  * | request.timeout.ms | client `requestTimeout` and the produce request's `timeout` (as the Java client does) |
  * | delivery.timeout.ms | no KafkaJS equivalent: enforced by the generator (see `lib/load/generator.ts`); KafkaJS cannot cancel a send, so a send past its delivery timeout may still be written later (a phantom), where a Java or librdkafka producer would drop a batch that never left its accumulator |
- * | (reconnects) | client `retry` unbounded, 50 ms → 1 s, as Kafka's reconnect.backoff.ms; KafkaJS's default would give up after 5 tries |
+ * | (reconnects) | the same retry policy on the client: with KafkaJS a failed connection costs a retry, so `retries` bounds how long a send waits for a broker that is down (librdkafka and the Java client reconnect without limit; only their delivery timeout bounds it) |
  * | linger.ms, batch.size | no KafkaJS equivalent: the generator's per-partition accumulator |
  * | compression.type | gzip built in; snappy and lz4 through `codecs.ts`; zstd has no pure-JS codec: refused |
  *
@@ -57,6 +57,17 @@ export function checkKafkajsSupport(p: ProducerConfig): void {
 
 const defaultPartitioner = Partitioners.DefaultPartitioner();
 
+/** Kafka's retries and exponential backoff as a KafkaJS retry policy. */
+function kafkajsRetry(p: ProducerConfig) {
+  return {
+    retries: p.retries,
+    initialRetryTime: Math.max(1, p["retry.backoff.ms"]),
+    maxRetryTime: Math.max(1, p["retry.backoff.max.ms"]),
+    multiplier: 2,
+    factor: 0.2,
+  };
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -75,17 +86,12 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
     brokers: opts.bootstrap,
     requestTimeout: p["request.timeout.ms"],
     connectionTimeout: Math.min(p["request.timeout.ms"], 10000),
-    // KafkaJS's client-level retrier governs reconnecting and metadata; its default gives up
-    // after 5 tries and fails every pending send, whatever the producer's retries. Kafka's
-    // clients reconnect without limit (reconnect.backoff.ms 50 → reconnect.backoff.max.ms
-    // 1000) and let the delivery timeout decide: so does this driver.
-    retry: {
-      retries: Number.MAX_SAFE_INTEGER,
-      initialRetryTime: 50,
-      maxRetryTime: 1000,
-      multiplier: 2,
-      factor: 0.2,
-    },
+    // KafkaJS's client-level retrier governs reconnecting and metadata; left at its default
+    // (5 tries) it fails every pending send during a longer outage, whatever the producer's
+    // retries. KafkaJS users set one retry policy for both: so does this driver. With
+    // KafkaJS, a connection that cannot be made costs a retry (librdkafka and the Java client
+    // reconnect without limit and let the delivery timeout decide).
+    retry: kafkajsRetry(p),
     // DEBUG only to read each produce request's size, which KafkaJS logs as it builds the
     // request (its REQUEST instrumentation event carries the response size instead).
     logLevel: logLevel.DEBUG,
@@ -107,13 +113,7 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
     idempotent: p["enable.idempotence"],
     maxInFlightRequests: p["max.in.flight.requests.per.connection"],
     allowAutoTopicCreation: false,
-    retry: {
-      retries: p.retries,
-      initialRetryTime: Math.max(1, p["retry.backoff.ms"]),
-      maxRetryTime: Math.max(1, p["retry.backoff.max.ms"]),
-      multiplier: 2,
-      factor: 0.2,
-    },
+    retry: kafkajsRetry(p),
   });
   await withTimeout(
     producer.connect(),
