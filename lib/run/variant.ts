@@ -5,7 +5,6 @@
  * @module
  */
 import "../stack/quiet_kafkajs.ts";
-import { Kafka, logLevel } from "kafkajs";
 import type { Plan, VariantPlan } from "../scenario/types.ts";
 import type { FaultWindow, VariantReport } from "../report/types.ts";
 import { createKafkajsDriver } from "../load/kafkajs_driver.ts";
@@ -19,6 +18,7 @@ import { TimelineRecorder } from "../metrics/timeline.ts";
 import { FaultEngine } from "../faults/engine.ts";
 import type { RunEnvironment } from "./environment.ts";
 import { evaluateExpectations } from "./expectations.ts";
+import { withAdmin } from "../stack/admin.ts";
 import { runIdHex } from "../load/payload.ts";
 
 /** Live state of a variant for the progress line. */
@@ -50,15 +50,9 @@ export function topicName(plan: Plan, variant: VariantPlan, runId: Uint8Array): 
   return `sismo.${plan.name}.${variant.name}.${runIdHex(runId).slice(0, 8)}`;
 }
 
-async function createTopic(env: RunEnvironment, plan: Plan, topic: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: "sismo-admin",
-    brokers: env.controlBootstrap,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
+function createTopic(env: RunEnvironment, plan: Plan, topic: string): Promise<boolean> {
+  return withAdmin(env.controlBootstrap, (admin) =>
+    admin.createTopics({
       waitForLeaders: true,
       topics: [{
         topic,
@@ -66,10 +60,7 @@ async function createTopic(env: RunEnvironment, plan: Plan, topic: string): Prom
         replicationFactor: plan.topic.replicationFactor,
         configEntries: Object.entries(plan.topic.configs).map(([name, value]) => ({ name, value })),
       }],
-    });
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+    }));
 }
 
 /**
@@ -94,15 +85,11 @@ async function topicReady(env: RunEnvironment, topic: string, partitions: number
 
 /** Delete a variant's topic after verification (best effort). */
 export async function deleteTopic(env: RunEnvironment, topic: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: "sismo-admin",
-    brokers: env.controlBootstrap,
-    logLevel: logLevel.NOTHING,
-  })
-    .admin();
-  await admin.connect().catch(() => {});
-  await admin.deleteTopics({ topics: [topic], timeout: 10000 }).catch(() => {});
-  await admin.disconnect().catch(() => {});
+  await withAdmin(
+    env.controlBootstrap,
+    (admin) => admin.deleteTopics({ topics: [topic], timeout: 10000 }),
+  )
+    .catch(() => {});
 }
 
 /** Run one variant; never throws for a Kafka-side failure (it is measured), only for setup errors. */

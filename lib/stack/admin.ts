@@ -7,7 +7,7 @@
  * @module
  */
 import "./quiet_kafkajs.ts";
-import { Kafka, logLevel } from "kafkajs";
+import { type Admin, Kafka, logLevel } from "kafkajs";
 
 /** Leader, replicas and ISR of one partition. */
 export interface PartitionState {
@@ -29,26 +29,34 @@ export function controlClient(bootstrap: string[], clientId = "sismo-control"): 
   });
 }
 
-/** Ids of the brokers currently registered in the cluster metadata. */
-export async function registeredBrokers(bootstrap: string[]): Promise<number[]> {
+/** Run `fn` with a connected admin client, disconnecting afterwards whatever happens. */
+export async function withAdmin<T>(
+  bootstrap: string[],
+  fn: (admin: Admin) => Promise<T>,
+): Promise<T> {
   const admin = controlClient(bootstrap).admin();
   await admin.connect();
   try {
-    const { brokers } = await admin.describeCluster();
-    return brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+    return await fn(admin);
   } finally {
     await admin.disconnect().catch(() => {});
   }
 }
 
+/** Ids of the brokers currently registered in the cluster metadata. */
+export function registeredBrokers(bootstrap: string[]): Promise<number[]> {
+  return withAdmin(bootstrap, async (admin) => {
+    const { brokers } = await admin.describeCluster();
+    return brokers.map((b) => b.nodeId).sort((a, b) => a - b);
+  });
+}
+
 /** Leader, replicas and ISR of every partition of a topic. */
-export async function topicPartitions(
+export function topicPartitions(
   bootstrap: string[],
   topic: string,
 ): Promise<PartitionState[]> {
-  const admin = controlClient(bootstrap).admin();
-  await admin.connect();
-  try {
+  return withAdmin(bootstrap, async (admin) => {
     const md = await admin.fetchTopicMetadata({ topics: [topic] });
     const t = md.topics.find((x) => x.name === topic);
     if (!t) throw new Error(`topic ${topic} not found`);
@@ -60,9 +68,7 @@ export async function topicPartitions(
         isr: [...p.isr],
       }))
       .sort((a, b) => a.partition - b.partition);
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+  });
 }
 
 /** The broker leading `partition` of `topic`. */

@@ -35,7 +35,7 @@ import {
   stopProcess,
   waitExit,
 } from "./processes.ts";
-import { registeredBrokers } from "./admin.ts";
+import { registeredBrokers, withAdmin } from "./admin.ts";
 
 /** A stack error the CLI reports with exit code 2 (setup problem, not a failed expectation). */
 export class StackError extends Error {
@@ -368,24 +368,14 @@ export async function roundTrip(
 ): Promise<void> {
   const topic = "sismo-health";
   const rf = Math.min(3, brokers);
-  const control = new Kafka({
-    clientId: "sismo-health",
-    brokers: direct,
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = control.admin();
-  await admin.connect();
-  try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(topic)) {
+  await withAdmin(direct, async (admin) => {
+    if (!(await admin.listTopics()).includes(topic)) {
       await admin.createTopics({
         topics: [{ topic, numPartitions: 1, replicationFactor: rf }],
         waitForLeaders: true,
       });
     }
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+  });
   const client = new Kafka({
     clientId: "sismo-health",
     brokers: bootstrap,
@@ -422,10 +412,8 @@ export async function roundTrip(
   } finally {
     await consumer.disconnect().catch(() => {});
   }
-  const admin2 = control.admin();
-  await admin2.connect();
-  await admin2.deleteGroups([`sismo-health-${marker}`]).catch(() => {});
-  await admin2.disconnect().catch(() => {});
+  await withAdmin(direct, (admin) => admin.deleteGroups([`sismo-health-${marker}`]))
+    .catch(() => {});
 }
 
 /** What `stack status` prints. */

@@ -13,6 +13,7 @@
 import "../stack/quiet_kafkajs.ts";
 import "../load/codecs.ts";
 import { Kafka, logLevel } from "kafkajs";
+import { withAdmin } from "../stack/admin.ts";
 
 /** Offsets to read per partition: [start, end). */
 export interface PartitionRange {
@@ -29,27 +30,18 @@ export interface ConsumeResult {
 }
 
 /** Start (low) and end (high watermark) offsets of every partition; null for a failing partition. */
-export async function partitionOffsets(
+export function partitionOffsets(
   bootstrap: string[],
   topic: string,
 ): Promise<{ partition: number; low: number; high: number }[]> {
-  const admin = new Kafka({
-    clientId: "sismo-verify",
-    brokers: bootstrap,
-    logLevel: logLevel.NOTHING,
-  })
-    .admin();
-  await admin.connect();
-  try {
+  return withAdmin(bootstrap, async (admin) => {
     const offsets = await admin.fetchTopicOffsets(topic);
     return offsets.map((o) => ({
       partition: o.partition,
       low: Number(o.low),
       high: Number(o.high),
     })).sort((a, b) => a.partition - b.partition);
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+  });
 }
 
 /**
@@ -132,10 +124,7 @@ export async function consumeRanges(opts: {
     });
   } finally {
     await consumer.disconnect().catch(() => {});
-    const admin = kafka.admin();
-    await admin.connect().catch(() => {});
-    await admin.deleteGroups([opts.groupId]).catch(() => {});
-    await admin.disconnect().catch(() => {});
+    await withAdmin(opts.bootstrap, (admin) => admin.deleteGroups([opts.groupId])).catch(() => {});
   }
   return {
     recordsRead,
