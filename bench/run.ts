@@ -63,7 +63,7 @@ try {
     variantIndex: 0,
     env,
     runId: newRunId(),
-    startEpochMs: Date.now() + 500,
+    startAt: () => Promise.resolve(Date.now() + 200),
     signal: new AbortController().signal,
     dispatchLag,
   });

@@ -49,6 +49,20 @@ export function preflight(plan: Plan): void {
   if (problems.length) throw new UnsupportedSettingError(problems.join("\n"));
 }
 
+/**
+ * A start shared by `n` parallel variants: resolves for all once the last one is
+ * ready, to the same instant shortly after.
+ */
+export function startBarrier(n: number): () => Promise<number> {
+  let waiting = 0;
+  let release: (t: number) => void;
+  const start = new Promise<number>((r) => (release = r));
+  return () => {
+    if (++waiting === n) release(Date.now() + 200);
+    return start;
+  };
+}
+
 function timestamp(d: Date): string {
   return d.toISOString().replace(/[:]/g, "-").replace(/\.\d+Z$/, "Z");
 }
@@ -78,7 +92,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
         `replication.factor ${plan.topic.replicationFactor} needs ${plan.topic.replicationFactor} brokers; the cluster has ${env.brokerIds.length}`,
       );
     }
-    const one = async (i: number, startEpochMs: number) => {
+    const one = async (i: number, startAt: () => Promise<number>) => {
       const v = plan.variants[i];
       log(`variant ${v.name}: starting`);
       const report = await runVariant({
@@ -87,7 +101,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
         variantIndex: i,
         env,
         runId,
-        startEpochMs,
+        startAt,
         signal: opts.signal,
         onProgress: opts.onProgress,
         log,
@@ -97,11 +111,11 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
     };
     try {
       if (plan.parallel) {
-        const start = Date.now() + 1000;
+        const start = startBarrier(plan.variants.length);
         variants.push(...await Promise.all(plan.variants.map((_, i) => one(i, start))));
       } else {
         for (let i = 0; i < plan.variants.length && !opts.signal.aborted; i++) {
-          variants.push(await one(i, Date.now() + 500));
+          variants.push(await one(i, () => Promise.resolve(Date.now() + 200)));
         }
       }
     } catch (e) {

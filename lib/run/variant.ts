@@ -36,8 +36,11 @@ export interface VariantRunOptions {
   variantIndex: number;
   env: RunEnvironment;
   runId: Uint8Array;
-  /** Epoch ms at which this variant's load starts (same for all in parallel mode). */
-  startEpochMs: number;
+  /**
+   * Called once the variant's topic and producer are ready; resolves to the epoch ms at
+   * which its load starts. In parallel mode every variant gets the same start.
+   */
+  startAt: () => Promise<number>;
   signal: AbortSignal;
   onProgress?: (p: VariantProgress) => void;
   log?: (line: string) => void;
@@ -106,7 +109,6 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const ledger = new Ledger(Math.max(1, schedule.total));
   const fromIntended = new LatencyRecorder();
   const fromSend = new LatencyRecorder();
-  const timeline = new TimelineRecorder(o.startEpochMs);
   const clientErrors = new Map<string, number>();
   const driver = await createKafkajsDriver({
     bootstrap: env.bootstrap,
@@ -118,6 +120,9 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     },
   });
 
+  // The clock starts once everything is ready, so the first events are not already late.
+  const startEpochMs = await o.startAt();
+  const timeline = new TimelineRecorder(startEpochMs);
   const faults = new FaultEngine(
     plan.faults,
     {
@@ -127,7 +132,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       brokerIds: env.brokerIds,
       partitionState: (p) => env.partitionState(topic, p),
     },
-    o.startEpochMs,
+    startEpochMs,
     (line) => log(`[${variant.name}] ${line}`),
   );
 
@@ -154,7 +159,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         dispatchLag: o.dispatchLag ?? new LatencyRecorder(),
         timeline,
       },
-      startEpochMs: o.startEpochMs,
+      startEpochMs,
       signal: o.signal,
       drainMs: plan.drainMs,
       appResendEvery: variant.appResendEvery,

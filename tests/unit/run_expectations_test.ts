@@ -57,3 +57,17 @@ Deno.test("expectations: operators", () => {
   assert.ok(compare(1, "<", 2) && !compare(2, "<", 2) && compare(2, "<=", 2));
   assert.ok(compare(3, ">", 2) && !compare(2, ">", 2) && compare(2, ">=", 2));
 });
+
+Deno.test("parallel variants: the start barrier releases all at the same instant, after the last", async () => {
+  const { startBarrier } = await import("../../lib/run/run.ts");
+  const startAt = startBarrier(3);
+  let released = false;
+  const a = startAt().then((t) => (released = true, t));
+  const b = startAt();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(released, false, "not before the third variant is ready");
+  const c = startAt();
+  const [ta, tb, tc] = await Promise.all([a, b, c]);
+  assert.ok(ta === tb && tb === tc);
+  assert.ok(ta > Date.now() - 50);
+});
