@@ -59,11 +59,18 @@ Deno.test({
       err += decoder.decode(value);
     }
     assert.ok(err.includes("fault f2 started"), `the pause never started:\n${err}`);
-    const state = reused ?? await readState(DEFAULT_BASE_PORT) ??
-      await readState(DEFAULT_BASE_PORT + 1000);
-    assert.ok(state, "a stack is recorded");
-    const broker = state.processes.find((p) => p.name === "broker-1")!;
-    assert.equal(processState(broker.pid), "T", "broker paused before the interrupt");
+    const state = reused ?? await runningOneBrokerStack();
+    try {
+      assert.ok(state, "a one-broker stack is recorded");
+      const broker = state.processes.find((p) => p.name === "broker-1")!;
+      assert.equal(processState(broker.pid), "T", "broker paused before the interrupt");
+    } catch (e) {
+      // Do not leave the run going (it holds a cluster) when the test fails here.
+      child.kill("SIGINT");
+      await child.status;
+      throw e;
+    }
+    const broker = state!.processes.find((p) => p.name === "broker-1")!;
 
     child.kill("SIGINT");
     const drain = (async () => {
@@ -99,8 +106,8 @@ Deno.test({
       assert.deepEqual(proxy.toJson().toxics, []);
     } else {
       // The run's own stack: stopped, nothing left.
-      for (const p of state.processes) assert.equal(isRunning(p), false, `${p.name} still runs`);
-      assert.equal(await readState(state.basePort), null);
+      for (const p of state!.processes) assert.equal(isRunning(p), false, `${p.name} still runs`);
+      assert.equal(await readState(state!.basePort), null);
     }
     await Deno.remove(dir, { recursive: true });
   },
