@@ -86,6 +86,28 @@ async function topicReady(env: RunEnvironment, topic: string, partitions: number
   }
 }
 
+/** Wait until every partition of `topic` has a leader that answers, or until `timeoutMs`. */
+async function waitPartitionsLed(
+  env: RunEnvironment,
+  topic: string,
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const ok = await partitionOffsets(env.controlBootstrap, topic).then(() => true, () => false);
+    if (ok) {
+      if (Date.now() - t0 > 1000) log(`cluster answered again after ${Date.now() - t0} ms`);
+      return;
+    }
+    if (Date.now() - t0 > timeoutMs) {
+      log(`topic ${topic} still unreadable after ${timeoutMs} ms: its events count as unverified`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** Delete a variant's topic after verification (best effort). */
 export async function deleteTopic(env: RunEnvironment, topic: string): Promise<void> {
   await withAdmin(
@@ -188,6 +210,9 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
 
   // --- verification -----------------------------------------------------------------------
   phase = "verify";
+  // Brokers a fault stopped may still be starting: read back once every partition has a
+  // leader again (what is still unreadable after a minute counts as unverified).
+  if (!result.aborted) await waitPartitionsLed(env, topic, 60000, log);
   let verification: VariantReport["verification"] = null;
   if (!result.aborted) {
     const verifier = new Verifier(ledger, {
