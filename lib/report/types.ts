@@ -89,7 +89,7 @@ export interface VerificationCounts {
   phantom: number;
   /** The producer reported failure and the event is absent: an honest failure. */
   failedAbsent: number;
-  /** Events read after a higher sequence of the same key in the same partition. */
+  /** Events whose first copy was read after a higher sequence of the same ordering group (the key for N keys, else the partition) in the same partition. */
   reordered: number;
   /** Records in the topic that this run did not write. */
   foreign: number;

@@ -47,7 +47,7 @@ export interface LoadPlan {
   warmupMs: number;
   /** Measured load after the warm-up. The load lasts `warmupMs + durationMs`. */
   durationMs: number;
-  /** Bytes of each record value, header prefix included (minimum 40). */
+  /** Bytes of each record value, header prefix included (minimum 32, the header). */
   messageSize: number;
   keys: KeySpace;
   send: SendMode;
@@ -156,7 +156,7 @@ export type FaultAction =
 
 /** One entry of the fault timeline. */
 export interface FaultPlan {
-  /** Stable id such as `f1`, in timeline order. */
+  /** Stable id such as `f1`, in file order. */
   id: string;
   /** Human label, e.g. `latency 3000ms downstream on all`. */
   label: string;
