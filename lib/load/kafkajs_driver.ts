@@ -145,8 +145,14 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
         partition,
       })),
     });
-    const meta = res.find((m) => m.partition === partition) ?? res[0];
-    const base = meta?.baseOffset === undefined ? -1 : Number(meta.baseOffset);
+    if (acks === 0) return { partition, baseOffset: -1 }; // no response to read
+    const meta = res.find((m) => m?.partition === partition);
+    if (!meta) {
+      // Seen with KafkaJS 2.2.4 after connection resets: send() resolves with no result for
+      // the partition, and the records are not in the log. That is not an acknowledgement.
+      throw new Error("KafkaJS resolved the send without a result for its partition");
+    }
+    const base = Number(meta.baseOffset);
     return { partition, baseOffset: Number.isFinite(base) ? base : -1 };
   };
   return {
