@@ -207,7 +207,11 @@ function compareVariant(
   });
   const countOf = (v: VariantReport, key: keyof VerificationCounts) =>
     v.verification?.counts[key] ?? null;
-  for (const key of GUARDED_COUNTS) {
+  const counts = [
+    ...GUARDED_COUNTS.map((key) => ({ key, guarded: true })),
+    ...INFORMATIONAL_COUNTS.map((key) => ({ key, guarded: false })),
+  ];
+  for (const { key, guarded } of counts) {
     const b = countOf(base, key);
     const c = countOf(current, key);
     metrics.push({
@@ -217,23 +221,9 @@ function compareVariant(
       current: c,
       change: relativeChange(b, c),
       tolerance: null,
-      guarded: true,
+      guarded,
       // Verification gone where the baseline had it: nothing shows the count did not rise.
-      regressed: b !== null && (c === null || c > b),
-    });
-  }
-  for (const key of INFORMATIONAL_COUNTS) {
-    const b = countOf(base, key);
-    const c = countOf(current, key);
-    metrics.push({
-      metric: key,
-      kind: "count",
-      baseline: b,
-      current: c,
-      change: relativeChange(b, c),
-      tolerance: null,
-      guarded: false,
-      regressed: false,
+      regressed: guarded && b !== null && (c === null || c > b),
     });
   }
   for (const key of ["sent", "acked", "failed", "notSent"] as const) {

@@ -11,10 +11,9 @@ import { REPORT_SCHEMA_VERSION, type RunReport, type VariantReport } from "../re
 import { newRunId, runIdHex } from "../load/payload.ts";
 import { acquireEnvironment, type RunEnvironment } from "./environment.ts";
 import { deleteTopic, runVariant, type VariantProgress } from "./variant.ts";
-import { unsupportedFaults } from "../faults/engine.ts";
+import { resetToxiproxy, unsupportedFaults } from "../faults/engine.ts";
 import { checkKafkajsSupport } from "../load/kafkajs_driver.ts";
 import { UnsupportedSettingError } from "../load/driver.ts";
-import { resetToxiproxy } from "../faults/engine.ts";
 import { environmentInfo, SISMO_VERSION } from "./about.ts";
 
 /** Options of {@link runScenario}. */

@@ -67,44 +67,22 @@ function createTopic(env: RunEnvironment, plan: Plan, topic: string): Promise<bo
 }
 
 /**
- * Start offsets of a fresh topic, once every partition answers: leaders learn
- * of a new topic a moment after the controller created it.
+ * Offsets of every partition of `topic` once all of them answer, or null after
+ * `timeoutMs`. A fresh topic's leaders learn of it a moment after the controller
+ * created it; after a fault, stopped brokers may still be starting.
  */
-async function topicReady(env: RunEnvironment, topic: string, partitions: number) {
-  const until = Date.now() + 30000;
-  for (;;) {
-    try {
-      const offsets = await partitionOffsets(env.controlBootstrap, topic);
-      if (offsets.length === partitions) return offsets;
-    } catch (e) {
-      if (Date.now() > until) {
-        throw new Error(`topic ${topic} not ready after 30 s: ${(e as Error).message}`);
-      }
-    }
-    if (Date.now() > until) throw new Error(`topic ${topic} not ready after 30 s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Wait until every partition of `topic` has a leader that answers, or until `timeoutMs`. */
-async function waitPartitionsLed(
+async function readableOffsets(
   env: RunEnvironment,
   topic: string,
+  partitions: number,
   timeoutMs: number,
-  log: (line: string) => void,
-): Promise<void> {
-  const t0 = Date.now();
+) {
+  const until = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await partitionOffsets(env.controlBootstrap, topic).then(() => true, () => false);
-    if (ok) {
-      if (Date.now() - t0 > 1000) log(`cluster answered again after ${Date.now() - t0} ms`);
-      return;
-    }
-    if (Date.now() - t0 > timeoutMs) {
-      log(`topic ${topic} still unreadable after ${timeoutMs} ms: its events count as unverified`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 500));
+    const offsets = await partitionOffsets(env.controlBootstrap, topic).catch(() => null);
+    if (offsets?.length === partitions) return offsets;
+    if (Date.now() > until) return null;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -124,7 +102,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const startedAt = new Date().toISOString();
   const topic = topicName(plan, variant, o.runId);
   await createTopic(env, plan, topic);
-  const before = await topicReady(env, topic, plan.topic.partitions);
+  const before = await readableOffsets(env, topic, plan.topic.partitions, 30000);
+  if (!before) throw new Error(`topic ${topic} not readable 30 s after its creation`);
 
   const totalMs = plan.load.warmupMs + plan.load.durationMs;
   const schedule = createSchedule(plan.load.rate, totalMs);
@@ -210,9 +189,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
 
   // --- verification -----------------------------------------------------------------------
   phase = "verify";
-  // Brokers a fault stopped may still be starting: read back once every partition has a
-  // leader again (what is still unreadable after a minute counts as unverified).
-  if (!result.aborted) await waitPartitionsLed(env, topic, 60000, log);
+  // Brokers a fault stopped may still be starting: read back once every partition answers.
   let verification: VariantReport["verification"] = null;
   if (!result.aborted) {
     const verifier = new Verifier(ledger, {
@@ -221,7 +198,10 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       keys: plan.load.keys,
       partitions: plan.topic.partitions,
     });
-    const after = await partitionOffsets(env.controlBootstrap, topic).catch(() => null);
+    const after = await readableOffsets(env, topic, plan.topic.partitions, 60000);
+    if (!after) {
+      log(`[${variant.name}] topic still unreadable after 60 s: its events count as unverified`);
+    }
     const ranges = before.map((b) => ({
       partition: b.partition,
       start: b.high,
