@@ -129,7 +129,9 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
   }[p["compression.type"]];
   const acks = ACKS[p.acks];
   const topic = opts.topic;
-  // One send per partition at a time when idempotent (see the module doc).
+  // One send per partition at a time when idempotent (see the module doc). The generator
+  // already holds batches back per partition (maxInFlightPerPartition) so that they keep
+  // growing; this chain is the guarantee itself, for every caller (application resends too).
   const serialize = p["enable.idempotence"];
   const tails = new Map<number, Promise<unknown>>();
   const sendNow = async (partition: number, records: OutRecord[]): Promise<BatchAck> => {
