@@ -13,7 +13,7 @@ import { compareCommand, reportCommand } from "./lib/cli/report.ts";
 import { ciCommand } from "./lib/cli/ci.ts";
 import { ScenarioError } from "./lib/scenario/errors.ts";
 import { ReportInputError } from "./lib/report/errors.ts";
-import { UnsupportedSettingError } from "./lib/load/driver.ts";
+import { UnsupportedSettingError } from "./lib/clients/contract.ts";
 import { UsageError } from "./lib/cli/usage.ts";
 import { ProvisionError } from "./lib/stack/provision.ts";
 import { StackError } from "./lib/stack/local.ts";

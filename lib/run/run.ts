@@ -12,8 +12,8 @@ import { newRunId, runIdHex } from "../load/payload.ts";
 import { acquireEnvironment, type RunEnvironment } from "./environment.ts";
 import { deleteTopic, runVariant, type VariantProgress } from "./variant.ts";
 import { resetToxiproxy, unsupportedFaults } from "../faults/engine.ts";
-import { checkKafkajsSupport } from "../load/kafkajs_driver.ts";
-import { UnsupportedSettingError } from "../load/driver.ts";
+import { UnsupportedSettingError } from "../clients/contract.ts";
+import { clientFactory } from "../clients/registry.ts";
 import { environmentInfo, SISMO_VERSION } from "./about.ts";
 
 /** Options of {@link runScenario}. */
@@ -35,14 +35,22 @@ export interface RunOutcome {
   dir: string;
 }
 
-/** Refuse, before anything starts, what this run cannot do. */
-export function preflight(plan: Plan): void {
+/**
+ * Refuse, before anything starts, what this run cannot do: each client is
+ * provisioned (a native library, jars) and checks every variant's settings;
+ * each property it rejects is named with its file and line.
+ */
+export async function preflight(plan: Plan, log: (line: string) => void = () => {}) {
   const problems: string[] = [];
+  const clients = [...new Set(plan.variants.map((v) => v.client))];
+  for (const name of clients) await clientFactory(name).prepare(log);
   for (const v of plan.variants) {
-    try {
-      checkKafkajsSupport(v.producer);
-    } catch (e) {
-      problems.push(`variant ${v.name} (line ${v.source.line}): ${(e as Error).message}`);
+    for (const p of clientFactory(v.client).check(v.producer, v.properties)) {
+      const line = v.propertyLines[p.property] ?? v.source.line;
+      problems.push(
+        `${plan.file}:${line} ${v.source.path}.producer.${p.property} ` +
+          `(variant ${v.name}, client ${v.client}): ${p.message}`,
+      );
     }
   }
   if (problems.length) throw new UnsupportedSettingError(problems.join("\n"));
@@ -68,8 +76,8 @@ function timestamp(d: Date): string {
 
 /** Run a validated plan end to end. Throws only for setup errors (bad environment). */
 export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutcome> {
-  preflight(plan);
   const log = opts.log ?? (() => {});
+  await preflight(plan, log);
   const started = new Date();
   const runId = newRunId();
   const dir = join(opts.reportsDir ?? "reports", plan.name, timestamp(started));

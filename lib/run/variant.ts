@@ -7,8 +7,8 @@
 import "../stack/quiet_kafkajs.ts";
 import type { Plan, VariantPlan } from "../scenario/types.ts";
 import type { FaultWindow, VariantReport } from "../report/types.ts";
-import { createKafkajsDriver } from "../load/kafkajs_driver.ts";
-import { type LoadProgress, runLoad } from "../load/generator.ts";
+import { clientFactory } from "../clients/registry.ts";
+import { DeliveryRouter, type LoadProgress, runLoad } from "../load/generator.ts";
 import { createSchedule } from "../load/schedule.ts";
 import { Ledger } from "../verify/ledger.ts";
 import { Verifier } from "../verify/verifier.ts";
@@ -111,11 +111,15 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const fromIntended = new LatencyRecorder();
   const fromSend = new LatencyRecorder();
   const clientErrors = new Map<string, number>();
-  const driver = await createKafkajsDriver({
+  const deliveries = new DeliveryRouter();
+  const driver = await clientFactory(variant.client).create({
     bootstrap: env.bootstrap,
     topic,
+    partitions: plan.topic.partitions,
     producer: variant.producer,
+    properties: variant.properties,
     clientId: `sismo-${variant.name}`,
+    onDelivery: deliveries.onDelivery,
     onClientLog: (level, message) => {
       if (level === "error") clientErrors.set(message, (clientErrors.get(message) ?? 0) + 1);
     },
@@ -148,9 +152,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     result = await runLoad({
       load: plan.load,
       send: variant.send,
-      producer: variant.producer,
       driver,
-      partitions: plan.topic.partitions,
+      deliveries,
       runId: o.runId,
       variantIndex: o.variantIndex,
       recorders: {
@@ -184,7 +187,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     windows = await stopFaults();
     // Brokers a fault left down (e.g. Ctrl-C mid-fault) are brought back by stop(); be sure.
     await env.brokers?.restoreAll().catch(() => {});
-    await driver.disconnect();
+    await driver.close();
   }
 
   // --- verification -----------------------------------------------------------------------
@@ -241,10 +244,19 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   errors.sort((a, b) => b.count - a.count);
   if (result.outstandingAtEnd > 0) {
     errors.unshift({
-      message:
-        `still outstanding after the ${plan.drainMs} ms drain (counted as failed-or-unknown)`,
+      message: `still outstanding after the ${plan.drainMs} ms drain: purged (each failed with ` +
+        "the client's answer)",
       count: result.outstandingAtEnd,
     });
+  }
+  if (result.unansweredAfterPurge > 0) {
+    errors.unshift({
+      message: "the client never answered, even after the purge (counted as pending)",
+      count: result.unansweredAfterPurge,
+    });
+  }
+  if (result.appResendsFailed > 0) {
+    errors.push({ message: "application resends that failed", count: result.appResendsFailed });
   }
   const partial: Omit<VariantReport, "expectations"> = {
     name: variant.name,

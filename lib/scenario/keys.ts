@@ -18,6 +18,7 @@ export const SECTION_KEYS = {
     "drain",
     "parallel",
     "variants",
+    "clients",
     "expect",
     "faults",
     "profiles",

@@ -16,12 +16,15 @@ import { ScenarioError } from "./errors.ts";
 import { applyProfile } from "./profile.ts";
 import { Reader } from "./reader.ts";
 import type { Plan, ProfileName } from "./types.ts";
+import type { ClientName } from "../clients/names.ts";
 import { readPlan } from "./validate.ts";
 
 /** Options of {@link parseScenario} and {@link loadScenario}. */
 export interface LoadOptions {
   /** Profile to scale the plan to (see `profile.ts`); default `full`, the file as written. */
   profile?: ProfileName;
+  /** Run every variant once, on this client, whatever the file says (`--client`). */
+  client?: ClientName;
 }
 
 /**
@@ -41,7 +44,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     }
     throw new ScenarioError(reader.problems);
   }
-  const plan = readPlan(reader);
+  const plan = readPlan(reader, opts.client);
   if (plan === undefined || reader.problems.length > 0) {
     throw new ScenarioError(reader.problems);
   }

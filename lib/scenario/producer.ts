@@ -5,9 +5,20 @@
  *
  * @module
  */
-import { ACKS_VALUES, COMPRESSION_TYPES } from "./keys.ts";
-import type { Field } from "./reader.ts";
+import { ACKS_VALUES, COMPRESSION_TYPES, SECTION_KEYS } from "./keys.ts";
+import { type Field, MapView } from "./reader.ts";
 import type { ProducerConfig } from "./types.ts";
+import { isPassThroughProducerProperty, unknownKeyMessage } from "./unknown_key.ts";
+
+/** A variant's `producer:` mapping, read. */
+export interface ProducerSection {
+  /** sismo's modelled properties, defaults resolved. */
+  config: ProducerConfig;
+  /** Other properties, passed through to the client unchanged (values as text). */
+  properties: Record<string, string>;
+  /** Line of every property written, modelled or passed through. */
+  lines: Record<string, number>;
+}
 
 /** Producer defaults (librdkafka's / Confluent.Kafka's where Kafka's Java client differs). */
 export const PRODUCER_DEFAULTS: Readonly<ProducerConfig> = {
@@ -30,9 +41,31 @@ const INT32_MAX = 2147483647;
  * Read a `producer:` mapping (absent means all defaults). Returns null when a
  * problem was recorded.
  */
-export function readProducer(field: Field): ProducerConfig | null {
-  const map = field.section("producer");
-  if (map === null) return null;
+export function readProducer(field: Field): ProducerSection | null {
+  const map = field.absent ? new MapView(field, new Map()) : field.mapWith(
+    SECTION_KEYS.producer,
+    (key) => isPassThroughProducerProperty(key) ? null : unknownKeyMessage("producer", key),
+  );
+  if (map == null) return null;
+  const config = readModelled(map);
+  const properties: Record<string, string> = {};
+  const lines: Record<string, number> = {};
+  for (const key of map.keys()) lines[key] = map.get(key).line;
+  let ok = config !== null;
+  for (const [key, value] of map.extras()) {
+    lines[key] = value.line;
+    const v = value.scalar;
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+      properties[key] = String(v);
+    } else {
+      value.fail(`must be a plain value (text, number or boolean), got ${value.describe()}`);
+      ok = false;
+    }
+  }
+  return ok && config ? { config, properties, lines } : null;
+}
+
+function readModelled(map: MapView): ProducerConfig | null {
   const get = (key: keyof ProducerConfig) => map.get(key);
 
   const acksField = get("acks");

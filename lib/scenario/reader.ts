@@ -222,24 +222,31 @@ export class Field {
 
   /**
    * A mapping whose keys must be among `keys`; each other key is reported at
-   * its own position with `unknown(key)` as the message.
+   * its own position with `unknown(key)` as the message, or kept aside as an
+   * extra (see {@link MapView.extras}) when `unknown` returns null.
    */
   mapWith(
     keys: readonly string[],
-    unknown: (key: string) => string,
+    unknown: (key: string) => string | null,
   ): MapView | null | undefined {
     const entries = this.entries();
     if (entries == null) return entries;
     const fields = new Map<string, Field>();
+    const extras = new Map<string, Field>();
     const misspelled = new Set<string>();
     for (const { key, keyOffset, value } of entries) {
       if (keys.includes(key)) fields.set(key, value);
       else {
-        this.reader.report(keyOffset, value.path, unknown(key));
+        const message = unknown(key);
+        if (message === null) {
+          extras.set(key, value);
+          continue;
+        }
+        this.reader.report(keyOffset, value.path, message);
         misspelled.add(closest(key, keys) ?? "");
       }
     }
-    return new MapView(this, fields, misspelled);
+    return new MapView(this, fields, misspelled, extras);
   }
 
   /** A mapping of the given kind (see {@link SECTION_KEYS}), unknown keys reported with suggestions. */
@@ -264,7 +271,13 @@ export class MapView {
     readonly field: Field,
     private readonly fields: Map<string, Field>,
     private readonly misspelled: ReadonlySet<string> = new Set(),
+    private readonly extraFields: ReadonlyMap<string, Field> = new Map(),
   ) {}
+
+  /** Keys the mapping kept aside instead of rejecting, with their fields, in file order. */
+  extras(): [string, Field][] {
+    return [...this.extraFields];
+  }
 
   /** Whether the mapping had keys it does not accept (already reported). */
   get rejected(): boolean {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { ClientName } from "../clients/names.ts";
 
 /** Where a value came from in the scenario file, for error messages and reports. */
 export interface SourceRef {
@@ -105,12 +106,20 @@ export interface Expectation {
   source: SourceRef;
 }
 
-/** One producer configuration to compare. */
+/** One producer configuration to compare, on one client. */
 export interface VariantPlan {
+  /** Unique in the plan; `<name>-<client>` when the scenario runs each variant on several clients. */
   name: string;
+  /** The name as written in the file (the same for every client it runs on). */
+  baseName: string;
   description: string;
-  client: "kafkajs";
+  /** Registry name of the client driver (`lib/clients/registry.ts`). */
+  client: ClientName;
   producer: ProducerConfig;
+  /** Further producer properties, passed through to the client unchanged. */
+  properties: Record<string, string>;
+  /** Line of each producer property written in the file (modelled or passed through). */
+  propertyLines: Record<string, number>;
   send: SendMode;
   /**
    * The application sends every n-th event a second time once the first send is

@@ -26,6 +26,17 @@ const NEIGHBOURS: Partial<Record<Section, readonly { section: Section; where: st
   topic: [{ section: "cluster", where: "under cluster" }],
 };
 
+/**
+ * Producer properties sismo does not model but a client may know
+ * (`partitioner`, `queue.buffering.max.kbytes`, `socket.nagle.disable`…):
+ * Kafka-style names with no likely intended name among sismo's. They pass
+ * through to the client, which accepts or rejects them before anything starts.
+ */
+export function isPassThroughProducerProperty(key: string): boolean {
+  return /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/.test(key) &&
+    unknownKeyMessage("producer", key).startsWith("unknown property; expected one of");
+}
+
 /** Why `key` is not accepted in a `section` mapping, with a suggestion when one is likely. */
 export function unknownKeyMessage(section: Section, key: string): string {
   const known: readonly string[] = SECTION_KEYS[section];

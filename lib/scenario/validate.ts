@@ -14,6 +14,7 @@ import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
 import { SEND_MODES } from "./keys.ts";
 import { readProducer } from "./producer.ts";
 import { type Field, orDefault, type Reader } from "./reader.ts";
+import { CLIENT_NAMES, type ClientName, DEFAULT_CLIENT } from "../clients/names.ts";
 import type {
   Expectation,
   KeySpace,
@@ -42,7 +43,7 @@ export const DEFAULT_DRAIN_MS = 10000;
  * Read the whole document. Returns the plan, or undefined when problems were
  * recorded in `reader`.
  */
-export function readPlan(reader: Reader): Plan | undefined {
+export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | undefined {
   const root = reader.root();
   if (root.absent) {
     root.fail("empty scenario: it needs at least name, description, load and variants");
@@ -67,7 +68,11 @@ export function readPlan(reader: Reader): Plan | undefined {
   const parallel = map.get("parallel").boolean();
 
   const shared = readExpectations(map.get("expect"));
-  const variants = readVariants(map.get("variants"), load?.send ?? null, shared);
+  const clients = readClients(map.get("clients"));
+  const written = readVariants(map.get("variants"), load?.send ?? null, shared);
+  const variants = written && clients !== null
+    ? expandClients(map.get("variants"), written, clients, clientOverride)
+    : null;
   const faults = readFaults(map.get("faults"), {
     brokers,
     partitions: topic?.partitions ?? null,
@@ -328,6 +333,63 @@ function readExpectations(field: Field): Expectation[] | null {
   return ok ? out : null;
 }
 
+/** Placeholder until {@link expandClients} resolves a variant that names no client. */
+const CLIENT_UNSET = "" as ClientName;
+
+/** Top-level `clients:`; undefined when absent. */
+function readClients(field: Field): ClientName[] | null | undefined {
+  const items = field.list();
+  if (items == null) return items;
+  if (items.length === 0) return field.fail(`must list at least one of ${CLIENT_NAMES.join(", ")}`);
+  const out: ClientName[] = [];
+  for (const item of items) {
+    const c = item.choice(CLIENT_NAMES);
+    if (c == null) return null;
+    if (out.includes(c)) return item.fail(`${c} is listed twice`);
+    out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Each variant on its client(s): `override` (`--client`) for every variant;
+ * else a variant's own `client`; else once per scenario-level `clients` entry
+ * (named `<name>-<client>` when there are several), grouped by client; else
+ * the default client.
+ */
+function expandClients(
+  field: Field,
+  variants: VariantPlan[],
+  clients: ClientName[] | undefined,
+  override: ClientName | undefined,
+): VariantPlan[] | null {
+  if (override) return variants.map((v) => ({ ...v, client: override }));
+  const list = clients ?? [DEFAULT_CLIENT];
+  const out: VariantPlan[] = [];
+  list.forEach((client, i) => {
+    for (const v of variants) {
+      if (v.client !== CLIENT_UNSET) {
+        if (i === 0) out.push(v);
+        continue;
+      }
+      const name = list.length > 1 ? `${v.name}-${client}` : v.name;
+      out.push({ ...v, name, client });
+    }
+  });
+  const seen = new Set<string>();
+  // Names as written are checked by readVariants; only the expanded ones can newly collide.
+  for (const v of list.length > 1 ? out : []) {
+    if (seen.has(v.name)) {
+      return field.fail(
+        `variant name "${v.name}" is used twice once each variant runs on every client ` +
+          `(${list.join(", ")}): rename the variant`,
+      );
+    }
+    seen.add(v.name);
+  }
+  return out;
+}
+
 function readVariants(
   field: Field,
   loadSend: SendMode | null,
@@ -353,7 +415,7 @@ function readVariants(
     }
     const descriptionField = map.get("description");
     const description = descriptionField.string();
-    const client = map.get("client").choice(["kafkajs"] as const);
+    const client = map.get("client").choice(CLIENT_NAMES);
     const send = readSend(map.get("send"));
     const resendEvery = map.get("app.resend.every").integer(1, 1_000_000);
     const producer = readProducer(map.get("producer"));
@@ -367,9 +429,13 @@ function readVariants(
     }
     return {
       name,
+      baseName: name,
       description: description?.trim() ?? "",
-      client: client ?? "kafkajs",
-      producer,
+      // Resolved by expandClients: the variant's own, else the scenario's, else the default.
+      client: client ?? CLIENT_UNSET,
+      producer: producer.config,
+      properties: producer.properties,
+      propertyLines: producer.lines,
       send: send ?? { ...loadSend },
       appResendEvery: resendEvery ?? 0,
       expectations: [

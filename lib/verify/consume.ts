@@ -11,7 +11,7 @@
  * @module
  */
 import "../stack/quiet_kafkajs.ts";
-import "../load/codecs.ts";
+import "../clients/kafkajs/codecs.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { withAdmin } from "../stack/admin.ts";
 

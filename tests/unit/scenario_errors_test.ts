@@ -293,7 +293,12 @@ Deno.test("values of the wrong type are reported at the value", () => {
     [BASE.replace("rate: 100", 'rate: "100"'), 4, "load.rate", "must be events per second"],
     [BASE.replace("name: t", "name: Test_1"), 1, "name", "lower-case letters, digits and dashes"],
     [BASE.replace("- name: a", "- name: A"), 7, "variants[0].name", "lower-case letters"],
-    [`${BASE}    client: librdkafka\n`, 8, "variants[0].client", "must be one of kafkajs"],
+    [
+      `${BASE}    client: nope\n`,
+      8,
+      "variants[0].client",
+      'must be one of librdkafka, java, kafkajs, got string "nope"',
+    ],
     [`${BASE}    send: async\n`, 8, "variants[0].send", "must be one of sync, pipelined"],
     [
       `${BASE}    send: {max.outstanding: 5}\n`,

@@ -50,9 +50,12 @@ Deno.test("loadScenario resolves a full file to the exact plan", async () => {
     variants: [
       {
         name: "plain",
+        baseName: "plain",
         description: "retries without idempotence",
-        client: "kafkajs",
+        client: "librdkafka",
         producer: { ...DEFAULT_PRODUCER, acks: "all", retries: 5 },
+        properties: {},
+        propertyLines: { acks: 24, retries: 25 },
         send: { kind: "sync", maxOutstanding: 10000 },
         appResendEvery: 0,
         expectations: [
@@ -69,9 +72,12 @@ Deno.test("loadScenario resolves a full file to the exact plan", async () => {
       },
       {
         name: "idempotent",
+        baseName: "idempotent",
         description: "",
-        client: "kafkajs",
+        client: "librdkafka",
         producer: { ...DEFAULT_PRODUCER, "enable.idempotence": true, "linger.ms": 0 },
+        properties: {},
+        propertyLines: { "enable.idempotence": 30, "linger.ms": 31 },
         send: { kind: "pipelined", maxOutstanding: 10000 },
         appResendEvery: 0,
         expectations: [lostZero],
@@ -132,9 +138,12 @@ Deno.test("loadScenario applies every default to a minimal file", async () => {
       },
       variants: [{
         name: "defaults",
+        baseName: "defaults",
         description: "",
-        client: "kafkajs",
+        client: "librdkafka",
         producer: DEFAULT_PRODUCER,
+        properties: {},
+        propertyLines: {},
         send: { kind: "pipelined", maxOutstanding: 10000 },
         appResendEvery: 0,
         expectations: [],

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { CompressionCodecs, CompressionTypes } from "kafkajs";
-import { lz4KafkaFrame } from "../../lib/load/codecs.ts";
+import { lz4KafkaFrame } from "../../lib/clients/kafkajs/codecs.ts";
 
 // deno-lint-ignore no-explicit-any
 const codec = (type: number) => (CompressionCodecs as any)[type]();

@@ -10,9 +10,10 @@
  * | retries | `producer({ retry: { retries } })` |
  * | retry.backoff.ms / retry.backoff.max.ms | `retry.initialRetryTime` / `retry.maxRetryTime` (exponential, ×2, ±20 %) |
  * | request.timeout.ms | client `requestTimeout` and the produce request's `timeout` (as the Java client does) |
- * | delivery.timeout.ms | no KafkaJS equivalent: enforced by the generator (see `lib/load/generator.ts`); KafkaJS cannot cancel a send, so a send past its delivery timeout may still be written later (a phantom), where a Java or librdkafka producer would drop a batch that never left its accumulator |
+ * | delivery.timeout.ms | no KafkaJS equivalent: emulated by `accumulator.ts`; KafkaJS cannot cancel a send, so a send past its delivery timeout may still be written later (a phantom), where a Java or librdkafka producer would drop a batch that never left its accumulator |
  * | (reconnects) | the same retry policy on the client: with KafkaJS a failed connection costs a retry, so `retries` bounds how long a send waits for a broker that is down (librdkafka and the Java client reconnect without limit; only their delivery timeout bounds it) |
- * | linger.ms, batch.size | no KafkaJS equivalent: the generator's per-partition accumulator |
+ * | linger.ms, batch.size | no KafkaJS equivalent: the per-partition accumulator of `accumulator.ts` |
+ * | (partitioner) | murmur2 for keyed records (KafkaJS's DefaultPartitioner, as the Java client); sticky for keyless ones, in `accumulator.ts` |
  * | compression.type | gzip built in; snappy and lz4 through `codecs.ts`; zstd has no pure-JS codec: refused |
  *
  * Idempotence: KafkaJS 2.2.4 assigns a partition's sequence numbers when a
@@ -27,32 +28,48 @@
  *
  * @module
  */
-import "../stack/quiet_kafkajs.ts";
+import "../../stack/quiet_kafkajs.ts";
 import "./codecs.ts";
 import { Buffer } from "node:buffer";
 import { CompressionTypes, Kafka, logLevel, Partitioners } from "kafkajs";
-import type { ProducerConfig } from "../scenario/types.ts";
-import {
-  type BatchAck,
-  type DriverOptions,
-  type OutRecord,
-  type ProducerDriver,
-  UnsupportedSettingError,
-} from "./driver.ts";
+import type { ProducerConfig } from "../../scenario/types.ts";
+import type {
+  ClientDriverFactory,
+  DriverOptions,
+  OutRecord,
+  ProducerDriver,
+  PropertyProblem,
+} from "../contract.ts";
+import { Accumulator, type BatchResult } from "./accumulator.ts";
 
 /** KafkaJS version pinned in deno.json. */
 export const KAFKAJS_VERSION = "2.2.4";
 
 const ACKS = { all: -1, "1": 1, "0": 0 } as const;
 
-/** Refuse settings KafkaJS cannot honour, before anything starts. */
-export function checkKafkajsSupport(p: ProducerConfig): void {
+/** Settings KafkaJS cannot honour, found before anything starts. */
+export function checkKafkajsSupport(
+  p: ProducerConfig,
+  properties: Record<string, string>,
+): PropertyProblem[] {
+  const problems: PropertyProblem[] = [];
   if (p["compression.type"] === "zstd") {
-    throw new UnsupportedSettingError(
-      "compression.type=zstd is not available with the kafkajs client (no pure-JS zstd codec): " +
-        "use none, gzip, snappy or lz4",
-    );
+    problems.push({
+      property: "compression.type",
+      message: "compression.type=zstd is not available with the kafkajs client " +
+        "(no pure-JS zstd codec): use none, gzip, snappy or lz4",
+    });
   }
+  for (const name of Object.keys(properties)) {
+    problems.push({
+      property: name,
+      message: `${name} is not supported by the kafkajs client, which takes only the ` +
+        "properties sismo maps (acks, enable.idempotence, max.in.flight.requests.per.connection, " +
+        "retries, retry.backoff.ms, retry.backoff.max.ms, request.timeout.ms, " +
+        "delivery.timeout.ms, linger.ms, batch.size, compression.type)",
+    });
+  }
+  return problems;
 }
 
 const defaultPartitioner = Partitioners.DefaultPartitioner();
@@ -79,7 +96,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
 /** Connect a KafkaJS producer for one topic. */
 export async function createKafkajsDriver(opts: DriverOptions): Promise<ProducerDriver> {
   const p = opts.producer;
-  checkKafkajsSupport(p);
+  const problems = checkKafkajsSupport(p, opts.properties);
+  if (problems.length) throw new Error(problems.map((x) => x.message).join("; "));
   const wire = { produceRequests: 0, requestBytes: 0 };
   const kafka = new Kafka({
     clientId: opts.clientId,
@@ -129,12 +147,7 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
   }[p["compression.type"]];
   const acks = ACKS[p.acks];
   const topic = opts.topic;
-  // One send per partition at a time when idempotent (see the module doc). The generator
-  // already holds batches back per partition (maxInFlightPerPartition) so that they keep
-  // growing; this chain is the guarantee itself, for every caller (application resends too).
-  const serialize = p["enable.idempotence"];
-  const tails = new Map<number, Promise<unknown>>();
-  const sendNow = async (partition: number, records: OutRecord[]): Promise<BatchAck> => {
+  const sendBatch = async (partition: number, records: OutRecord[]): Promise<BatchResult> => {
     const res = await producer.send({
       topic,
       acks,
@@ -147,7 +160,7 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
         partition,
       })),
     });
-    if (acks === 0) return { partition, baseOffset: -1 }; // no response to read
+    if (acks === 0) return { baseOffset: -1 }; // no response to read
     const meta = res.find((m) => m?.partition === partition);
     if (!meta) {
       // Seen with KafkaJS 2.2.4 after connection resets: send() resolves with no result for
@@ -155,44 +168,67 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
       throw new Error("KafkaJS resolved the send without a result for its partition");
     }
     const base = Number(meta.baseOffset);
-    return { partition, baseOffset: Number.isFinite(base) ? base : -1 };
+    return { baseOffset: Number.isFinite(base) ? base : -1 };
   };
+  const partitionMetadata = Array.from({ length: opts.partitions }, (_, i) => ({
+    partitionId: i,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [],
+    isr: [],
+  }));
+  // With idempotence on, one send per partition in flight (see the module doc): the
+  // accumulator holds sealed batches back meanwhile, so they keep growing.
+  const serialize = p["enable.idempotence"];
+  const accumulator = new Accumulator({
+    partitions: opts.partitions,
+    lingerMs: p["linger.ms"],
+    batchBytes: p["batch.size"],
+    deliveryTimeoutMs: p["delivery.timeout.ms"],
+    maxInFlightPerPartition: serialize ? 1 : Infinity,
+    partitionForKey: (key) =>
+      defaultPartitioner({ topic, partitionMetadata, message: { key, value: null } }),
+    sendBatch,
+    onDelivery: opts.onDelivery,
+  });
   return {
     client: { name: "kafkajs", version: KAFKAJS_VERSION },
-    maxInFlightPerPartition: serialize ? 1 : Infinity,
-    notes: serialize
-      ? [
-        "kafkajs with enable.idempotence=true: one send per partition in flight (KafkaJS reuses " +
-        "rolled-back sequence numbers when sends to one partition overlap)",
-      ]
-      : [],
-    send(partition: number, records: OutRecord[]): Promise<BatchAck> {
-      if (!serialize) return sendNow(partition, records);
-      const prev = tails.get(partition) ?? Promise.resolve();
-      const next = prev.then(() => sendNow(partition, records));
-      const tail = next.catch(() => {});
-      tails.set(partition, tail);
-      tail.then(() => {
-        if (tails.get(partition) === tail) tails.delete(partition);
-      });
-      return next;
+    capabilities: {
+      batching: "emulated",
+      deliveryTimeout: "emulated",
+      cancel: false,
+      partitioner: "murmur2 (KafkaJS DefaultPartitioner); sticky for keyless records (emulated)",
+    },
+    notes: [
+      "kafkajs: linger.ms, batch.size and delivery.timeout.ms emulated by sismo (KafkaJS has " +
+      "none); a send past its delivery timeout cannot be cancelled and may still be written",
+      ...(serialize
+        ? [
+          "kafkajs with enable.idempotence=true: one send per partition in flight (KafkaJS " +
+          "reuses rolled-back sequence numbers when sends to one partition overlap)",
+        ]
+        : []),
+    ],
+    send(record: OutRecord): void {
+      accumulator.append(record);
+    },
+    purge(): Promise<void> {
+      accumulator.purge();
+      return Promise.resolve();
     },
     stats: () => ({ ...wire }),
-    partitionForKey(key: string, partitions: number): number {
-      return defaultPartitioner({
-        topic,
-        partitionMetadata: Array.from({ length: partitions }, (_, i) => ({
-          partitionId: i,
-          leader: 0,
-          partitionErrorCode: 0,
-          replicas: [],
-          isr: [],
-        })),
-        message: { key, value: null },
-      });
-    },
-    async disconnect() {
+    async close() {
+      accumulator.close();
       await producer.disconnect().catch(() => {});
     },
   };
 }
+
+/** The KafkaJS client in the registry. */
+export const kafkajsClient: ClientDriverFactory = {
+  name: "kafkajs",
+  description: "KafkaJS 2.2.4, pure JavaScript (linger, batching and delivery timeout emulated)",
+  prepare: () => Promise.resolve({ version: KAFKAJS_VERSION }),
+  check: checkKafkajsSupport,
+  create: createKafkajsDriver,
+};

@@ -1,0 +1,311 @@
+/**
+ * The librdkafka driver: the C library underneath Confluent.Kafka (.NET),
+ * which the course teaches, driven through Deno FFI (`ffi.ts`).
+ *
+ * Properties keep Kafka's names and pass through to librdkafka unchanged
+ * (librdkafka accepts the Java names sismo uses); a property librdkafka
+ * rejects is reported before anything starts. Batching, linger, retries, the
+ * delivery timeout and partitioning are librdkafka's own. Each record is one
+ * `rd_kafka_produce` call (the payload copied), answered by a delivery report
+ * event with its partition, offset and persistence status
+ * (`rd_kafka_message_status`, Confluent.Kafka's `DeliveryResult.Status`).
+ * `purge` is `rd_kafka_purge` of queued and in-flight records.
+ *
+ * Set by sismo unless the scenario sets them: `queue.buffering.max.messages=0`
+ * (no limit: sismo's `max.outstanding` is the bound, counted as not sent),
+ * `statistics.interval.ms=1000` (request and byte counts for the report),
+ * `log.queue=true` with `log_level=4` (warnings and errors as events, not on
+ * stderr). The partitioner is librdkafka's default, `consistent_random`
+ * (CRC32 of the key), which Confluent.Kafka users get.
+ *
+ * @module
+ */
+import type {
+  ClientDriverFactory,
+  DeliveryReport,
+  DriverOptions,
+  DriverStats,
+  OutRecord,
+  ProducerDriver,
+  PropertyProblem,
+} from "../contract.ts";
+import type { ProducerConfig } from "../../scenario/types.ts";
+import {
+  CONF,
+  cstr,
+  cString,
+  errorText,
+  EVENT,
+  type Librdkafka,
+  MESSAGE,
+  MSG_F_COPY,
+  MSG_STATUS,
+  openLibrdkafka,
+  PARTITION_UA,
+  PRODUCER,
+  PURGE,
+} from "./ffi.ts";
+import { ensureLibrdkafka, type LibrdkafkaInstall } from "./provision.ts";
+
+/** Kept so that `check` (synchronous) can use the library `prepare` loaded. */
+let prepared: { install: LibrdkafkaInstall; lib: Librdkafka; version: string } | null = null;
+
+async function load(progress: (line: string) => void = () => {}) {
+  if (prepared) return prepared;
+  const install = await ensureLibrdkafka(progress);
+  const { lib, version } = openLibrdkafka(install.path);
+  if (install.pinnedVersion && version !== install.pinnedVersion) {
+    // Struct offsets were checked for the pinned version only.
+    throw new Error(
+      `${install.path} reports librdkafka ${version}, expected ${install.pinnedVersion}: ` +
+        "remove it from the cache to provision it again",
+    );
+  }
+  prepared = { install, lib, version };
+  return prepared;
+}
+
+/** The producer settings as librdkafka properties (Kafka's names, values as text). */
+export function librdkafkaProperties(
+  p: ProducerConfig,
+  extra: Record<string, string>,
+): Record<string, string> {
+  const props: Record<string, string> = {
+    "queue.buffering.max.messages": "0",
+    "statistics.interval.ms": "1000",
+    "log_level": "4",
+  };
+  for (const [name, value] of Object.entries(p)) props[name] = String(value);
+  Object.assign(props, extra);
+  props["log.queue"] = "true"; // the driver reads logs as events: not the user's to change
+  return props;
+}
+
+/** Apply properties to a fresh conf; returns the conf and every rejected property. */
+function buildConf(lib: Librdkafka, props: Record<string, string>) {
+  const conf = lib.rd_kafka_conf_new();
+  const errstr = new Uint8Array(512);
+  const problems: PropertyProblem[] = [];
+  for (const [name, value] of Object.entries(props)) {
+    const res = lib.rd_kafka_conf_set(conf, cstr(name), cstr(value), errstr, BigInt(errstr.length));
+    if (res !== CONF.OK) {
+      const text = cString(Deno.UnsafePointer.of(errstr));
+      problems.push({
+        property: name,
+        message: res === CONF.UNKNOWN
+          ? `librdkafka does not know the property ${name}`
+          : `librdkafka rejects ${name}=${value}: ${text}`,
+      });
+    }
+  }
+  return { conf, problems };
+}
+
+/** Tokens may be negative (application resends); opaques must be non-null pointers. */
+const OPAQUE_BIAS = 2 ** 40;
+
+interface BrokerStats {
+  txbytes?: number;
+  txretries?: number;
+  req?: Record<string, number>;
+}
+
+/** Create a librdkafka producer for one topic. */
+export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<ProducerDriver> {
+  const { lib, version } = await load();
+  const props = librdkafkaProperties(opts.producer, opts.properties);
+  props["bootstrap.servers"] = opts.bootstrap.join(",");
+  props["client.id"] = opts.clientId;
+  const { conf, problems } = buildConf(lib, props);
+  if (problems.length) {
+    lib.rd_kafka_conf_destroy(conf);
+    throw new Error(problems.map((p) => p.message).join("; "));
+  }
+  lib.rd_kafka_conf_set_events(conf, EVENT.DR | EVENT.ERROR | EVENT.STATS | EVENT.LOG);
+  const errstr = new Uint8Array(512);
+  const rk = lib.rd_kafka_new(PRODUCER, conf, errstr, BigInt(errstr.length));
+  if (rk === null) {
+    lib.rd_kafka_conf_destroy(conf); // not taken over on failure
+    throw new Error(`librdkafka: ${cString(Deno.UnsafePointer.of(errstr))}`);
+  }
+  const queue = lib.rd_kafka_queue_get_main(rk);
+  lib.rd_kafka_set_log_queue(rk, null); // logs to the main queue, as events
+  const rkt = lib.rd_kafka_topic_new(rk, cstr(opts.topic), null);
+  if (rkt === null) {
+    lib.rd_kafka_queue_destroy(queue);
+    await lib.rd_kafka_destroy(rk);
+    throw new Error(`librdkafka: cannot create a topic handle for ${opts.topic}`);
+  }
+
+  const stats: DriverStats = { produceRequests: 0, requestBytes: 0, retries: 0 };
+  const log = opts.onClientLog ?? (() => {});
+  let messages = new BigUint64Array(1024);
+  const ptrOut = new BigUint64Array(2);
+  const levelOut = new Int32Array(1);
+
+  const deliveries = (ev: Deno.PointerObject) => {
+    const count = Number(lib.rd_kafka_event_message_count(ev));
+    if (count > messages.length) messages = new BigUint64Array(count * 2);
+    const n = Number(lib.rd_kafka_event_message_array(ev, messages, BigInt(messages.length)));
+    for (let i = 0; i < n; i++) {
+      const msg = Deno.UnsafePointer.create(messages[i]);
+      if (msg === null) continue;
+      const view = new Deno.UnsafePointerView(msg);
+      const err = view.getInt32(MESSAGE.err);
+      const partition = view.getInt32(MESSAGE.partition);
+      const offset = Number(view.getBigInt64(MESSAGE.offset));
+      const token = Number(view.getBigUint64(MESSAGE.opaque)) - OPAQUE_BIAS;
+      const status = MSG_STATUS[lib.rd_kafka_message_status(msg)] ?? "possibly-persisted";
+      const report: DeliveryReport = err === 0
+        ? { token, partition, offset, status }
+        : { token, partition, offset: -1, status, error: errorText(lib, err) };
+      opts.onDelivery(report);
+    }
+  };
+  const handle = (ev: Deno.PointerObject) => {
+    switch (lib.rd_kafka_event_type(ev)) {
+      case EVENT.DR:
+        deliveries(ev);
+        break;
+      case EVENT.ERROR: {
+        const fatal = lib.rd_kafka_event_error_is_fatal(ev) ? "fatal: " : "";
+        log("error", fatal + cString(lib.rd_kafka_event_error_string(ev)));
+        break;
+      }
+      case EVENT.LOG: {
+        const fac = new BigUint64Array(1);
+        if (lib.rd_kafka_event_log(ev, fac, ptrOut, levelOut) === 0) {
+          const text = cString(Deno.UnsafePointer.create(ptrOut[0]));
+          log(levelOut[0] <= 3 ? "error" : "warn", text);
+        }
+        break;
+      }
+      case EVENT.STATS: {
+        const json = JSON.parse(cString(lib.rd_kafka_event_stats(ev)));
+        let requests = 0, bytes = 0, retries = 0;
+        for (const b of Object.values(json.brokers ?? {}) as BrokerStats[]) {
+          requests += b.req?.Produce ?? 0;
+          bytes += b.txbytes ?? 0;
+          retries += b.txretries ?? 0;
+        }
+        Object.assign(stats, { produceRequests: requests, requestBytes: bytes, retries });
+        break;
+      }
+    }
+    lib.rd_kafka_event_destroy(ev);
+  };
+
+  // The poll loop: one blocking poll on a worker thread, then whatever else is ready.
+  let stopping = false;
+  const pollLoop = (async () => {
+    while (!stopping) {
+      const ev = await lib.queue_poll_blocking(queue, 100);
+      if (ev === null) continue;
+      handle(ev);
+      for (let i = 0; i < 10000; i++) {
+        const more = lib.rd_kafka_queue_poll(queue, 0);
+        if (more === null) break;
+        handle(more);
+      }
+    }
+  })();
+
+  const keys = new Map<string, Uint8Array<ArrayBuffer>>();
+  const encoder = new TextEncoder();
+  let closed = false;
+
+  return {
+    client: { name: "librdkafka", version },
+    capabilities: {
+      batching: "native",
+      deliveryTimeout: "native",
+      cancel: true,
+      partitioner: "consistent_random (librdkafka's default, CRC32 of the key; sticky for keyless)",
+    },
+    notes: [],
+    send(record: OutRecord): void {
+      if (closed) {
+        opts.onDelivery({
+          token: record.token,
+          partition: -1,
+          offset: -1,
+          status: "not-persisted",
+          error: "producer closed",
+        });
+        return;
+      }
+      let key: Uint8Array<ArrayBuffer> | null = null;
+      if (record.key !== null) {
+        key = keys.get(record.key) ?? null;
+        if (key === null) {
+          key = encoder.encode(record.key) as Uint8Array<ArrayBuffer>;
+          if (keys.size < 100_000) keys.set(record.key, key);
+        }
+      }
+      const value = record.value as Uint8Array<ArrayBuffer>;
+      const r = lib.rd_kafka_produce(
+        rkt,
+        PARTITION_UA,
+        MSG_F_COPY,
+        value,
+        BigInt(value.byteLength),
+        key,
+        BigInt(key?.byteLength ?? 0),
+        Deno.UnsafePointer.create(BigInt(record.token + OPAQUE_BIAS)),
+      );
+      if (r !== 0) {
+        // Refused before it was queued (queue full, unknown partition…): never sent.
+        opts.onDelivery({
+          token: record.token,
+          partition: -1,
+          offset: -1,
+          status: "not-persisted",
+          error: errorText(lib, lib.rd_kafka_last_error()),
+        });
+      }
+    },
+    purge(): Promise<void> {
+      if (!closed) lib.rd_kafka_purge(rk, PURGE.QUEUE | PURGE.INFLIGHT | PURGE.NON_BLOCKING);
+      return Promise.resolve();
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      lib.rd_kafka_purge(rk, PURGE.QUEUE | PURGE.INFLIGHT | PURGE.NON_BLOCKING);
+      // Serve the purged reports (they go nowhere once the generator froze its ledger).
+      const until = performance.now() + 2000;
+      while (lib.rd_kafka_outq_len(rk) > 0 && performance.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      stopping = true;
+      await pollLoop;
+      for (;;) {
+        const ev = lib.rd_kafka_queue_poll(queue, 0);
+        if (ev === null) break;
+        handle(ev);
+      }
+      lib.rd_kafka_topic_destroy(rkt);
+      lib.rd_kafka_queue_destroy(queue);
+      await lib.rd_kafka_destroy(rk);
+    },
+  };
+}
+
+/** The librdkafka client in the registry. */
+export const librdkafkaClient: ClientDriverFactory = {
+  name: "librdkafka",
+  description: "librdkafka (the engine of Confluent.Kafka) through Deno FFI",
+  async prepare(progress) {
+    const { version } = await load(progress);
+    return { version };
+  },
+  check(producer, properties) {
+    if (!prepared) throw new Error("librdkafka: check() before prepare()");
+    const { lib } = prepared;
+    const { conf, problems } = buildConf(lib, librdkafkaProperties(producer, properties));
+    lib.rd_kafka_conf_destroy(conf);
+    return problems;
+  },
+  create: createLibrdkafkaDriver,
+};

@@ -1,0 +1,115 @@
+import * as assert from "node:assert/strict";
+import { parseScenario } from "../../lib/scenario/load.ts";
+import { ScenarioError } from "../../lib/scenario/errors.ts";
+
+const BASE = `name: t
+description: d
+load:
+  rate: 100
+  duration: 10s
+`;
+
+const variants = `variants:
+  - name: plain
+  - name: idem
+    producer:
+      enable.idempotence: true
+`;
+
+Deno.test("a file that names no client runs on librdkafka", () => {
+  const plan = parseScenario(BASE + variants, "s.yaml");
+  assert.deepEqual(plan.variants.map((v) => [v.name, v.client]), [
+    ["plain", "librdkafka"],
+    ["idem", "librdkafka"],
+  ]);
+});
+
+Deno.test("clients: runs every variant once per client, grouped by client", () => {
+  const plan = parseScenario(`${BASE}clients: [librdkafka, kafkajs]\n${variants}`, "s.yaml");
+  assert.deepEqual(plan.variants.map((v) => [v.name, v.baseName, v.client]), [
+    ["plain-librdkafka", "plain", "librdkafka"],
+    ["idem-librdkafka", "idem", "librdkafka"],
+    ["plain-kafkajs", "plain", "kafkajs"],
+    ["idem-kafkajs", "idem", "kafkajs"],
+  ]);
+});
+
+Deno.test("a variant's own client wins over clients:, and runs once", () => {
+  const text = `${BASE}clients: [librdkafka, kafkajs]
+variants:
+  - name: plain
+  - name: java-only
+    client: java
+`;
+  const plan = parseScenario(text, "s.yaml");
+  assert.deepEqual(plan.variants.map((v) => [v.name, v.client]), [
+    ["plain-librdkafka", "librdkafka"],
+    ["java-only", "java"],
+    ["plain-kafkajs", "kafkajs"],
+  ]);
+});
+
+Deno.test("--client overrides every variant and keeps the names as written", () => {
+  const plan = parseScenario(`${BASE}clients: [librdkafka, kafkajs]\n${variants}`, "s.yaml", {
+    client: "java",
+  });
+  assert.deepEqual(plan.variants.map((v) => [v.name, v.client]), [
+    ["plain", "java"],
+    ["idem", "java"],
+  ]);
+});
+
+function problemsOf(text: string) {
+  try {
+    parseScenario(text, "s.yaml");
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.problems;
+    throw e;
+  }
+  throw new Error("the scenario parsed");
+}
+
+Deno.test("unknown client names are line-numbered errors", () => {
+  const [top] = problemsOf(`${BASE}clients: [librdkafka, nope]\n${variants}`);
+  assert.equal(top.line, 6);
+  assert.equal(top.path, "clients[1]");
+  assert.match(top.message, /must be one of librdkafka, java, kafkajs, got string "nope"/);
+  const [own] = problemsOf(`${BASE}variants:\n  - name: a\n    client: nope\n`);
+  assert.equal(own.line, 8);
+  assert.equal(own.path, "variants[0].client");
+});
+
+Deno.test("clients: listed twice or empty is refused", () => {
+  assert.match(problemsOf(`${BASE}clients: [kafkajs, kafkajs]\n${variants}`)[0].message, /twice/);
+  assert.match(problemsOf(`${BASE}clients: []\n${variants}`)[0].message, /at least one/);
+});
+
+Deno.test("expanded names that collide with a written name are refused", () => {
+  const text = `${BASE}clients: [librdkafka, kafkajs]
+variants:
+  - name: a
+  - name: a-kafkajs
+    client: java
+`;
+  assert.match(problemsOf(text)[0].message, /"a-kafkajs" is used twice/);
+});
+
+Deno.test("other Kafka-style producer properties pass through with their lines", () => {
+  const text = `${BASE}variants:
+  - name: a
+    producer:
+      acks: 1
+      partitioner: murmur2_random
+      socket.nagle.disable: true
+`;
+  const [v] = parseScenario(text, "s.yaml").variants;
+  assert.deepEqual(v.properties, { partitioner: "murmur2_random", "socket.nagle.disable": "true" });
+  assert.deepEqual(v.propertyLines, { acks: 9, partitioner: 10, "socket.nagle.disable": 11 });
+});
+
+Deno.test("typos and other clients' names of modelled properties are still refused", () => {
+  const text = `${BASE}variants:\n  - name: a\n    producer:\n      linger: 5\n`;
+  assert.match(problemsOf(text)[0].message, /did you mean "linger.ms"/);
+  const nested = `${BASE}variants:\n  - name: a\n    producer:\n      partitioner: [a]\n`;
+  assert.match(problemsOf(nested)[0].message, /must be a plain value/);
+});
