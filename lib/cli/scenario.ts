@@ -11,6 +11,7 @@ import { summaryTable } from "../run/summary.ts";
 import { interruptOnSignals } from "../suite/interrupt.ts";
 import { runAndWrite } from "../suite/run_one.ts";
 import { UsageError } from "./usage.ts";
+import { CLIENT_NAMES, isClientName } from "../clients/names.ts";
 
 /** Help text of `scenario`. */
 export const SCENARIO_HELP = `Usage: deno task scenario <name|file.yaml> [options]
@@ -27,6 +28,8 @@ Options:
   --lang en|fr           Language of the HTML report (default en)
   --profile full|quick   full: as written (default); quick: times and rates scaled down by the
                          scenario's profiles.quick factors (default 0.5 each)
+  --client NAME          Run every variant once, on this client: ${CLIENT_NAMES.join(", ")}
+                         (default: what the file says; librdkafka when it names none)
   --keep-topics          Keep the variants' topics after verification
   -h, --help             This help
 
@@ -45,6 +48,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       lang: { type: "string" },
       profile: { type: "string" },
       "keep-topics": { type: "boolean" },
+      client: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -74,7 +78,11 @@ export async function scenarioCommand(args: string[]): Promise<number> {
   if (!isProfileName(profile)) {
     throw new UsageError(`--profile must be ${PROFILE_NAMES.join(" or ")}, got "${profile}"`);
   }
-  const plan = await loadScenario(resolveScenarioPath(positionals[0]), { profile });
+  const client = values.client;
+  if (client !== undefined && !isClientName(client)) {
+    throw new UsageError(`--client must be one of ${CLIENT_NAMES.join(", ")}, got "${client}"`);
+  }
+  const plan = await loadScenario(resolveScenarioPath(positionals[0]), { profile, client });
 
   const interrupt = interruptOnSignals(
     "stopping the load, ending faults, keeping a partial report…",

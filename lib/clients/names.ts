@@ -16,3 +16,8 @@ export type ClientName = typeof CLIENT_NAMES[number];
  * Confluent.Kafka, which the course teaches.
  */
 export const DEFAULT_CLIENT: ClientName = "librdkafka";
+
+/** Whether `name` is a registered client. */
+export function isClientName(name: string): name is ClientName {
+  return (CLIENT_NAMES as readonly string[]).includes(name);
+}

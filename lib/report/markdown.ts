@@ -83,6 +83,10 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
   const align = ["l" as const, ...safe.variants.map(() => "r" as const)];
   out.push(`## ${t(lang, "section.sideBySide")}`, "");
   const countRows: string[][] = [
+    [
+      t(lang, "producer.client"),
+      ...safe.variants.map((v) => cell(`${v.client.name} ${v.client.version}`)),
+    ],
     ...(["sent", "acked", "failed", "notSent"] as const).map((k) => [
       t(lang, k),
       ...safe.variants.map((v) => f.int(v.counts[k])),

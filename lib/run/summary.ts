@@ -16,11 +16,15 @@ const fmtMs = (n: number | null | undefined) =>
 export function summaryTable(report: RunReport): string {
   const vs = report.variants;
   if (vs.length === 0) return "(no variant completed)";
-  const rows: [string, (v: RunReport["variants"][number]) => string][] = [
-    ["acks", (v) => v.producer.acks],
-    ["enable.idempotence", (v) => String(v.producer["enable.idempotence"])],
-    ["retries", (v) => String(v.producer.retries)],
-    ["request.timeout.ms", (v) => String(v.producer["request.timeout.ms"])],
+  type Variant = RunReport["variants"][number];
+  // acks and idempotence always; any other property only where the variants differ.
+  const properties = (Object.keys(vs[0].producer) as (keyof Variant["producer"])[]).filter((k) =>
+    k === "acks" || k === "enable.idempotence" ||
+    vs.some((v) => v.producer[k] !== vs[0].producer[k])
+  );
+  const rows: [string, (v: Variant) => string][] = [
+    ["client", (v) => `${v.client.name} ${v.client.version}`],
+    ...properties.map((k): [string, (v: Variant) => string] => [k, (v) => String(v.producer[k])]),
     ["send mode", (v) => v.send.kind],
     ["sent", (v) => fmtInt(v.counts.sent)],
     ["acked", (v) => fmtInt(v.counts.acked)],

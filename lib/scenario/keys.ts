@@ -32,7 +32,16 @@ export const SECTION_KEYS = {
   step: ["rate", "for"],
   /** `send` in mapping form. */
   sendMap: ["mode", "max.outstanding"],
-  variant: ["name", "description", "client", "send", "app.resend.every", "producer", "expect"],
+  variant: [
+    "name",
+    "description",
+    "client",
+    "send",
+    "app.resend.every",
+    "producer",
+    "client.properties",
+    "expect",
+  ],
   producer: [
     "acks",
     "enable.idempotence",

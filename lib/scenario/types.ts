@@ -120,6 +120,13 @@ export interface VariantPlan {
   properties: Record<string, string>;
   /** Line of each producer property written in the file (modelled or passed through). */
   propertyLines: Record<string, number>;
+  /**
+   * `client.properties`: further properties given only on that client (already
+   * merged into `properties` for this variant's client).
+   */
+  clientProperties: Partial<
+    Record<ClientName, { properties: Record<string, string>; lines: Record<string, number> }>
+  >;
   send: SendMode;
   /**
    * The application sends every n-th event a second time once the first send is

@@ -336,6 +336,50 @@ function readExpectations(field: Field): Expectation[] | null {
 /** Placeholder until {@link expandClients} resolves a variant that names no client. */
 const CLIENT_UNSET = "" as ClientName;
 
+/**
+ * `client.properties:` — producer properties given only when the variant runs
+ * on that client, such as librdkafka's `socket.timeout.ms`, which other clients
+ * do not know.
+ */
+function readClientProperties(field: Field): VariantPlan["clientProperties"] | null {
+  const entries = field.entries();
+  if (entries === undefined) return {};
+  if (entries === null) return null;
+  const out: VariantPlan["clientProperties"] = {};
+  let ok = true;
+  for (const { key, keyOffset, value } of entries) {
+    if (!(CLIENT_NAMES as readonly string[]).includes(key)) {
+      field.reader.report(
+        keyOffset,
+        value.path,
+        `unknown client "${key}"; expected one of ${CLIENT_NAMES.join(", ")}`,
+      );
+      ok = false;
+      continue;
+    }
+    const props = value.entries();
+    if (props == null) {
+      if (props === undefined) value.fail("must be a mapping of producer properties");
+      ok = false;
+      continue;
+    }
+    const properties: Record<string, string> = {};
+    const lines: Record<string, number> = {};
+    for (const { key: name, value: v } of props) {
+      const scalar = v.scalar;
+      if (typeof scalar === "string" || typeof scalar === "number" || typeof scalar === "boolean") {
+        properties[name] = String(scalar);
+        lines[name] = v.line;
+      } else {
+        v.fail(`must be a plain value (text, number or boolean), got ${v.describe()}`);
+        ok = false;
+      }
+    }
+    out[key as ClientName] = { properties, lines };
+  }
+  return ok ? out : null;
+}
+
 /** Top-level `clients:`; undefined when absent. */
 function readClients(field: Field): ClientName[] | null | undefined {
   const items = field.list();
@@ -363,17 +407,27 @@ function expandClients(
   clients: ClientName[] | undefined,
   override: ClientName | undefined,
 ): VariantPlan[] | null {
-  if (override) return variants.map((v) => ({ ...v, client: override }));
+  /** The variant on `client`, with the properties given for that client only. */
+  const on = (v: VariantPlan, client: ClientName, name = v.name): VariantPlan => {
+    const extra = v.clientProperties[client];
+    return {
+      ...v,
+      name,
+      client,
+      properties: { ...v.properties, ...extra?.properties },
+      propertyLines: { ...v.propertyLines, ...extra?.lines },
+    };
+  };
+  if (override) return variants.map((v) => on(v, override));
   const list = clients ?? [DEFAULT_CLIENT];
   const out: VariantPlan[] = [];
   list.forEach((client, i) => {
     for (const v of variants) {
       if (v.client !== CLIENT_UNSET) {
-        if (i === 0) out.push(v);
+        if (i === 0) out.push(on(v, v.client));
         continue;
       }
-      const name = list.length > 1 ? `${v.name}-${client}` : v.name;
-      out.push({ ...v, name, client });
+      out.push(on(v, client, list.length > 1 ? `${v.name}-${client}` : v.name));
     }
   });
   const seen = new Set<string>();
@@ -419,9 +473,11 @@ function readVariants(
     const send = readSend(map.get("send"));
     const resendEvery = map.get("app.resend.every").integer(1, 1_000_000);
     const producer = readProducer(map.get("producer"));
+    const perClient = readClientProperties(map.get("client.properties"));
     const expectations = readExpectations(map.get("expect"));
     if (
       name == null || description === null || client === null || send === null ||
+      perClient === null ||
       resendEvery === null || producer === null || expectations === null || loadSend === null ||
       shared === null
     ) {
@@ -436,6 +492,7 @@ function readVariants(
       producer: producer.config,
       properties: producer.properties,
       propertyLines: producer.lines,
+      clientProperties: perClient,
       send: send ?? { ...loadSend },
       appResendEvery: resendEvery ?? 0,
       expectations: [

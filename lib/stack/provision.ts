@@ -60,7 +60,8 @@ export interface ToxiproxyInstall {
 
 type Progress = (line: string) => void;
 
-async function exists(path: string): Promise<boolean> {
+/** Whether a path exists. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
@@ -69,7 +70,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function run(cmd: string, args: string[], env?: Record<string, string>) {
+/** Run a command to its end; its output (stdout then stderr) as text, `missing` when not installed. */
+export async function run(cmd: string, args: string[], env?: Record<string, string>) {
   try {
     const out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" })
       .output();

@@ -113,3 +113,22 @@ Deno.test("typos and other clients' names of modelled properties are still refus
   const nested = `${BASE}variants:\n  - name: a\n    producer:\n      partitioner: [a]\n`;
   assert.match(problemsOf(nested)[0].message, /must be a plain value/);
 });
+
+Deno.test("client.properties reach only the named client, with their lines", () => {
+  const text = `${BASE}clients: [librdkafka, kafkajs]
+variants:
+  - name: plain
+    producer:
+      request.timeout.ms: 1000
+    client.properties:
+      librdkafka:
+        socket.timeout.ms: 1000
+`;
+  const [rdk, js] = parseScenario(text, "s.yaml").variants;
+  assert.deepEqual(rdk.properties, { "socket.timeout.ms": "1000" });
+  assert.deepEqual(rdk.propertyLines, { "request.timeout.ms": 10, "socket.timeout.ms": 13 });
+  assert.deepEqual(js.properties, {});
+  const [bad] = problemsOf(text.replace("librdkafka:\n", "librdkafa:\n"));
+  assert.equal(bad.line, 12);
+  assert.match(bad.message, /unknown client "librdkafa"/);
+});

@@ -56,6 +56,7 @@ Deno.test("loadScenario resolves a full file to the exact plan", async () => {
         producer: { ...DEFAULT_PRODUCER, acks: "all", retries: 5 },
         properties: {},
         propertyLines: { acks: 24, retries: 25 },
+        clientProperties: {},
         send: { kind: "sync", maxOutstanding: 10000 },
         appResendEvery: 0,
         expectations: [
@@ -78,6 +79,7 @@ Deno.test("loadScenario resolves a full file to the exact plan", async () => {
         producer: { ...DEFAULT_PRODUCER, "enable.idempotence": true, "linger.ms": 0 },
         properties: {},
         propertyLines: { "enable.idempotence": 30, "linger.ms": 31 },
+        clientProperties: {},
         send: { kind: "pipelined", maxOutstanding: 10000 },
         appResendEvery: 0,
         expectations: [lostZero],
@@ -144,6 +146,7 @@ Deno.test("loadScenario applies every default to a minimal file", async () => {
         producer: DEFAULT_PRODUCER,
         properties: {},
         propertyLines: {},
+        clientProperties: {},
         send: { kind: "pipelined", maxOutstanding: 10000 },
         appResendEvery: 0,
         expectations: [],

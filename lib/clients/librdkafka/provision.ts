@@ -12,7 +12,7 @@
  * @module
  */
 import { join } from "node:path";
-import { cacheDir, ProvisionError, which } from "../../stack/provision.ts";
+import { cacheDir, exists, ProvisionError, run, which } from "../../stack/provision.ts";
 
 /** The confluent-kafka wheel that carries the library, and the library version inside it. */
 export const LIBRDKAFKA_WHEEL = {
@@ -32,21 +32,6 @@ export interface LibrdkafkaInstall {
   source: "cache" | "SISMO_LIBRDKAFKA";
   /** The version the cache pins; null for a user-supplied library. */
   pinnedVersion: string | null;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function run(cmd: string, args: string[]): Promise<{ ok: boolean; text: string }> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  const dec = new TextDecoder();
-  return { ok: out.success, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
 }
 
 /** The librdkafka library, provisioning it into the cache when needed. */
