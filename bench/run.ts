@@ -9,6 +9,9 @@
  *
  * Flags: `--rate N` (default 5000), `--seconds S` (default 20), `--brokers 1|3` (default 1).
  *
+ * `--max` runs `bench/max.ts` instead: the highest rate each client sustains on
+ * one broker, next to Kafka's ProducerPerformance (its own flags follow `--max`).
+ *
  * @module
  */
 import { parseArgs } from "node:util";
@@ -18,6 +21,11 @@ import { deleteTopic, runVariant } from "../lib/run/variant.ts";
 import { LatencyRecorder } from "../lib/metrics/latency.ts";
 import { newRunId } from "../lib/load/payload.ts";
 import { MAX_BYTES_PER_EVENT, MIN_RECORDS_PER_SECOND, runVerifyBench } from "./verify_bench.ts";
+
+if (Deno.args.includes("--max")) {
+  const { runMaxBench } = await import("./max.ts");
+  Deno.exit(await runMaxBench(Deno.args.filter((a) => a !== "--max")));
+}
 
 const { values } = parseArgs({
   args: Deno.args,

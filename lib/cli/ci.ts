@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { parseTolerances } from "../report/compare.ts";
 import { listScenarios } from "../scenario/list.ts";
 import { isProfileName, PROFILE_NAMES } from "../scenario/profile.ts";
+import { CLIENT_NAMES, isClientName } from "../clients/names.ts";
 import { closest } from "../scenario/suggest.ts";
 import { BaselineError, type BaselineReports, findBaselineReports } from "../suite/baseline.ts";
 import { entryLine } from "../suite/console.ts";
@@ -30,6 +31,8 @@ reports/ci/<timestamp>/: each run's reports, index.html, junit.xml, summary.md a
 
 Options:
   --profile quick|full   Profile of every scenario (default quick: times and rates scaled down)
+  --client NAME          Run every variant on this client (${CLIENT_NAMES.join(", ")}) instead of
+                         the clients each file names
   --only a,b             Run only these scenarios (names as in deno task scenario --list)
   --baseline DIR         Compare with an earlier suite folder (or a folder of <scenario>/<run>/);
                          a regression fails the suite
@@ -90,6 +93,7 @@ export async function ciCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       profile: { type: "string" },
+      client: { type: "string" },
       only: { type: "string" },
       baseline: { type: "string" },
       tolerance: { type: "string" },
@@ -110,6 +114,10 @@ export async function ciCommand(args: string[]): Promise<number> {
   const profile = values.profile ?? "quick";
   if (!isProfileName(profile)) {
     throw new UsageError(`--profile must be ${PROFILE_NAMES.join(" or ")}, got "${profile}"`);
+  }
+  const client = values.client;
+  if (client !== undefined && !isClientName(client)) {
+    throw new UsageError(`--client must be one of ${CLIENT_NAMES.join(", ")}, got "${client}"`);
   }
   const tolerances = parseTolerances(values.tolerance ?? "");
   const scenarios = await selectScenarios(values.scenarios ?? "scenarios", values.only);
@@ -149,6 +157,7 @@ export async function ciCommand(args: string[]): Promise<number> {
     const { result, paths } = await runSuite({
       scenarios,
       profile,
+      client,
       dir,
       baseline,
       tolerances,

@@ -7,13 +7,16 @@ import { parseArgs } from "node:util";
 import { DEFAULT_BASE_PORT } from "../stack/layout.ts";
 import { stackDown, stackStatus, stackUp } from "../stack/local.ts";
 import { provision } from "../stack/provision.ts";
+import { CLIENT_NAMES } from "../clients/names.ts";
+import { clientFactory } from "../clients/registry.ts";
 import { UsageError } from "./usage.ts";
 
 /** Help text of `stack`. */
 export const STACK_HELP = `Usage: deno task stack <command> [options]
 
 Commands:
-  provision            Install the Kafka jars (Maven Central) and Toxiproxy (go install) into the cache
+  provision            Install the Kafka jars (Maven Central), Toxiproxy (go install) and the
+                       clients' parts (librdkafka from PyPI) into the cache
   up [--brokers 1|3]   Start KRaft brokers and Toxiproxy; returns when a round trip through the proxies works
   status               Show processes, registered brokers, addresses and logs
   down                 Stop everything and delete the data
@@ -61,6 +64,12 @@ export async function stackCommand(args: string[]): Promise<number> {
       const { kafka, toxiproxy } = await provision(progress);
       console.log(`Kafka ${kafka.version}: ${kafka.classpath} (${kafka.source})`);
       console.log(`Toxiproxy: ${toxiproxy.path} (${toxiproxy.source})`);
+      // The clients' own parts too (librdkafka's library, the Java sidecar), so that a first
+      // scenario run starts at once.
+      for (const name of CLIENT_NAMES) {
+        const { version } = await clientFactory(name).prepare(progress);
+        console.log(`client ${name}: ${version}`);
+      }
       return 0;
     }
     case "up": {

@@ -29,6 +29,7 @@ import { renderComparisonHtml, renderComparisonMarkdown } from "../report/compar
 import type { RunReport } from "../report/types.ts";
 import { readReport } from "../report/write.ts";
 import { loadScenario } from "../scenario/load.ts";
+import type { ClientName } from "../clients/names.ts";
 import type { Plan, ProfileName } from "../scenario/types.ts";
 import type { BaselineReports } from "./baseline.ts";
 import { renderSuiteIndex } from "./index_html.ts";
@@ -49,6 +50,8 @@ export interface SuiteOptions {
   /** In run order. */
   scenarios: SuiteScenario[];
   profile: ProfileName;
+  /** Run every variant of every scenario on this client (`--client`); the files' choice when absent. */
+  client?: ClientName;
   /** The suite folder; run directories go inside it. Created if missing. */
   dir: string;
   /** Baseline reports, or null for none. */
@@ -61,7 +64,7 @@ export interface SuiteOptions {
 
 /** What {@link runSuite} uses from the outside world; tests replace it. */
 export interface SuiteDeps {
-  loadPlan(file: string, profile: ProfileName): Promise<Plan>;
+  loadPlan(file: string, profile: ProfileName, client?: ClientName): Promise<Plan>;
   runOne(plan: Plan, opts: RunOneOptions): Promise<WrittenRun>;
   readReport(path: string): Promise<RunReport>;
   /** Wall clock, ms since the epoch. */
@@ -70,7 +73,7 @@ export interface SuiteDeps {
 
 /** The real dependencies: scenario files, Kafka, the report reader and the clock. */
 export const LIVE_DEPS: SuiteDeps = {
-  loadPlan: (file, profile) => loadScenario(file, { profile }),
+  loadPlan: (file, profile, client) => loadScenario(file, { profile, client }),
   runOne: runAndWrite,
   readReport,
   now: Date.now,
@@ -165,7 +168,7 @@ async function runEntry(
     baseline: null,
   };
   try {
-    const plan = await deps.loadPlan(scenario.file, opts.profile);
+    const plan = await deps.loadPlan(scenario.file, opts.profile, opts.client);
     const written = await deps.runOne(plan, {
       reportsDir: opts.dir,
       signal: opts.signal,

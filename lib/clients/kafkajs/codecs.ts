@@ -1,8 +1,8 @@
 /**
  * Compression codecs KafkaJS does not ship: snappy (kafkajs-snappy, pure JS)
- * and lz4 (the LZ4 frame format that Kafka uses, over the pure-JS lz4js).
- * Import this module for its effect, before producing or consuming; zstd has
- * no pure-JS codec here and stays refused.
+ * and lz4 (the LZ4 frame format that Kafka uses, over the pure-JS lz4js), and
+ * zstd for reading only (fzstd, a pure-JS decompressor). Import this module
+ * for its effect, before producing or consuming.
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { CompressionCodecs, CompressionTypes } from "kafkajs";
 import SnappyCodec from "kafkajs-snappy";
 import lz4 from "lz4js";
 import xxh32 from "lz4js/xxh32.js";
+import { decompress as zstdDecompress } from "fzstd";
 
 interface Encoder {
   buffer: Uint8Array;
@@ -66,6 +67,16 @@ function lz4Codec() {
 const codecs = CompressionCodecs as any;
 codecs[CompressionTypes.Snappy] = SnappyCodec;
 codecs[CompressionTypes.LZ4] = lz4Codec;
+// zstd: read only (fzstd decompresses in pure JS), so that verification reads what librdkafka
+// and the Java client write; producing zstd with KafkaJS stays refused.
+codecs[CompressionTypes.ZSTD] = () => ({
+  compress(): Promise<Buffer> {
+    return Promise.reject(new Error("zstd compression is not available with KafkaJS"));
+  },
+  decompress(buffer: Uint8Array): Promise<Buffer> {
+    return Promise.resolve(Buffer.from(zstdDecompress(buffer)));
+  },
+});
 
 /** Compression types usable with the kafkajs driver. */
 export const SUPPORTED_COMPRESSION = ["none", "gzip", "snappy", "lz4"] as const;
