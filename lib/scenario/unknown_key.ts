@@ -6,7 +6,7 @@
  * @module
  */
 import { type Section, SECTION_KEYS } from "./keys.ts";
-import { clientOfName, closest, normalizeName, PRODUCER_ALIASES } from "./suggest.ts";
+import { clientOfName, closest, editDistance, normalizeName, PRODUCER_ALIASES } from "./suggest.ts";
 
 /** Mappings where a property of another mapping is a likely slip, and how to say where it goes. */
 const NEIGHBOURS: Partial<Record<Section, readonly { section: Section; where: string }[]>> = {
@@ -26,19 +26,37 @@ const NEIGHBOURS: Partial<Record<Section, readonly { section: Section; where: st
   topic: [{ section: "cluster", where: "under cluster" }],
 };
 
+/** Why a key is unknown: what {@link unknownKeyMessage} found it to be. */
+type UnknownKind = "alias" | "normalized" | "neighbour" | "typo" | "alias-typo" | "none";
+
 /**
  * Producer properties sismo does not model but a client may know
  * (`partitioner`, `queue.buffering.max.kbytes`, `socket.nagle.disable`…):
- * Kafka-style names with no likely intended name among sismo's. They pass
- * through to the client, which accepts or rejects them before anything starts.
+ * Kafka-style names that are not another client's name for a modelled
+ * property, not a typo of one, and not a property of another mapping. They
+ * pass through to the client, which accepts or rejects them before anything
+ * starts. A near miss of another client's alias (`queue.buffering.max.kbytes`
+ * is close to `queue.buffering.max.ms`) is a real property and passes.
  */
 export function isPassThroughProducerProperty(key: string): boolean {
-  return /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/.test(key) &&
-    unknownKeyMessage("producer", key).startsWith("unknown property; expected one of");
+  if (!/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/.test(key)) return false;
+  const { kind, guess } = explain("producer", key);
+  if (kind === "none" || kind === "alias-typo") return true;
+  // A typo is a slip of a letter or two (`acsk`, `linger`); a name a whole word away from a
+  // modelled one (`socket.timeout.ms` against `request.timeout.ms`) is another property.
+  return kind === "typo" && guess !== undefined && !guess.startsWith(key) &&
+    editDistance(key, guess) > 2;
 }
 
 /** Why `key` is not accepted in a `section` mapping, with a suggestion when one is likely. */
 export function unknownKeyMessage(section: Section, key: string): string {
+  return explain(section, key).message;
+}
+
+function explain(
+  section: Section,
+  key: string,
+): { kind: UnknownKind; message: string; guess?: string } {
   const known: readonly string[] = SECTION_KEYS[section];
   const normalized = normalizeName(key);
   const didYouMean = (name: string) => `unknown property; did you mean "${name}"?`;
@@ -47,21 +65,30 @@ export function unknownKeyMessage(section: Section, key: string): string {
 
   if (section === "producer") {
     const alias = PRODUCER_ALIASES[normalized];
-    if (alias !== undefined) return use(alias.use, clientOfName(key) ?? `${alias.client}'s`);
+    if (alias !== undefined) {
+      return { kind: "alias", message: use(alias.use, clientOfName(key) ?? `${alias.client}'s`) };
+    }
   }
   if (normalized !== key && known.includes(normalized)) {
-    return use(normalized, clientOfName(key) ?? "another client's");
+    return {
+      kind: "normalized",
+      message: use(normalized, clientOfName(key) ?? "another client's"),
+    };
   }
   for (const { section: other, where } of NEIGHBOURS[section] ?? []) {
     const otherKeys: readonly string[] = SECTION_KEYS[other];
     const name = otherKeys.includes(key) ? key : otherKeys.includes(normalized) ? normalized : "";
-    if (name !== "") return `unknown property; "${name}" belongs ${where}`;
+    if (name !== "") {
+      return { kind: "neighbour", message: `unknown property; "${name}" belongs ${where}` };
+    }
   }
   const guess = closest(key, known) ?? closest(normalized, known);
-  if (guess !== undefined) return didYouMean(guess);
+  if (guess !== undefined) return { kind: "typo", message: didYouMean(guess), guess };
   if (section === "producer") {
     const aliasGuess = closest(normalized, Object.keys(PRODUCER_ALIASES));
-    if (aliasGuess !== undefined) return didYouMean(PRODUCER_ALIASES[aliasGuess].use);
+    if (aliasGuess !== undefined) {
+      return { kind: "alias-typo", message: didYouMean(PRODUCER_ALIASES[aliasGuess].use) };
+    }
   }
-  return `unknown property; expected one of: ${known.join(", ")}`;
+  return { kind: "none", message: `unknown property; expected one of: ${known.join(", ")}` };
 }

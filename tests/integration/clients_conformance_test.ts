@@ -308,6 +308,51 @@ faults:
 });
 
 Deno.test({
+  name: "a property a client rejects, or an unknown client, is a line-numbered error, exit 2",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const cases: [string, string, RegExp][] = [
+      [
+        "bad-value",
+        `variants:\n  - name: a\n    producer:\n      queue.buffering.max.kbytes: lots\n`,
+        /bad-value\.yaml:8 .*queue\.buffering\.max\.kbytes.*librdkafka rejects/,
+      ],
+      [
+        "unknown-to-java",
+        `variants:\n  - name: a\n    client: java\n    producer:\n      socket.timeout.ms: 1000\n`,
+        /unknown-to-java\.yaml:9 .*socket\.timeout\.ms.*not a producer property of the Java/,
+      ],
+      ["no-such-client", `variants:\n  - name: a\n    client: nope\n`, /no-such-client\.yaml:7:13/],
+    ];
+    try {
+      for (const [name, variants, expected] of cases) {
+        const file = `${dir}/${name}.yaml`;
+        await Deno.writeTextFile(
+          file,
+          `name: ${name}\ndescription: d\nload: {rate: 10, duration: 2s}\n` +
+            `cluster: {brokers: 3}\n${variants}`,
+        );
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", "main.ts", "scenario", file, "--reports", `${dir}/reports`],
+          cwd: new URL("../..", import.meta.url).pathname,
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const err = new TextDecoder().decode(out.stderr);
+        assert.equal(out.code, 2, `${name}: exit code\n${err}`);
+        assert.match(err, expected, name);
+        // Nothing started: no 3-broker cluster was brought up for the run.
+        assert.doesNotMatch(err, /Starting 3 broker/, name);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "conformance: release the stack",
   sanitizeOps: false,
   sanitizeResources: false,

@@ -107,6 +107,13 @@ Deno.test("other Kafka-style producer properties pass through with their lines",
   assert.deepEqual(v.propertyLines, { acks: 9, partitioner: 10, "socket.nagle.disable": 11 });
 });
 
+Deno.test("a real property close to another client's alias still passes through", () => {
+  const text =
+    `${BASE}variants:\n  - name: a\n    producer:\n      queue.buffering.max.kbytes: 1024\n`;
+  const [v] = parseScenario(text, "s.yaml").variants;
+  assert.deepEqual(v.properties, { "queue.buffering.max.kbytes": "1024" });
+});
+
 Deno.test("typos and other clients' names of modelled properties are still refused", () => {
   const text = `${BASE}variants:\n  - name: a\n    producer:\n      linger: 5\n`;
   assert.match(problemsOf(text)[0].message, /did you mean "linger.ms"/);

@@ -197,7 +197,12 @@ Deno.test("the complete example of docs/scenario-format.md is valid", async () =
   assert.ok(example, "example found");
   assert.deepEqual(errorsOf(parse(example)), []);
   const plan = parseScenario(example, "example.yaml");
-  assert.deepEqual(plan.variants.map((v) => v.name), ["plain", "idempotent"]);
+  // plain names its own client; idempotent runs once per client of `clients:`.
+  assert.deepEqual(plan.variants.map((v) => [v.name, v.client]), [
+    ["plain", "kafkajs"],
+    ["idempotent-librdkafka", "librdkafka"],
+    ["idempotent-kafkajs", "kafkajs"],
+  ]);
   assert.deepEqual(plan.faults.map((f) => f.label), [
     "latency 3000ms downstream on all",
     "kill leader of partition 0",
