@@ -101,7 +101,13 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const log = o.log ?? (() => {});
   const startedAt = new Date().toISOString();
   const topic = topicName(plan, variant, o.runId);
-  await createTopic(env, plan, topic);
+  await createTopic(env, plan, topic).catch((e) => {
+    // Right after a cluster starts, waiting for the new topic's leaders can fail with a
+    // retriable error ("does not host this topic-partition") although the topic was created:
+    // the wait for readable partitions below decides.
+    if (!(e as { retriable?: boolean })?.retriable) throw e;
+    log(`[${variant.name}] topic ${topic}: ${(e as Error).message}; waiting for its partitions`);
+  });
   const before = await readableOffsets(env, topic, plan.topic.partitions, 30000);
   if (!before) throw new Error(`topic ${topic} not readable 30 s after its creation`);
 

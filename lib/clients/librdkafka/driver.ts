@@ -44,6 +44,7 @@ import {
   PARTITION_UA,
   PRODUCER,
   PURGE,
+  size,
 } from "./ffi.ts";
 import { ensureLibrdkafka, type LibrdkafkaInstall } from "./provision.ts";
 
@@ -138,6 +139,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
   }
 
   const stats: DriverStats = { produceRequests: 0, requestBytes: 0, retries: 0 };
+  const acked = opts.producer.acks !== "0";
   const log = opts.onClientLog ?? (() => {});
   let messages = new BigUint64Array(1024);
   const ptrOut = new BigUint64Array(2);
@@ -155,7 +157,10 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       const partition = view.getInt32(MESSAGE.partition);
       const offset = Number(view.getBigInt64(MESSAGE.offset));
       const token = Number(view.getBigUint64(MESSAGE.opaque)) - OPAQUE_BIAS;
-      const status = MSG_STATUS[lib.rd_kafka_message_status(msg)] ?? "possibly-persisted";
+      // A success with acks other than 0 is persisted; otherwise ask librdkafka (one FFI call).
+      const status = err === 0 && acked
+        ? "persisted"
+        : MSG_STATUS[lib.rd_kafka_message_status(msg)] ?? "possibly-persisted";
       const report: DeliveryReport = err === 0
         ? { token, partition, offset, status }
         : { token, partition, offset: -1, status, error: errorText(lib, err) };
@@ -248,10 +253,10 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
         PARTITION_UA,
         MSG_F_COPY,
         value,
-        BigInt(value.byteLength),
+        size(value.byteLength),
         key,
-        BigInt(key?.byteLength ?? 0),
-        Deno.UnsafePointer.create(BigInt(record.token + OPAQUE_BIAS)),
+        size(key?.byteLength ?? 0),
+        size(record.token + OPAQUE_BIAS),
       );
       if (r !== 0) {
         // Refused before it was queued (queue full, unknown partition…): never sent.

@@ -5,6 +5,9 @@
  * statistics as events on the main queue and polls it from a Deno worker
  * thread (`queue_poll_blocking` is declared `nonblocking`).
  *
+ * Sizes (`usize`) are declared bigint by Deno but take plain numbers at run
+ * time, which the hot path passes to avoid a BigInt per record ({@link size}).
+ *
  * Struct layout relied on (64-bit Linux), `rd_kafka_message_t`: err@0,
  * rkt@8, partition@16, payload@24, len@32, key@40, key_len@48, offset@56,
  * _private (the per-message opaque)@64. A wrong offset or a pointer kept
@@ -50,8 +53,9 @@ const SYMBOLS = {
   rd_kafka_destroy: { parameters: ["pointer"], result: "void", nonblocking: true },
   rd_kafka_topic_new: { parameters: ["pointer", "buffer", "pointer"], result: "pointer" },
   rd_kafka_topic_destroy: { parameters: ["pointer"], result: "void" },
+  /** The last parameter is the per-message opaque (`void *`), passed as a number: no pointer object per record. */
   rd_kafka_produce: {
-    parameters: ["pointer", "i32", "i32", "buffer", "usize", "buffer", "usize", "pointer"],
+    parameters: ["pointer", "i32", "i32", "buffer", "usize", "buffer", "usize", "usize"],
     result: "i32",
   },
   rd_kafka_purge: { parameters: ["pointer", "i32"], result: "i32" },
@@ -118,4 +122,9 @@ export function openLibrdkafka(path: string): { lib: Librdkafka; version: string
 /** librdkafka's text for an error code. */
 export function errorText(lib: Librdkafka, code: number): string {
   return cString(lib.rd_kafka_err2str(code));
+}
+
+/** A byte count for a `usize` parameter: a plain number, which Deno accepts at run time. */
+export function size(n: number): bigint {
+  return n as unknown as bigint;
 }
