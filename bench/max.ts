@@ -347,6 +347,15 @@ async function searchClient(
   }
   // A trial costs its load, the drain of what is left, and a topic and producer to set up.
   const trialS = s.warmup + s.seconds + 4;
+  // One trial first that does not count: the first producer of a process pays for JIT
+  // compilation and the client's start-up, which is not its sustained rate (a first trial
+  // failing on that alone once capped the whole search).
+  try {
+    const warm = await trial(state, s, client, roundRate(s.start / 2), runId, signal);
+    log(`${trialLine(client, warm)}  (warm-up, not counted)`);
+  } catch (e) {
+    log(`  [${client}] warm-up trial failed: ${(e as Error).message.split("\n")[0]}`);
+  }
   let lo = 0; // highest rate held
   let hi = Infinity; // lowest rate failed
   let rate = roundRate(s.start);

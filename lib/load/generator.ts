@@ -110,6 +110,13 @@ export interface LoadResult {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Waits longer than this (plus half a ms) start on a timer, which may fire this late. */
+const COARSE_MARGIN_MS = 3;
+/** Longest precise sleep between two event-loop turns. */
+const FINE_SLICE_MS = 0.5;
+/** A cell nobody notifies: `Atomics.wait` on it is a sleep with sub-millisecond precision. */
+const fineSleep = new Int32Array(new SharedArrayBuffer(4));
+
 /** How long the generator waits for the client's answers after a purge. */
 const PURGE_WAIT_MS = 5000;
 
@@ -258,14 +265,16 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
     if (seq < schedule.total) {
       const wait = schedule.timeOf(seq) - (performance.now() - t0);
-      // Timers fire a millisecond late at best. A lone event far ahead: sleep on a timer
-      // until close to it, then yield with setImmediate (I/O still runs) until it is due.
-      // Events closer together than a millisecond: a 1 ms timer, then emit every event that
-      // fell due meanwhile, so that high rates do not spin a core waiting.
-      const gap = schedule.timeOf(seq + 1) - schedule.timeOf(seq);
-      if (wait > 2) await sleep(wait - 1.5);
-      else if (gap < 1) await sleep(0);
-      else if (wait > 0) await new Promise<void>((r) => setImmediate(r));
+      // Timers fire one to several ms late, so they only cover the coarse part of a wait.
+      // The last stretch is slept precisely, in slices of at most FINE_SLICE_MS, with one
+      // event-loop turn (setImmediate: I/O and delivery reports run) between slices: no core
+      // spent spinning, and an acknowledgement is timed at most a slice late.
+      if (wait > COARSE_MARGIN_MS + 0.5) await sleep(wait - COARSE_MARGIN_MS);
+      else if (wait > 0) {
+        await new Promise<void>((r) => setImmediate(r));
+        const left = schedule.timeOf(seq) - (performance.now() - t0);
+        if (left > 0.01) Atomics.wait(fineSleep, 0, 0, Math.min(left, FINE_SLICE_MS));
+      } else await new Promise<void>((r) => setImmediate(r));
     }
   }
   const loadEnded = performance.now();

@@ -1,11 +1,11 @@
 /*
  * sismo's Java producer sidecar: Kafka's own KafkaProducer (kafka-clients from
  * the cached Kafka jars), driven by the Deno driver (driver.ts) over this
- * process's stdin and stdout with length-prefixed binary frames. Run with JDK
- * 17's source launcher:
+ * process's stdin and stdout with length-prefixed binary frames. The driver
+ * compiles it once with javac into sismo's cache and runs it as:
  *
- *   java -cp '<kafka libs>/*' Sidecar.java              serve one producer
- *   java -cp '<kafka libs>/*' Sidecar.java --describe   print the version and ProducerConfig names
+ *   java -cp '<classes>:<kafka libs>/*' Sidecar              serve one producer
+ *   java -cp '<classes>:<kafka libs>/*' Sidecar --describe   print the version and ProducerConfig names
  *
  * Every integer is big-endian. A string is an int32 byte
  * length and UTF-8 bytes. The token is 8 opaque bytes (the driver writes a

@@ -201,6 +201,7 @@ const decoder = new TextDecoder();
 /** Frames to the child, coalesced: one pipe write per microtask, more while a write is under way. */
 class FrameWriter {
   private buf = new Uint8Array(1 << 16);
+  private spare: Uint8Array<ArrayBuffer> | null = null;
   private view = new DataView(this.buf.buffer);
   private len = 0;
   private scheduled = false;
@@ -287,12 +288,19 @@ class FrameWriter {
 
   private async pump() {
     try {
+      // Two buffers in turn: records go into one while the other is being written. A fresh
+      // 64 KB buffer per write cost a zero-fill per record at low rates (one write each).
       while (this.len > 0 && !this.failed) {
-        const chunk = this.buf.subarray(0, this.len);
-        this.buf = new Uint8Array(Math.max(1 << 16, Math.min(this.buf.length, 1 << 22)));
+        const full = this.buf;
+        const n = this.len;
+        this.buf = this.spare && this.spare.length >= full.length
+          ? this.spare
+          : new Uint8Array(full.length);
+        this.spare = null;
         this.view = new DataView(this.buf.buffer);
         this.len = 0;
-        await this.writer.write(chunk);
+        await this.writer.write(full.subarray(0, n));
+        this.spare = full; // written: free to fill again
       }
     } catch {
       this.failed = true;

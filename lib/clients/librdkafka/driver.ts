@@ -102,6 +102,9 @@ function buildConf(lib: Librdkafka, props: Record<string, string>) {
   return { conf, problems };
 }
 
+/** Longest stretch of delivery-report handling between two turns of the event loop. */
+const POLL_SLICE_MS = 0.5;
+
 /** Tokens may be negative (application resends); opaques must be non-null pointers. */
 const OPAQUE_BIAS = 2 ** 40;
 
@@ -200,14 +203,17 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
     lib.rd_kafka_event_destroy(ev);
   };
 
-  // The poll loop: one blocking poll on a worker thread, then whatever else is ready.
+  // The poll loop: one blocking poll on a worker thread, then whatever else is ready for up
+  // to POLL_SLICE_MS, so that a burst of delivery reports never holds the event loop (and the
+  // generator's next due events) for long.
   let stopping = false;
   const pollLoop = (async () => {
     while (!stopping) {
       const ev = await lib.queue_poll_blocking(queue, 100);
       if (ev === null) continue;
+      const until = performance.now() + POLL_SLICE_MS;
       handle(ev);
-      for (let i = 0; i < 10000; i++) {
+      while (performance.now() < until) {
         const more = lib.rd_kafka_queue_poll(queue, 0);
         if (more === null) break;
         handle(more);
