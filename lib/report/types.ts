@@ -150,7 +150,7 @@ export interface VariantReport {
   verification: VerificationReport | null;
   expectations: ExpectationOutcome[];
   /** Produce requests the client sent and their size on the wire (after compression). */
-  network?: { produceRequests: number; requestBytes: number };
+  network?: { produceRequests: number; requestBytes: number; retries?: number };
   /** Second sends of already acknowledged events by the application (`app.resend.every`). */
   appResends?: number;
   /** How the client driver departed from the settings as written (e.g. in-flight limits it enforces). */

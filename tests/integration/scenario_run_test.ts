@@ -35,6 +35,9 @@ variants:
       retry.backoff.ms: 100
       request.timeout.ms: 800
       delivery.timeout.ms: 20000
+    client.properties:
+      # librdkafka (the default client) times a response out at socket.timeout.ms only.
+      librdkafka: {socket.timeout.ms: 800}
     expect:
       - duplicated > 0
   - name: lz4

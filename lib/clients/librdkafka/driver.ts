@@ -143,6 +143,8 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
 
   const stats: DriverStats = { produceRequests: 0, requestBytes: 0, retries: 0 };
   const acked = opts.producer.acks !== "0";
+  /** When the last statistics event arrived (librdkafka emits one per statistics.interval.ms). */
+  let statsAt = 0;
   const log = opts.onClientLog ?? (() => {});
   let messages = new BigUint64Array(1024);
   const ptrOut = new BigUint64Array(2);
@@ -189,6 +191,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
         break;
       }
       case EVENT.STATS: {
+        statsAt = performance.now();
         const json = JSON.parse(cString(lib.rd_kafka_event_stats(ev)));
         let requests = 0, bytes = 0, retries = 0;
         for (const b of Object.values(json.brokers ?? {}) as BrokerStats[]) {
@@ -287,6 +290,12 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       // Serve the purged reports (they go nowhere once the generator froze its ledger).
       const until = performance.now() + 2000;
       while (lib.rd_kafka_outq_len(rk) > 0 && performance.now() < until) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Statistics come once a second: wait for one taken after the last send, so that the
+      // report's request and byte counts cover the whole run.
+      const closing = performance.now();
+      while (statsAt < closing && performance.now() < closing + 1500) {
         await new Promise((r) => setTimeout(r, 20));
       }
       stopping = true;
