@@ -110,8 +110,8 @@ export interface LoadResult {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Waits longer than this (plus half a ms) start on a timer, which may fire this late. */
-const COARSE_MARGIN_MS = 3;
+/** Events per second above which the generator sleeps precisely instead of spinning. */
+const HIGH_RATE = 10_000;
 /** Longest precise sleep between two event-loop turns. */
 const FINE_SLICE_MS = 0.5;
 /** A cell nobody notifies: `Atomics.wait` on it is a sleep with sub-millisecond precision. */
@@ -246,6 +246,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     });
   };
   let aborted = false;
+  let highRate = false;
   while (seq < schedule.total) {
     if (opts.signal?.aborted) {
       aborted = true;
@@ -265,16 +266,22 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
     if (seq < schedule.total) {
       const wait = schedule.timeOf(seq) - (performance.now() - t0);
-      // Timers fire one to several ms late, so they only cover the coarse part of a wait.
-      // The last stretch is slept precisely, in slices of at most FINE_SLICE_MS, with one
-      // event-loop turn (setImmediate: I/O and delivery reports run) between slices: no core
-      // spent spinning, and an acknowledgement is timed at most a slice late.
-      if (wait > COARSE_MARGIN_MS + 0.5) await sleep(wait - COARSE_MARGIN_MS);
-      else if (wait > 0) {
+      highRate = !sync && schedule.rateAt(schedule.timeOf(seq)) > HIGH_RATE;
+      // Timers fire a millisecond or more late: sleep on a timer until close to the next
+      // event, then turn the event loop with setImmediate (I/O and delivery reports run at
+      // every turn) until it is due. That spin keeps acknowledgements timed exactly and
+      // awaited sends fast, at the price of CPU near each due time. Above HIGH_RATE the
+      // spin competes with the client's own threads for the cores, so there the main thread
+      // sleeps precisely instead (Atomics.wait, at most FINE_SLICE_MS between turns).
+      // Blocking like that at ordinary rates made awaited sends two to four times slower
+      // and KafkaJS's tail latency worse; a worker-thread sleep (nonblocking FFI nanosleep)
+      // gave a dispatch lag p99 of 5-10 ms.
+      if (wait > 2) await sleep(wait - 1.5);
+      else {
         await new Promise<void>((r) => setImmediate(r));
         const left = schedule.timeOf(seq) - (performance.now() - t0);
-        if (left > 0.01) Atomics.wait(fineSleep, 0, 0, Math.min(left, FINE_SLICE_MS));
-      } else await new Promise<void>((r) => setImmediate(r));
+        if (highRate && left > 0.01) Atomics.wait(fineSleep, 0, 0, Math.min(left, FINE_SLICE_MS));
+      }
     }
   }
   const loadEnded = performance.now();
