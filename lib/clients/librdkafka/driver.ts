@@ -143,8 +143,8 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
 
   const stats: DriverStats = { produceRequests: 0, requestBytes: 0, retries: 0 };
   const acked = opts.producer.acks !== "0";
-  /** When the last statistics event arrived (librdkafka emits one per statistics.interval.ms). */
-  let statsAt = 0;
+  /** Statistics events handled so far (librdkafka emits one per statistics.interval.ms). */
+  let statsSeen = 0;
   const log = opts.onClientLog ?? (() => {});
   let messages = new BigUint64Array(1024);
   const ptrOut = new BigUint64Array(2);
@@ -191,7 +191,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
         break;
       }
       case EVENT.STATS: {
-        statsAt = performance.now();
+        statsSeen++;
         const json = JSON.parse(cString(lib.rd_kafka_event_stats(ev)));
         let requests = 0, bytes = 0, retries = 0;
         for (const b of Object.values(json.brokers ?? {}) as BrokerStats[]) {
@@ -292,10 +292,12 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       while (lib.rd_kafka_outq_len(rk) > 0 && performance.now() < until) {
         await new Promise((r) => setTimeout(r, 20));
       }
-      // Statistics come once a second: wait for one taken after the last send, so that the
-      // report's request and byte counts cover the whole run.
+      // Statistics come once a second: wait for the second one handled after this point (the
+      // first may have been taken before it and waited in the queue), so that the report's
+      // request and byte counts cover the whole run.
+      const seenBefore = statsSeen;
       const closing = performance.now();
-      while (statsAt < closing && performance.now() < closing + 1500) {
+      while (statsSeen < seenBefore + 2 && performance.now() < closing + 2500) {
         await new Promise((r) => setTimeout(r, 20));
       }
       stopping = true;
