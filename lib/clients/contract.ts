@@ -51,6 +51,11 @@ export interface DeliveryReport {
   lateSuccess?: boolean;
 }
 
+/** The report of a record the client refused before sending it (closed producer, full queue…). */
+export function notSent(token: number, error: string): DeliveryReport {
+  return { token, partition: -1, offset: -1, status: "not-persisted", error };
+}
+
 /** Produce requests, bytes and retries as the client counts them, so far. */
 export interface DriverStats {
   produceRequests: number;

@@ -14,12 +14,11 @@
 import { join } from "node:path";
 import {
   cacheDir,
+  copyMavenDependencies,
   exists,
   pinnedKafkaVersion,
-  projectRoot,
   ProvisionError,
   requireJava,
-  run,
   which,
 } from "./provision.ts";
 
@@ -50,26 +49,12 @@ export async function ensureKafkaTools(
   progress(
     `Provisioning kafka-tools ${version} from Maven Central into ${libs} (first time only)…`,
   );
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  await Deno.mkdir(dir, { recursive: true });
-  const r = await run("mvn", [
-    "-B",
-    "-q",
-    "-f",
-    join(projectRoot(), "compose/kafka-tools/pom.xml"),
-    "dependency:copy-dependencies",
-    `-DoutputDirectory=${libs}`,
-    "-DincludeScope=runtime",
-    `-Dkafka.version=${version}`,
-  ]);
-  if (!r.ok) {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-    throw new ProvisionError(
-      `Maven could not resolve the kafka-tools jars:\n${r.text.slice(-3000)}`,
-    );
-  }
-  const count = [...Deno.readDirSync(libs)].length;
-  await Deno.writeTextFile(join(dir, ".complete"), `${new Date().toISOString()} ${count} jars\n`);
+  const count = await copyMavenDependencies(
+    "compose/kafka-tools/pom.xml",
+    dir,
+    "the kafka-tools jars",
+    [`-Dkafka.version=${version}`],
+  );
   progress(`kafka-tools ${version}: ${count} jars ready.`);
   return { version, classpath: `${libs}/*` };
 }

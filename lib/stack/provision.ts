@@ -83,6 +83,39 @@ export async function run(cmd: string, args: string[], env?: Record<string, stri
   }
 }
 
+/**
+ * Resolve the runtime classpath of one of `compose/`'s poms from Maven Central
+ * into `<dir>/libs`, then mark `dir` complete; returns the number of jars. The
+ * folder is emptied first and removed again when Maven fails.
+ */
+export async function copyMavenDependencies(
+  pom: string,
+  dir: string,
+  what: string,
+  extraArgs: string[] = [],
+): Promise<number> {
+  const libs = join(dir, "libs");
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  const r = await run("mvn", [
+    "-B",
+    "-q",
+    "-f",
+    join(projectRoot(), pom),
+    "dependency:copy-dependencies",
+    `-DoutputDirectory=${libs}`,
+    "-DincludeScope=runtime",
+    ...extraArgs,
+  ]);
+  if (!r.ok) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw new ProvisionError(`Maven could not resolve ${what}:\n${r.text.slice(-3000)}`);
+  }
+  const count = [...Deno.readDirSync(libs)].length;
+  await Deno.writeTextFile(join(dir, ".complete"), `${new Date().toISOString()} ${count} jars\n`);
+  return count;
+}
+
 /** Find an executable on PATH. */
 export async function which(name: string): Promise<string | null> {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
@@ -157,23 +190,7 @@ export async function ensureKafka(progress: Progress = () => {}): Promise<KafkaI
   progress(
     `Provisioning Apache Kafka ${version} from Maven Central into ${libs} (first time only)…`,
   );
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  await Deno.mkdir(dir, { recursive: true });
-  const r = await run("mvn", [
-    "-B",
-    "-q",
-    "-f",
-    join(projectRoot(), "compose/kafka/pom.xml"),
-    "dependency:copy-dependencies",
-    `-DoutputDirectory=${libs}`,
-    "-DincludeScope=runtime",
-  ]);
-  if (!r.ok) {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-    throw new ProvisionError(`Maven could not resolve the Kafka jars:\n${r.text.slice(-3000)}`);
-  }
-  const count = [...Deno.readDirSync(libs)].length;
-  await Deno.writeTextFile(join(dir, ".complete"), `${new Date().toISOString()} ${count} jars\n`);
+  const count = await copyMavenDependencies("compose/kafka/pom.xml", dir, "the Kafka jars");
   progress(`Kafka ${version}: ${count} jars ready.`);
   return { version, classpath: `${libs}/*`, source: "cache" };
 }

@@ -38,15 +38,16 @@ import {
   which,
 } from "../../stack/provision.ts";
 import type { ProducerConfig } from "../../scenario/types.ts";
-import type {
-  ClientDriverFactory,
-  DeliveryReport,
-  DriverOptions,
-  DriverStats,
-  OutRecord,
-  PersistenceStatus,
-  ProducerDriver,
-  PropertyProblem,
+import {
+  type ClientDriverFactory,
+  type DeliveryReport,
+  type DriverOptions,
+  type DriverStats,
+  notSent,
+  type OutRecord,
+  type PersistenceStatus,
+  type ProducerDriver,
+  type PropertyProblem,
 } from "../contract.ts";
 
 const SIDECAR = fileURLToPath(new URL("./Sidecar.java", import.meta.url));
@@ -505,13 +506,7 @@ async function createJavaDriver(opts: DriverOptions): Promise<ProducerDriver> {
     ],
     send(record: OutRecord): void {
       if (exited || closing || writer.failed) {
-        opts.onDelivery({
-          token: record.token,
-          partition: -1,
-          offset: -1,
-          status: "not-persisted",
-          error: "the Java producer sidecar is not running",
-        });
+        opts.onDelivery(notSent(record.token, "the Java producer sidecar is not running"));
         return;
       }
       pending.add(record.token);

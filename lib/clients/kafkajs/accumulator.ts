@@ -21,7 +21,7 @@
  *
  * @module
  */
-import type { DeliveryReport, OutRecord } from "../contract.ts";
+import { type DeliveryReport, notSent, type OutRecord } from "../contract.ts";
 
 /** Where a sealed batch landed. */
 export interface BatchResult {
@@ -95,13 +95,7 @@ export class Accumulator {
   /** Add one record: to its key's partition, or to the sticky partition. */
   append(record: OutRecord): void {
     if (this.#closed) {
-      this.#o.onDelivery({
-        token: record.token,
-        partition: -1,
-        offset: -1,
-        status: "not-persisted",
-        error: "producer closed",
-      });
+      this.#o.onDelivery(notSent(record.token, "producer closed"));
       return;
     }
     const partition = record.key !== null ? this.#o.partitionForKey(record.key) : this.#sticky;

@@ -20,14 +20,15 @@
  *
  * @module
  */
-import type {
-  ClientDriverFactory,
-  DeliveryReport,
-  DriverOptions,
-  DriverStats,
-  OutRecord,
-  ProducerDriver,
-  PropertyProblem,
+import {
+  type ClientDriverFactory,
+  type DeliveryReport,
+  type DriverOptions,
+  type DriverStats,
+  notSent,
+  type OutRecord,
+  type ProducerDriver,
+  type PropertyProblem,
 } from "../contract.ts";
 import type { ProducerConfig } from "../../scenario/types.ts";
 import {
@@ -239,13 +240,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
     notes: [],
     send(record: OutRecord): void {
       if (closed) {
-        opts.onDelivery({
-          token: record.token,
-          partition: -1,
-          offset: -1,
-          status: "not-persisted",
-          error: "producer closed",
-        });
+        opts.onDelivery(notSent(record.token, "producer closed"));
         return;
       }
       let key: Uint8Array<ArrayBuffer> | null = null;
@@ -269,13 +264,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       );
       if (r !== 0) {
         // Refused before it was queued (queue full, unknown partition…): never sent.
-        opts.onDelivery({
-          token: record.token,
-          partition: -1,
-          offset: -1,
-          status: "not-persisted",
-          error: errorText(lib, lib.rd_kafka_last_error()),
-        });
+        opts.onDelivery(notSent(record.token, errorText(lib, lib.rd_kafka_last_error())));
       }
     },
     purge(): Promise<void> {
