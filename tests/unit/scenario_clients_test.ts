@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { parseScenario } from "../../lib/scenario/load.ts";
-import { ScenarioError } from "../../lib/scenario/errors.ts";
+import { problemsOf } from "./scenario_helpers.ts";
 
 const BASE = `name: t
 description: d
@@ -58,16 +58,6 @@ Deno.test("--client overrides every variant and keeps the names as written", () 
     ["idem", "java"],
   ]);
 });
-
-function problemsOf(text: string) {
-  try {
-    parseScenario(text, "s.yaml");
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.problems;
-    throw e;
-  }
-  throw new Error("the scenario parsed");
-}
 
 Deno.test("unknown client names are line-numbered errors", () => {
   const [top] = problemsOf(`${BASE}clients: [librdkafka, nope]\n${variants}`);

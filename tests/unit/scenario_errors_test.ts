@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
-import { type Problem, ScenarioError } from "../../lib/scenario/errors.ts";
+import { ScenarioError } from "../../lib/scenario/errors.ts";
 import { parseScenario } from "../../lib/scenario/load.ts";
-
-/** Every problem `text` has; fails when it parses. */
-function problemsOf(text: string): Problem[] {
-  try {
-    parseScenario(text, "s.yaml");
-  } catch (error) {
-    assert.ok(error instanceof ScenarioError, String(error));
-    return error.problems;
-  }
-  throw new Error("the scenario parsed");
-}
+import { problemsOf } from "./scenario_helpers.ts";
 
 /** Assert `text` has exactly one problem, at `line` and `path`, whose message includes `message`. */
 function assertOneProblem(text: string, line: number, path: string, message: string): void {
