@@ -22,6 +22,7 @@ import { PRODUCER_DEFAULTS } from "../../lib/scenario/producer.ts";
 import { parseScenario } from "../../lib/scenario/load.ts";
 import { runScenario } from "../../lib/run/run.ts";
 import type { ProducerConfig } from "../../lib/scenario/types.ts";
+import { waitUntil } from "./helpers.ts";
 
 const PARTITIONS = 3;
 let topicCount = 0;
@@ -64,14 +65,6 @@ async function connect(
     },
   });
   return { driver, reports };
-}
-
-async function waitFor(cond: () => boolean, ms: number, what: string) {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function value(seq: number, size = 200): Uint8Array {
@@ -129,7 +122,7 @@ for (const client of CLIENT_NAMES) {
               driver.send({ token: seq, key: `k${seq % 16}`, value: value(seq) });
               if (seq % 500 === 499) await new Promise((r) => setTimeout(r, 20));
             }
-            await waitFor(() => reports.size === N, 60000, `${N} delivery reports`);
+            await waitUntil(`${N} delivery reports`, 60000, () => reports.size === N);
           } finally {
             await closeQuietly(driver);
           }
@@ -170,7 +163,7 @@ for (const client of CLIENT_NAMES) {
             for (let seq = 0; seq < 300; seq++) {
               driver.send({ token: seq, key: null, value: value(seq, 1000) });
             }
-            await waitFor(() => reports.size === 300, 30000, `${codec} reports`);
+            await waitUntil(`${codec} reports`, 30000, () => reports.size === 300);
           } finally {
             await closeQuietly(driver);
           }
@@ -200,7 +193,7 @@ for (const client of CLIENT_NAMES) {
           await new Promise((r) => setTimeout(r, 300));
           assert.equal(reports.size, 0, "nothing answered while lingering");
           await driver.purge();
-          await waitFor(() => reports.size === 100, 10000, "purged reports");
+          await waitUntil("purged reports", 10000, () => reports.size === 100);
         } finally {
           await closeQuietly(driver);
         }
@@ -228,13 +221,13 @@ for (const client of CLIENT_NAMES) {
           try {
             // One record first, so the client knows the topic's partitions before the cut.
             driver.send({ token: 0, key: null, value: value(0) });
-            await waitFor(() => reports.size === 1, 30000, "the first report");
+            await waitUntil("the first report", 30000, () => reports.size === 1);
             assert.equal(reports.get(0)![0].error, undefined);
             await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
             for (let seq = 1; seq <= 50; seq++) {
               driver.send({ token: seq, key: null, value: value(seq) });
             }
-            await waitFor(() => reports.size === 51, 20000, "timed-out reports");
+            await waitUntil("timed-out reports", 20000, () => reports.size === 51);
           } finally {
             await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
             await closeQuietly(driver);

@@ -12,7 +12,7 @@ import { delay } from "../../lib/stack/processes.ts";
 import { javaClient } from "../../lib/clients/java/driver.ts";
 import type { DeliveryReport, DriverOptions } from "../../lib/clients/contract.ts";
 import type { ProducerConfig } from "../../lib/scenario/types.ts";
-import { alive, childrenMatching, JAVA_SIDECAR } from "./processes.ts";
+import { alive, childrenMatching, JAVA_SIDECAR, waitUntil } from "./helpers.ts";
 import { PRODUCER_DEFAULTS } from "../../lib/scenario/producer.ts";
 
 const BASE_PORT = 33000;
@@ -48,14 +48,6 @@ function options(
     onDelivery: (r) => reports.push(r),
     onClientLog: (level, message) => clientLog.push(`${level} ${message}`),
   };
-}
-
-async function until(what: string, ms: number, f: () => boolean) {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await delay(50);
-  }
 }
 
 Deno.test({
@@ -96,7 +88,7 @@ Deno.test({
             driver.send({ token: i, key, value: new TextEncoder().encode(`value-${i}`) });
             if (i % 200 === 0) await delay(1);
           }
-          await until("2000 delivery reports", 30_000, () => reports.length >= n);
+          await waitUntil("2000 delivery reports", 30_000, () => reports.length >= n);
           await delay(700); // a stats frame
           const stats = driver.stats();
           await driver.close();
@@ -175,7 +167,7 @@ Deno.test({
         }
         // After purge the driver only refuses.
         driver.send({ token: 999, key: null, value: new Uint8Array(1) });
-        await until("the refused record's report", 5000, () => reports.length === 502);
+        await waitUntil("the refused record's report", 5000, () => reports.length === 502);
         assert.equal(reports[501].status, "not-persisted");
         await driver.close();
         assert.equal(reports.length, 502);
@@ -195,7 +187,7 @@ Deno.test({
           }),
         );
         driver.send({ token: 0, key: "k", value: new Uint8Array(10) });
-        await until("the warm-up record", 10_000, () => reports.length === 1);
+        await waitUntil("the warm-up record", 10_000, () => reports.length === 1);
         const proxies = await (await fetch(`${state.toxiproxyUrl}/proxies`)).json();
         try {
           // Answers come back 3 s late: the first request stays in flight, the rest wait.
@@ -253,7 +245,7 @@ Deno.test({
           }, { "metadata.recovery.strategy": "none" }),
         );
         driver.send({ token: 0, key: "k", value: new Uint8Array(10) });
-        await until("the warm-up record", 10_000, () => reports.length === 1);
+        await waitUntil("the warm-up record", 10_000, () => reports.length === 1);
         const proxies: Record<string, { listen: string; upstream: string }> =
           await (await fetch(`${state.toxiproxyUrl}/proxies`)).json();
         const setEnabled = async (enabled: boolean) => {
@@ -271,7 +263,7 @@ Deno.test({
           for (let i = 1; i <= 50; i++) {
             driver.send({ token: i, key: "k", value: new Uint8Array(100) });
           }
-          await until("timed-out reports", 20_000, () => reports.length === 51);
+          await waitUntil("timed-out reports", 20_000, () => reports.length === 51);
         } finally {
           await setEnabled(true);
           await driver.close();
@@ -325,7 +317,7 @@ Deno.test({
         deno.kill("SIGKILL");
         await deno.status;
         reader.cancel().catch(() => {});
-        await until("the orphaned java child to exit", 10_000, () => !alive(javas[0]));
+        await waitUntil("the orphaned java child to exit", 10_000, () => !alive(javas[0]));
       });
     } finally {
       await stackDown({ basePort: BASE_PORT });

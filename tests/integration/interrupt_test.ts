@@ -11,7 +11,7 @@ import { readState } from "../../lib/stack/local.ts";
 import { DEFAULT_BASE_PORT } from "../../lib/stack/layout.ts";
 import { isRunning, processState } from "../../lib/stack/processes.ts";
 import { CLIENT_NAMES } from "../../lib/clients/names.ts";
-import { alive, childrenMatching, JAVA_SIDECAR } from "./processes.ts";
+import { alive, childrenMatching, JAVA_SIDECAR } from "./helpers.ts";
 
 const scenario = (client: string) => `
 name: interrupt-me

@@ -1,4 +1,4 @@
-/** Process checks shared by the integration tests: no child may outlive a run. */
+/** Helpers shared by the integration tests: waiting, and checking that no child outlives a run. */
 
 /** A Java sidecar's command line (`java … Sidecar`), as the java client starts it. */
 export const JAVA_SIDECAR = /\sSidecar(\s|$)/;
@@ -20,5 +20,14 @@ export function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Wait until `cond` holds, polling every 20 ms; fails after `ms` naming `what`. */
+export async function waitUntil(what: string, ms: number, cond: () => boolean): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
