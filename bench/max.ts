@@ -266,12 +266,7 @@ async function trial(
       cpu0 = cpu1;
     }
     const counts = ledger.counts();
-    const warmupS = plan.load.warmupMs / 1000;
-    const endS = warmupS + plan.load.durationMs / 1000;
-    const ackedInWindow = timeline.points()
-      .filter((p) => p.t >= warmupS && p.t < endS)
-      .reduce((sum, p) => sum + p.acked, 0);
-    const ackedRatio = ackedInWindow / (rate * s.seconds);
+    const ackedRatio = result.window.acked / (rate * s.seconds);
     const lag = dispatchLag.summary();
     const ack = fromIntended.summary();
     const why: string[] = [];

@@ -33,7 +33,8 @@ Options:
   --keep-topics          Keep the variants' topics after verification
   -h, --help             This help
 
-Exit codes: 0 every expectation held, 1 one failed, 2 bad input or setup error, 130 interrupted.`;
+Exit codes: 0 every expectation held, 1 one failed, 2 bad input or setup error,
+3 inconclusive (verification could not cover every event), 130 interrupted.`;
 
 /** Run `scenario`; returns the exit code. */
 export async function scenarioCommand(args: string[]): Promise<number> {
@@ -110,6 +111,10 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       case "failed":
         console.log("An expectation failed.");
         return 1;
+      case "inconclusive":
+        for (const why of report.inconclusive ?? []) console.log(`inconclusive: ${why}`);
+        console.log("Inconclusive: verification could not cover every event (see above).");
+        return 3;
       case "interrupted":
         return 130;
       case "error":

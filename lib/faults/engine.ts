@@ -5,11 +5,49 @@
  * toxic it added, re-enables the proxies it disabled and brings back the
  * brokers it stopped, killed or paused.
  *
+ * One engine plays one timeline. Variants that run together share one engine
+ * (see `shared.ts`): each fault is applied once, its target resolved once.
+ *
+ * How it holds up when things fail:
+ * - A fault is made of parts, one per broker it targets (a toxic on a proxy, a
+ *   proxy disabled, a broker stopped). Each part's undo is registered the
+ *   moment that part is applied. When a part fails to apply, the fault did not
+ *   start as planned: the parts already applied are undone at once.
+ * - A fault that could not start, or a part that could not be undone (toxic
+ *   not removed, proxy not enabled, broker not started or resumed), is an
+ *   error: on its window (`FaultWindow.error`) and in {@link FaultOutcome.errors},
+ *   which the caller must turn into run errors (the run fails). Nothing is
+ *   swallowed.
+ * - Faults that overlap on the same resource heal independently: a proxy
+ *   disabled by two faults is enabled again when the last of them ends, a
+ *   broker paused by one and stopped by another is resumed and started when
+ *   the last ends. Operations on one resource never run concurrently.
+ * - Toxic names are `sismo-<runTag>-e<n>-<fault id>-b<broker>`: `n` is unique
+ *   per engine in the process and the run tag per run, so two engines never
+ *   collide, and {@link removeSismoToxics} can remove one run's toxics.
+ *
  * @module
  */
-import { Toxiproxy } from "toxiproxy-node-client";
 import type { FaultPlan, FaultTarget } from "../scenario/types.ts";
 import type { FaultWindow } from "../report/types.ts";
+import {
+  checkTag,
+  message,
+  TOXIC_PREFIX,
+  type ToxicSpec,
+  type ToxiproxyApi,
+  toxiproxyHttp,
+} from "./toxiproxy.ts";
+
+export {
+  removeSismoToxics,
+  runToxicPrefix,
+  TOXIC_PREFIX,
+  type ToxicCleanup,
+  type ToxicCleanupOptions,
+  type ToxiproxyApi,
+  toxiproxyHttp,
+} from "./toxiproxy.ts";
 
 /** Broker control as the fault engine needs it (the local stack provides one). */
 export interface BrokerControl {
@@ -29,8 +67,42 @@ export interface FaultEnvironment {
   /** Null when brokers cannot be controlled (external cluster). */
   brokers: BrokerControl | null;
   brokerIds: number[];
-  /** Leader and replicas of a partition of the variant's topic, now. */
+  /**
+   * Leader and replicas of a partition of ONE topic, now: `leader` and
+   * `followers` targets are resolved against it, once per fault, whatever the
+   * number of variants the engine serves.
+   */
   partitionState(partition: number): Promise<{ leader: number; replicas: number[] }>;
+  /** Name of the topic `partitionState` answers about (logged, and in {@link FaultOutcome}). */
+  partitionTopic?: string;
+}
+
+/** Options of {@link FaultEngine} beyond the timeline and its environment. */
+export interface FaultEngineOptions {
+  /**
+   * Letters and digits naming the run in toxic names (`sismo-<runTag>-…`), e.g.
+   * the first 8 hex digits of the run id; clean with `runToxicPrefix(runTag)`.
+   * Default: random, drawn once per process.
+   */
+  runTag?: string;
+  /** Toxiproxy client instead of one on `env.toxiproxyUrl` (tests). */
+  toxiproxy?: ToxiproxyApi;
+}
+
+/** What a timeline did, once the engine stopped. */
+export interface FaultOutcome {
+  /** Epoch ms the windows' times count from (the engine's start: the load start it was given). */
+  startEpochMs: number;
+  /** One per planned fault, in plan order; times in ms since `startEpochMs`. */
+  windows: FaultWindow[];
+  /**
+   * One line per fault that could not start or was not healed, with the reason.
+   * Not empty means the run did not get the faults it asked for, or left some
+   * behind: the caller must fail the run with these.
+   */
+  errors: string[];
+  /** The topic `leader`/`followers` targets were resolved against, when given. */
+  resolvedOn: string | null;
 }
 
 /** Faults that cannot run in this environment, as messages; empty when all can. */
@@ -73,23 +145,53 @@ export async function resolveTarget(target: FaultTarget, env: FaultEnvironment):
   }
 }
 
-interface Active {
-  plan: FaultPlan;
-  window: FaultWindow;
-  undo: () => Promise<void>;
+/** How one applied part of a fault is undone. */
+interface Heal {
+  fault: string;
+  /** Same key, same operation: run once when several faults deferred it. */
+  key: string;
+  what: string;
+  run: () => Promise<void>;
 }
 
-/** Runs one variant's fault timeline. */
+/** One part of a fault: what it does to one resource (a toxic, a proxy, a broker). */
+interface Part {
+  fault: string;
+  /** Operations on one resource are serialised; a resource heals when its last holder ends. */
+  resource: string;
+  what: string;
+  apply: () => Promise<void>;
+  heal: Heal;
+}
+
+const RANDOM_TAG = Array.from(
+  crypto.getRandomValues(new Uint8Array(4)),
+  (b) => b.toString(16).padStart(2, "0"),
+).join("");
+let engineSerial = 0;
+
+/** Plays one fault timeline (for one variant, or for the variants that run together). */
 export class FaultEngine {
+  /** Unique in this process; part of every toxic name (`sismo-<id>-…`). */
+  readonly id: string;
+  /** Name prefix of every toxic this engine adds. */
+  readonly toxicPrefix: string;
   #plans: FaultPlan[];
   #env: FaultEnvironment;
   #start: number;
   #timers: ReturnType<typeof setTimeout>[] = [];
   #windows: FaultWindow[];
-  #active = new Map<string, Active>();
+  #errors: string[] = [];
+  /** Parts applied and not undone yet, in the order they were applied. */
+  #holds: Part[] = [];
+  /** Heals of released parts whose resource another fault still holds. */
+  #deferred = new Map<string, Heal[]>();
+  #locks = new Map<string, Promise<void>>();
   #pending = new Set<Promise<unknown>>();
-  #toxiproxy: Toxiproxy | null;
+  #toxiproxy: ToxiproxyApi | null;
+  #started = false;
   #stopped = false;
+  #finished: Promise<FaultOutcome> | null = null;
   #log: (line: string) => void;
   /** Last known leader and replicas per partition, for when the cluster cannot answer in time. */
   #known = new Map<number, { leader: number; replicas: number[] }>();
@@ -99,12 +201,18 @@ export class FaultEngine {
     env: FaultEnvironment,
     startEpochMs: number,
     log: (line: string) => void = () => {},
+    options: FaultEngineOptions = {},
   ) {
+    const runTag = options.runTag ?? RANDOM_TAG;
+    checkTag(runTag);
+    this.id = `${runTag}-e${++engineSerial}`;
+    this.toxicPrefix = `${TOXIC_PREFIX}${this.id}-`;
     this.#plans = plans;
     this.#env = env;
     this.#start = startEpochMs;
     this.#log = log;
-    this.#toxiproxy = env.toxiproxyUrl ? new Toxiproxy(env.toxiproxyUrl) : null;
+    this.#toxiproxy = options.toxiproxy ??
+      (env.toxiproxyUrl ? toxiproxyHttp(env.toxiproxyUrl) : null);
     this.#windows = plans.map((p) => ({
       id: p.id,
       label: p.label,
@@ -116,6 +224,16 @@ export class FaultEngine {
       startedAtMs: null,
       endedAtMs: null,
     }));
+  }
+
+  /** Epoch ms the timeline and the windows count from. */
+  get startEpochMs(): number {
+    return this.#start;
+  }
+
+  /** Name of the toxic this engine adds for a fault on a broker. */
+  toxicName(faultId: string, brokerId: number): string {
+    return `${this.toxicPrefix}${faultId}-b${brokerId}`;
   }
 
   /**
@@ -150,8 +268,10 @@ export class FaultEngine {
     return Promise.race([fresh, fallback]);
   }
 
-  /** Schedule every fault relative to the load start. */
+  /** Schedule every fault relative to the start. Does nothing after {@link stop} or a second time. */
   start(): void {
+    if (this.#started || this.#stopped) return;
+    this.#started = true;
     this.#plans.forEach((plan, i) => {
       const at = this.#start + plan.atMs - Date.now();
       this.#timers.push(
@@ -162,7 +282,13 @@ export class FaultEngine {
 
   /** Labels of the faults in force now, for the progress line. */
   activeLabels(): string[] {
-    return [...this.#active.values()].map((a) => a.plan.label);
+    const ids = new Set(this.#holds.map((p) => p.fault));
+    return this.#plans.filter((p) => ids.has(p.id)).map((p) => p.label);
+  }
+
+  /** Fault errors so far (see {@link FaultOutcome.errors}). */
+  errors(): string[] {
+    return [...this.#errors];
   }
 
   #track(p: Promise<unknown>) {
@@ -174,113 +300,261 @@ export class FaultEngine {
     return Date.now() - this.#start;
   }
 
+  /** Run `fn` after every earlier operation on `resource` has settled. */
+  #locked(resource: string, fn: () => Promise<void>): Promise<void> {
+    const prev = this.#locks.get(resource) ?? Promise.resolve();
+    const next = prev.then(fn);
+    const tail = next.catch(() => {}); // the caller gets `next`'s failure; the chain goes on
+    this.#locks.set(resource, tail);
+    tail.then(() => {
+      if (this.#locks.get(resource) === tail) this.#locks.delete(resource);
+    });
+    return next;
+  }
+
+  #window(id: string): FaultWindow {
+    return this.#windows[this.#plans.findIndex((p) => p.id === id)];
+  }
+
+  #plan(id: string): FaultPlan {
+    return this.#plans.find((p) => p.id === id)!;
+  }
+
+  #fail(id: string, what: "could not start" | "was not healed", reason: string) {
+    const w = this.#window(id);
+    const line = `${what}: ${reason}`;
+    w.error = w.error ? `${w.error}; ${line}` : line;
+    this.#errors.push(`fault ${id} (${this.#plan(id).label}) ${line}`);
+    this.#log(`fault ${id} ${line}`);
+  }
+
   async #begin(plan: FaultPlan, window: FaultWindow): Promise<void> {
     if (this.#stopped) return;
+    let brokers: number[];
     try {
-      const brokers = await resolveTarget(plan.target, {
+      brokers = await resolveTarget(plan.target, {
         ...this.#env,
         partitionState: (p) => this.#partitionState(p),
       });
-      window.brokers = brokers;
-      // The fault starts when sismo acts (a broker's controlled shutdown takes seconds to finish).
-      const startedAtMs = this.#now();
-      const undo = await this.#apply(plan, brokers);
-      window.startedAtMs = startedAtMs;
-      this.#log(`fault ${plan.id} started: ${plan.label} (brokers ${brokers.join(", ")})`);
-      this.#active.set(plan.id, { plan, window, undo });
-      if (plan.forMs !== null) {
-        const endAt = this.#start + plan.atMs + plan.forMs - Date.now();
-        this.#timers.push(setTimeout(() => this.#track(this.#end(plan.id)), Math.max(0, endAt)));
-      }
     } catch (e) {
-      window.error = `could not start: ${(e as Error).message}`;
-      this.#log(`fault ${plan.id} failed to start: ${(e as Error).message}`);
+      this.#fail(
+        plan.id,
+        "could not start",
+        `target ${describeTarget(plan.target)}: ${message(e)}`,
+      );
+      return;
     }
-  }
-
-  async #end(id: string): Promise<void> {
-    const a = this.#active.get(id);
-    if (!a) return;
-    this.#active.delete(id);
+    if (this.#stopped) return;
+    window.brokers = brokers;
+    if (plan.target.kind === "leader" || plan.target.kind === "followers") {
+      const topic = this.#env.partitionTopic ? ` of topic ${this.#env.partitionTopic}` : "";
+      this.#log(
+        `fault ${plan.id}: ${describeTarget(plan.target)}${topic} is broker(s) ${
+          brokers.join(", ")
+        }`,
+      );
+    }
+    let parts: Part[];
     try {
-      await a.undo();
-      a.window.endedAtMs = this.#now();
-      this.#log(`fault ${id} ended: ${a.plan.label}`);
+      if (!brokers.length) throw new Error(`${describeTarget(plan.target)} names no broker`);
+      parts = this.#parts(plan, brokers);
     } catch (e) {
-      a.window.endedAtMs = this.#now();
-      a.window.error = `could not end cleanly: ${(e as Error).message}`;
+      this.#fail(plan.id, "could not start", message(e));
+      return;
+    }
+    // The fault starts when sismo acts (a broker's controlled shutdown takes seconds to finish).
+    const startedAtMs = this.#now();
+    const failures: string[] = [];
+    let applied = 0;
+    await Promise.all(parts.map((part) =>
+      this.#locked(part.resource, async () => {
+        if (this.#stopped) return; // stopping: what is not applied yet stays so
+        try {
+          await part.apply();
+        } catch (e) {
+          failures.push(`${part.what}: ${message(e)}`);
+          return;
+        }
+        this.#holds.push(part); // its undo is registered as soon as it is applied
+        applied++;
+      })
+    ));
+    if (applied > 0) window.startedAtMs = startedAtMs;
+    if (failures.length) {
+      const undone = applied ? `; what had been applied is undone at once` : "";
+      this.#fail(plan.id, "could not start", failures.join("; ") + undone);
+      if (applied) await this.#end(plan.id);
+      return;
+    }
+    if (!applied) return; // stopped before any part was applied
+    this.#log(`fault ${plan.id} started: ${plan.label} (brokers ${brokers.join(", ")})`);
+    if (plan.forMs !== null && !this.#stopped) {
+      const endAt = this.#start + plan.atMs + plan.forMs - Date.now();
+      this.#timers.push(setTimeout(() => this.#track(this.#end(plan.id)), Math.max(0, endAt)));
     }
   }
 
-  async #apply(plan: FaultPlan, brokers: number[]): Promise<() => Promise<void>> {
+  /** Undo every part of a fault still applied (deferring what other faults still hold). */
+  async #end(id: string): Promise<void> {
+    const parts = this.#holds.filter((p) => p.fault === id);
+    if (!parts.length) return;
+    await Promise.all(parts.map((part) => this.#locked(part.resource, () => this.#release(part))));
+    const w = this.#window(id);
+    w.endedAtMs = this.#now();
+    this.#log(`fault ${id} ended: ${w.label}${w.error ? ` (${w.error})` : ""}`);
+  }
+
+  /** Called under the resource's lock. */
+  async #release(part: Part): Promise<void> {
+    const i = this.#holds.indexOf(part);
+    if (i < 0) return; // already released
+    this.#holds.splice(i, 1);
+    const heals = this.#deferred.get(part.resource) ?? [];
+    if (!heals.some((h) => h.key === part.heal.key)) heals.push(part.heal);
+    if (this.#holds.some((p) => p.resource === part.resource)) {
+      this.#deferred.set(part.resource, heals); // another fault still holds it: heal later
+      return;
+    }
+    this.#deferred.delete(part.resource);
+    for (const heal of heals) {
+      try {
+        await heal.run();
+      } catch (e) {
+        this.#fail(heal.fault, "was not healed", `${heal.what}: ${message(e)}`);
+      }
+    }
+  }
+
+  #parts(plan: FaultPlan, brokers: number[]): Part[] {
     const action = plan.action;
+    const fault = plan.id;
     switch (action.kind) {
       case "toxic": {
-        const tp = this.#toxiproxy!;
-        const added: { proxy: string; name: string }[] = [];
-        for (const id of brokers) {
-          const proxy = await tp.get(this.#env.proxyName(id));
-          const name = `sismo-${plan.id}-${action.stream}`;
-          await proxy.addToxic({
-            name,
+        const tp = this.#need(this.#toxiproxy, "Toxiproxy");
+        return brokers.map((id) => {
+          const proxy = this.#env.proxyName(id);
+          const toxic: ToxicSpec = {
+            name: this.toxicName(fault, id),
             type: action.type,
             stream: action.stream,
             toxicity: action.toxicity,
             attributes: action.attributes,
-          });
-          added.push({ proxy: proxy.name, name });
-        }
-        return async () => {
-          for (const t of added) {
-            const proxy = await tp.get(t.proxy);
-            const toxic = await proxy.getToxic(t.name).catch(() => null);
-            await toxic?.remove();
-          }
-        };
+          };
+          return {
+            fault,
+            resource: `toxic:${proxy}/${toxic.name}`,
+            what: `toxic ${toxic.name} on proxy ${proxy}`,
+            apply: () => tp.addToxic(proxy, toxic),
+            heal: {
+              fault,
+              key: `remove ${toxic.name} from ${proxy}`,
+              what: `remove toxic ${toxic.name} from proxy ${proxy}`,
+              run: async () => {
+                if (!await tp.removeToxic(proxy, toxic.name)) {
+                  this.#log(`fault ${fault}: toxic ${toxic.name} on ${proxy} was already gone`);
+                }
+              },
+            },
+          };
+        });
       }
       case "proxy-down": {
-        const tp = this.#toxiproxy!;
-        for (const id of brokers) await setProxyEnabled(tp, this.#env.proxyName(id), false);
-        return async () => {
-          for (const id of brokers) await setProxyEnabled(tp, this.#env.proxyName(id), true);
-        };
+        const tp = this.#need(this.#toxiproxy, "Toxiproxy");
+        return brokers.map((id) => {
+          const proxy = this.#env.proxyName(id);
+          return {
+            fault,
+            resource: `proxy:${proxy}`,
+            what: `disable proxy ${proxy}`,
+            apply: () => tp.setEnabled(proxy, false),
+            heal: {
+              fault,
+              key: `enable ${proxy}`,
+              what: `enable proxy ${proxy}`,
+              run: () => tp.setEnabled(proxy, true),
+            },
+          };
+        });
       }
       case "broker": {
-        const control = this.#env.brokers!;
+        const control = this.#need(this.#env.brokers, "broker control");
         const op = action.op;
-        await Promise.all(brokers.map((id) => control[op](id)));
-        return async () => {
-          await Promise.all(
-            brokers.map((id) => op === "pause" ? control.resume(id) : control.start(id)),
-          );
-        };
+        const back = op === "pause" ? "resume" : "start";
+        return brokers.map((id) => ({
+          fault,
+          resource: `broker:${id}`,
+          what: `${op} broker ${id}`,
+          apply: () => control[op](id),
+          heal: {
+            fault,
+            key: `${back} ${id}`,
+            what: `${back} broker ${id}`,
+            run: () => control[back](id),
+          },
+        }));
       }
     }
   }
 
+  #need<T>(x: T | null, what: string): T {
+    if (!x) throw new Error(`no ${what} in this environment`);
+    return x;
+  }
+
   /**
-   * Cancel faults not yet started, end those in force, and return the windows
-   * as they really happened. Safe to call more than once.
+   * Cancel faults not yet started, wait for those being applied, undo every
+   * part still applied, and return what happened. Safe to call more than once
+   * and from several callers: all get the same outcome.
    */
-  async stop(): Promise<FaultWindow[]> {
+  finish(): Promise<FaultOutcome> {
+    return this.#finished ??= this.#finish();
+  }
+
+  async #finish(): Promise<FaultOutcome> {
     this.#stopped = true;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers = [];
-    await Promise.allSettled([...this.#pending]);
-    for (const id of [...this.#active.keys()]) await this.#end(id);
-    return this.#windows.map((w) => ({ ...w, brokers: [...w.brokers] }));
+    while (this.#pending.size) await Promise.allSettled([...this.#pending]);
+    const ids = [...new Set(this.#holds.map((p) => p.fault))];
+    await Promise.all(ids.map((id) => this.#end(id)));
+    // Nothing should be left; if something is, undo it rather than leave it.
+    for (const [resource, heals] of [...this.#deferred]) {
+      this.#deferred.delete(resource);
+      for (const heal of heals) {
+        await heal.run().catch((e) =>
+          this.#fail(heal.fault, "was not healed", `${heal.what}: ${message(e)}`)
+        );
+      }
+    }
+    return {
+      startEpochMs: this.#start,
+      windows: this.#windows.map((w) => ({ ...w, brokers: [...w.brokers] })),
+      errors: [...this.#errors],
+      resolvedOn:
+        this.#plans.some((p) => p.target.kind === "leader" || p.target.kind === "followers")
+          ? this.#env.partitionTopic ?? null
+          : null,
+    };
+  }
+
+  /**
+   * {@link finish}, windows only (the API before fault errors). Windows that
+   * carry an `error` are fault errors; prefer `finish()` and its `errors`.
+   */
+  async stop(): Promise<FaultWindow[]> {
+    return (await this.finish()).windows;
   }
 }
 
-async function setProxyEnabled(tp: Toxiproxy, name: string, enabled: boolean): Promise<void> {
-  const proxy = await tp.get(name);
-  await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
-}
-
-/**
- * Last-resort cleanup for a local stack: remove every toxic and enable every
- * proxy (Toxiproxy's reset), used on Ctrl-C or a crash.
- */
-export async function resetToxiproxy(url: string): Promise<void> {
-  await new Toxiproxy(url).reset();
+function describeTarget(t: FaultTarget): string {
+  switch (t.kind) {
+    case "all":
+      return "all brokers";
+    case "brokers":
+      return `broker(s) ${t.ids.join(", ")}`;
+    case "leader":
+      return `leader of partition ${t.partition}`;
+    case "followers":
+      return `followers of partition ${t.partition}`;
+  }
 }

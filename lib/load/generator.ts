@@ -23,7 +23,7 @@ import { setImmediate } from "node:timers";
 import type { LoadPlan, SendMode } from "../scenario/types.ts";
 import type { DeliveryReport, ProducerDriver } from "../clients/contract.ts";
 import { keyOf, stampEvent, valueTemplate } from "./payload.ts";
-import { createSchedule } from "./schedule.ts";
+import { createSchedule, eventsPerSecond } from "./schedule.ts";
 import type { Ledger } from "../verify/ledger.ts";
 import type { LatencyRecorder } from "../metrics/latency.ts";
 import type { TimelineRecorder } from "../metrics/timeline.ts";
@@ -106,6 +106,13 @@ export interface LoadResult {
   /** Application-level second sends made, and how many of them failed. */
   appResends: number;
   appResendsFailed: number;
+  /**
+   * Within the measured window (from the end of the warm-up to the end of the load): events
+   * handed to the client, and acknowledgements received.
+   */
+  window: { sent: number; acked: number; ms: number };
+  /** Acknowledgements received after the load, during the drain, and how long it lasted. */
+  drain: { acked: number; ms: number };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -138,6 +145,13 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now() - (Date.now() - opts.startEpochMs);
   const epochOf = (perfMs: number) => opts.startEpochMs + (perfMs - t0);
 
+  timeline.intend(eventsPerSecond(schedule, totalMs));
+  // Acknowledgements and hand-offs within the measured window, acknowledgements in the drain.
+  let ackedInWindow = 0;
+  let sentInWindow = 0;
+  let ackedInDrain = 0;
+  const inWindow = (ms: number) => ms >= load.warmupMs && ms < totalMs;
+
   let outstanding = 0;
   let appResends = 0;
   let appResendsFailed = 0;
@@ -153,6 +167,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     const now = performance.now();
     const intended = schedule.timeOf(seq);
     handoffLag[seq] = now - t0 - intended;
+    if (inWindow(now - t0)) sentInWindow++;
     const value = stampEvent(template, seq, (opts.startEpochMs + intended) * 1000);
     driver.send({ token: seq, key: keyOf(load.keys, seq), value });
   };
@@ -185,10 +200,14 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     const now = performance.now();
     const nowEpoch = epochOf(now);
     const intended = schedule.timeOf(seq);
+    const intendedEpoch = opts.startEpochMs + intended;
     if (r.error === undefined) {
       ledger.markAcked(seq, r.partition, r.offset);
       const latUs = (now - t0 - intended) * 1000;
       timeline.acked(nowEpoch, latUs);
+      timeline.intendedAcked(intendedEpoch, latUs);
+      if (inWindow(now - t0)) ackedInWindow++;
+      else if (now - t0 >= totalMs) ackedInDrain++;
       if (intended >= load.warmupMs) {
         recorders.fromIntended.record(latUs);
         recorders.fromSend.record((now - t0 - intended - handoffLag[seq]) * 1000);
@@ -201,6 +220,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     } else {
       ledger.markFailed(seq, `${r.error} (${r.status})`);
       timeline.failed(nowEpoch);
+      timeline.intendedFailed(intendedEpoch);
     }
     outstanding--;
     if (sync) {
@@ -218,6 +238,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     if (outstanding >= maxOutstanding) {
       ledger.markNotSent(seq);
       timeline.notSent(nowEpoch);
+      timeline.intendedNotSent(opts.startEpochMs + intendedMs);
       return;
     }
     outstanding++;
@@ -303,6 +324,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   for (let i = syncHead; i < syncQueue.length; i++) {
     ledger.markFailed(syncQueue[i], "still queued behind awaited sends when the run ended");
     timeline.failed(endEpoch);
+    timeline.intendedFailed(opts.startEpochMs + schedule.timeOf(syncQueue[i]));
     outstanding--;
   }
   syncQueue.length = 0;
@@ -315,6 +337,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   }
   const unansweredAfterPurge = outstanding;
   closed = true;
+  const drainEnded = performance.now();
   timeline.outstanding(epochOf(performance.now()), outstanding);
   progress();
   return {
@@ -322,9 +345,18 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     outstandingAtEnd,
     unansweredAfterPurge,
     loadEndedEpochMs: epochOf(loadEnded),
-    drainEndedEpochMs: epochOf(performance.now()),
+    drainEndedEpochMs: epochOf(drainEnded),
     aborted,
     appResends,
     appResendsFailed,
+    window: {
+      sent: sentInWindow,
+      acked: ackedInWindow,
+      // The window is the planned one, unless Ctrl-C cut it short.
+      ms: aborted
+        ? Math.max(0, Math.min(loadEnded - t0, totalMs) - load.warmupMs)
+        : load.durationMs,
+    },
+    drain: { acked: ackedInDrain, ms: Math.max(0, drainEnded - Math.max(loadEnded, t0 + totalMs)) },
   };
 }

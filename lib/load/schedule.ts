@@ -108,3 +108,26 @@ export function createSchedule(rate: RateSchedule, totalMs: number): Schedule {
     },
   };
 }
+
+/** The first sequence whose intended time is at or after `ms` (`total` when none is). */
+export function firstSeqAt(schedule: Schedule, ms: number): number {
+  let lo = 0, hi = schedule.total;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (schedule.timeOf(mid) < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Events the schedule intends in each whole second of a load lasting `totalMs`: the target. */
+export function eventsPerSecond(schedule: Schedule, totalMs: number): number[] {
+  const out: number[] = [];
+  let from = 0;
+  for (let t = 0; t < Math.ceil(totalMs / 1000); t++) {
+    const to = firstSeqAt(schedule, (t + 1) * 1000);
+    out.push(to - from);
+    from = to;
+  }
+  return out;
+}

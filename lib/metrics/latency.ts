@@ -21,12 +21,25 @@
  */
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from "hdr-histogram-js";
 import type { Histogram } from "hdr-histogram-js";
-import type { LatencySummary } from "../report/types.ts";
+import type { IntendedLatency, LatencySummary } from "../report/types.ts";
 
 /** Highest recordable latency: one hour in microseconds. Larger values are clamped. */
 export const HIGHEST_TRACKABLE_US = 3_600_000_000;
 
 const SIGNIFICANT_DIGITS = 3;
+
+/** The percentiles every latency summary reports, read with `at(percent)`. */
+function percentiles<T>(at: (percent: number) => T) {
+  return {
+    p50: at(50),
+    p75: at(75),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
+    p9999: at(99.99),
+  };
+}
 
 /** Records latencies in microseconds; see the module doc. */
 export class LatencyRecorder {
@@ -86,6 +99,14 @@ export class LatencyRecorder {
     return this.#histogram.getValueAtPercentile(p) / 1000;
   }
 
+  /** The `rank`-th smallest value (1-based) in **milliseconds**, as HdrHistogram reports it. */
+  valueAtRank(rank: number): number {
+    const total = this.#histogram.totalCount;
+    if (total === 0) return 0;
+    // getValueAtPercentile(q) returns the value at rank max(1, floor(q% × total + 0.5)).
+    return this.percentile(Math.min(100, (100 * Math.min(rank, total)) / total));
+  }
+
   /** Summary in milliseconds, with the full histogram encoded; all zeros when empty. */
   summary(): LatencySummary {
     const histogram = encodeIntoCompressedBase64(this.#histogram);
@@ -110,15 +131,41 @@ export class LatencyRecorder {
       count: this.#histogram.totalCount,
       min: at(0),
       mean: this.#histogram.mean / 1000,
-      p50: at(50),
-      p75: at(75),
-      p90: at(90),
-      p95: at(95),
-      p99: at(99),
-      p999: at(99.9),
-      p9999: at(99.99),
+      ...percentiles(at),
       max: at(100),
       histogram,
     };
   }
+}
+
+/**
+ * Latency over every intended event of a window: `acked` holds the latencies of the
+ * acknowledged ones, and the other `events - acked.count` count as slower than any bound, so a
+ * percentile whose rank falls among them is null. Exact: the rank of percentile p among
+ * `events` values is ceil(p% × events), read from `acked` when it is within its count.
+ *
+ * @example
+ * ```ts
+ * const acked = new LatencyRecorder();
+ * for (let i = 1; i <= 60; i++) acked.record(i * 1000); // 60 events acknowledged, 1–60 ms
+ * const all = intendedLatency(acked, 100);              // 40 more never acknowledged
+ * all.p50;  // ≈ 50 (ms)
+ * all.p90;  // null: beyond every bound
+ * ```
+ */
+export function intendedLatency(acked: LatencyRecorder, events: number): IntendedLatency {
+  const acknowledged = Math.min(acked.count, events);
+  const at = (p: number): number | null => {
+    if (events === 0) return null;
+    const rank = Math.max(1, Math.ceil((p / 100) * events));
+    if (rank > acknowledged) return null;
+    return acked.valueAtRank(rank);
+  };
+  return {
+    events,
+    acknowledged,
+    unacknowledged: events - acknowledged,
+    ...percentiles(at),
+    max: at(100),
+  };
 }

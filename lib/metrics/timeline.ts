@@ -1,12 +1,16 @@
 /**
  * Per-second timeline of one variant's run: sends, acks, failures, drops,
- * outstanding events and latency percentiles of the acks in each second.
+ * outstanding events and latency percentiles of the acks in each second; and,
+ * by *intended* send second, what became of the events of each second (a fault
+ * that stalls acknowledgements shows its damage in the seconds it hit, not in
+ * the seconds the late answers arrived).
  *
  * Each call is O(1). A second's latencies go into a small log-bucketed
  * histogram (exact below 16 µs, then 16 buckets per power of two, so a
  * reported percentile is at most 1/16 = 6.25% above the true value and never
  * above the second's exact max), allocated only for seconds with acks:
- * about 1.9 KB per second, whatever the rate.
+ * about 1.9 KB per second, whatever the rate (twice that with the by-intended-second
+ * figures).
  *
  * **Coordinated omission.** Latencies are measured from the event's intended
  * send time by the caller, so no correction is applied here.
@@ -20,7 +24,7 @@
  * ```
  * @module
  */
-import type { TimelinePoint } from "../report/types.ts";
+import type { IntendedSecond, TimelinePoint } from "../report/types.ts";
 
 /** Values below this are bucketed exactly. */
 const LINEAR = 16;
@@ -49,6 +53,36 @@ function bucketTop(index: number): number {
   return (SUB_BUCKETS + sub + 1) * width - 1;
 }
 
+/** Latencies of one second, bucketed; see the module doc. */
+class SecondLatency {
+  buckets = new Uint32Array(BUCKETS);
+  count = 0;
+  maxUs = 0;
+
+  record(latencyUs: number): void {
+    let us = Math.round(latencyUs);
+    if (!(us >= 0)) us = 0;
+    else if (us > MAX_US) us = MAX_US;
+    this.buckets[bucketOf(us)]++;
+    this.count++;
+    if (us > this.maxUs) this.maxUs = us;
+  }
+
+  /** Percentile `p` in ms, capped at the exact max. */
+  percentile(p: number): number {
+    return percentileMs(this.buckets, this.count, this.maxUs, p);
+  }
+}
+
+/** What became of the events intended in one second. */
+interface IntendedCounts {
+  acked: number;
+  failed: number;
+  notSent: number;
+  /** Null until the first ack. */
+  latency: SecondLatency | null;
+}
+
 /** Everything counted in one second. */
 interface Second {
   sent: number;
@@ -57,9 +91,8 @@ interface Second {
   notSent: number;
   /** Last outstanding count reported in this second; -1 when none was. */
   outstanding: number;
-  /** Latency buckets of the acks in this second; null until the first ack. */
-  latency: Uint32Array | null;
-  maxUs: number;
+  /** Latencies of the acks in this second; null until the first ack. */
+  latency: SecondLatency | null;
 }
 
 /** Builds {@link TimelinePoint}s second by second; see the module doc. */
@@ -67,6 +100,10 @@ export class TimelineRecorder {
   #startMs: number;
   /** Dense: seconds without data hold undefined. */
   #seconds: (Second | undefined)[] = [];
+  /** Events the schedule intends in each second (see {@link TimelineRecorder.intend}). */
+  #intendedEvents: number[] = [];
+  /** By intended second; dense like #seconds. */
+  #intended: (IntendedCounts | undefined)[] = [];
 
   /** A timeline whose second 0 starts at `startMs` (epoch ms, same clock as later calls). */
   constructor(startMs: number) {
@@ -82,12 +119,29 @@ export class TimelineRecorder {
   acked(nowMs: number, latencyUs: number): void {
     const second = this.#second(nowMs);
     second.acked++;
-    let us = Math.round(latencyUs);
-    if (!(us >= 0)) us = 0;
-    else if (us > MAX_US) us = MAX_US;
-    if (second.latency === null) second.latency = new Uint32Array(BUCKETS);
-    second.latency[bucketOf(us)]++;
-    if (us > second.maxUs) second.maxUs = us;
+    (second.latency ??= new SecondLatency()).record(latencyUs);
+  }
+
+  /** How many events the schedule intends in each second from 0: the target, per second. */
+  intend(eventsPerSecond: readonly number[]): void {
+    this.#intendedEvents = [...eventsPerSecond];
+  }
+
+  /** The event intended at `intendedMs` was acknowledged, `latencyUs` after that time. */
+  intendedAcked(intendedMs: number, latencyUs: number): void {
+    const counts = this.#intendedSecond(intendedMs);
+    counts.acked++;
+    (counts.latency ??= new SecondLatency()).record(latencyUs);
+  }
+
+  /** The event intended at `intendedMs` failed. */
+  intendedFailed(intendedMs: number): void {
+    this.#intendedSecond(intendedMs).failed++;
+  }
+
+  /** The event intended at `intendedMs` was not sent (outstanding bound). */
+  intendedNotSent(intendedMs: number): void {
+    this.#intendedSecond(intendedMs).notSent++;
   }
 
   /** A send failed at `nowMs`. */
@@ -112,27 +166,65 @@ export class TimelineRecorder {
   points(): TimelinePoint[] {
     const points: TimelinePoint[] = [];
     let outstanding = 0;
-    for (let t = 0; t < this.#seconds.length; t++) {
+    const seconds = Math.max(
+      this.#seconds.length,
+      this.#intended.length,
+      this.#intendedEvents.length,
+    );
+    for (let t = 0; t < seconds; t++) {
       const second = this.#seconds[t];
-      if (second === undefined) {
-        points.push(emptyPoint(t, outstanding));
-        continue;
+      let point: TimelinePoint;
+      if (second === undefined) point = emptyPoint(t, outstanding);
+      else {
+        if (second.outstanding >= 0) outstanding = second.outstanding;
+        const latency = second.latency;
+        point = {
+          t,
+          sent: second.sent,
+          acked: second.acked,
+          failed: second.failed,
+          notSent: second.notSent,
+          outstanding,
+          p50: latency === null ? null : latency.percentile(50),
+          p99: latency === null ? null : latency.percentile(99),
+          max: latency === null ? null : latency.maxUs / 1000,
+        };
       }
-      if (second.outstanding >= 0) outstanding = second.outstanding;
-      const latency = second.latency;
-      points.push({
-        t,
-        sent: second.sent,
-        acked: second.acked,
-        failed: second.failed,
-        notSent: second.notSent,
-        outstanding,
-        p50: latency === null ? null : percentileMs(latency, second.acked, second.maxUs, 50),
-        p99: latency === null ? null : percentileMs(latency, second.acked, second.maxUs, 99),
-        max: latency === null ? null : second.maxUs / 1000,
-      });
+      const intended = this.#intendedPoint(t);
+      if (intended !== null) point.intended = intended;
+      points.push(point);
     }
     return points;
+  }
+
+  #intendedPoint(t: number): IntendedSecond | null {
+    const events = this.#intendedEvents[t] ?? 0;
+    const counts = this.#intended[t];
+    if (counts === undefined) {
+      if (events === 0) return null;
+      return { events, acked: 0, failed: 0, notSent: 0, p50: null, p99: null, max: null };
+    }
+    const latency = counts.latency;
+    return {
+      events,
+      acked: counts.acked,
+      failed: counts.failed,
+      notSent: counts.notSent,
+      p50: latency === null ? null : latency.percentile(50),
+      p99: latency === null ? null : latency.percentile(99),
+      max: latency === null ? null : latency.maxUs / 1000,
+    };
+  }
+
+  #intendedSecond(intendedMs: number): IntendedCounts {
+    const t = Math.max(0, Math.floor((intendedMs - this.#startMs) / 1000));
+    let counts = this.#intended[t];
+    if (counts === undefined) {
+      while (this.#intended.length < t) this.#intended.push(undefined);
+      counts = { acked: 0, failed: 0, notSent: 0, latency: null };
+      this.#intended[t] = counts;
+    }
+    return counts;
   }
 
   #second(nowMs: number): Second {
@@ -148,7 +240,6 @@ export class TimelineRecorder {
         notSent: 0,
         outstanding: -1,
         latency: null,
-        maxUs: 0,
       };
       this.#seconds[t] = second;
     }

@@ -125,6 +125,11 @@ function badge(lang: Lang, passed: boolean): string {
 
 function header(report: RunReport, lang: Lang, f: Formatter): string {
   const outcomeKey = `outcome.${report.outcome}` as MessageKey;
+  const inconclusive = (report.inconclusive ?? []).length === 0
+    ? ""
+    : `<div class="verdict fail"><h3>${esc(t(lang, "inconclusive.title"))}</h3><ul>${
+      (report.inconclusive ?? []).map((e) => `<li>${esc(e)}</li>`).join("")
+    }</ul></div>`;
   const errors = report.errors.length === 0
     ? ""
     : `<div class="verdict fail"><h3>${esc(t(lang, "section.errors"))}</h3><ul>${
@@ -140,7 +145,7 @@ function header(report: RunReport, lang: Lang, f: Formatter): string {
     esc(t(lang, "meta.file"))
   }: <b>${esc(report.scenario.file)}</b></span></div>
 <p class="description">${esc(report.scenario.description)}</p>
-${errors}
+${inconclusive}${errors}
 </header>`;
 }
 
@@ -151,7 +156,9 @@ function verdictSection(report: RunReport, lang: Lang, f: Formatter): string {
       `<tr><td class="expectation" title="${esc(t(lang, "verdict.line", { line: e.line }))}">${
         esc(e.text)
       }</td><td class="num">${
-        e.observed === null
+        e.unbounded
+          ? esc(t(lang, "verdict.unbounded"))
+          : e.observed === null
           ? esc(t(lang, "verdict.notMeasured"))
           : esc(formatMetric(f, e.metric, e.observed))
       }</td><td>${badge(lang, e.passed)}</td></tr>`
@@ -224,8 +231,16 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
       cells: variants.map((v) => esc(f.rate(v.throughput.ackedPerSecond))),
     },
     {
+      label: t(lang, "throughput.sent"),
+      cells: variants.map((v) => esc(f.rate(v.throughput.sentPerSecond))),
+    },
+    {
       label: t(lang, "throughput.bytes"),
       cells: variants.map((v) => esc(f.int(v.throughput.bytesPerSecond))),
+    },
+    {
+      label: t(lang, "throughput.drain"),
+      cells: variants.map((v) => esc(f.int(v.throughput.drain.acked))),
     },
   ];
   // Wire figures and application resends exist in reports since they were added.
@@ -252,9 +267,21 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
       label: latencyLabel(key),
       cells: variants.map((v) => esc(f.ms(v.latency[which][key]))),
     }));
+  const allIntended: Row[] = LATENCY_ROWS.map((key) => ({
+    label: latencyLabel(key),
+    bad: variants.map((v) =>
+      v.latency.allIntended[key] === null && v.latency.allIntended.events > 0
+    ),
+    cells: variants.map((v) => {
+      const ms = v.latency.allIntended[key];
+      if (v.latency.allIntended.events === 0) return "–";
+      return ms === null ? "∞" : esc(f.ms(ms));
+    }),
+  }));
   const counts = table(lang, variants, [
     { title: t(lang, "counts.section"), rows: [...events, ...verification] },
     { title: t(lang, "throughput"), rows: throughput },
+    { title: t(lang, "latency.allIntended"), rows: allIntended },
     { title: t(lang, "latency.fromIntended"), rows: latency("fromIntended", LATENCY_ROWS) },
     { title: t(lang, "latency.fromSend"), rows: latency("fromSend", ["p50", "p99", "max"]) },
   ]);

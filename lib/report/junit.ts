@@ -13,7 +13,7 @@
  */
 import { escapeXml as x } from "./escape.ts";
 import { format } from "./i18n.ts";
-import { formatMetric } from "./metrics.ts";
+import { OBSERVED_WORDS_EN, observedText } from "./metrics.ts";
 import { redact } from "./redact.ts";
 import type { ExpectationOutcome, RunReport, VariantReport } from "./types.ts";
 
@@ -24,18 +24,14 @@ function seconds(fromIso: string, toIso: string): string {
   return Number.isFinite(ms) && ms >= 0 ? (ms / 1000).toFixed(3) : "0";
 }
 
-function observedText(e: ExpectationOutcome): string {
-  return e.observed === null ? "not measured" : formatMetric(en, e.metric, e.observed);
-}
-
 function testcase(classname: string, e: ExpectationOutcome): string {
   const open = `    <testcase classname="${x(classname)}" name="${x(e.text)}" time="0">`;
   if (e.passed) {
     return `${open}\n      <system-out>${
-      x(`observed ${observedText(e)}`)
+      x(`observed ${observedText(en, e, OBSERVED_WORDS_EN)}`)
     }</system-out>\n    </testcase>`;
   }
-  const message = `observed ${observedText(e)}; expected ${e.text}`;
+  const message = `observed ${observedText(en, e, OBSERVED_WORDS_EN)}; expected ${e.text}`;
   return `${open}
       <failure message="${x(message)}" type="expectation">${
     x(`${message} (scenario line ${e.line})`)

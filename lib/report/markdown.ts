@@ -12,7 +12,7 @@
 import { escapeMarkdownCell as cell, markdownCode } from "./escape.ts";
 import { LATENCY_ROWS, VERIFICATION_ROWS } from "./html.ts";
 import { format, type Lang, type MessageKey, t } from "./i18n.ts";
-import { formatMetric, latencyLabel } from "./metrics.ts";
+import { latencyLabel, observedText } from "./metrics.ts";
 import { faultPhases, type PhaseFigures } from "./phases.ts";
 import { redact } from "./redact.ts";
 import type { RunReport } from "./types.ts";
@@ -64,9 +64,10 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
     v.expectations.map((e) => [
       cell(v.name),
       markdownCode(e.text),
-      e.observed === null
-        ? t(lang, "verdict.notMeasured")
-        : cell(formatMetric(f, e.metric, e.observed)),
+      cell(observedText(f, e, {
+        notMeasured: t(lang, "verdict.notMeasured"),
+        unbounded: t(lang, "verdict.unbounded"),
+      })),
       passMark(e.passed),
     ])
   );
@@ -104,8 +105,24 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
       }),
     ]),
     [t(lang, "throughput.acked"), ...safe.variants.map((v) => f.rate(v.throughput.ackedPerSecond))],
+    [t(lang, "throughput.drain"), ...safe.variants.map((v) => f.int(v.throughput.drain.acked))],
   ];
   out.push(markdownTable(["", ...names], countRows, align), "");
+  out.push(`### ${t(lang, "latency.allIntended")}`, "");
+  out.push(
+    markdownTable(
+      ["", ...names],
+      LATENCY_ROWS.map((k) => [
+        latencyLabel(k),
+        ...safe.variants.map((v) => {
+          const ms = v.latency.allIntended[k];
+          return v.latency.allIntended.events === 0 ? "–" : ms === null ? "∞" : f.ms(ms);
+        }),
+      ]),
+      align,
+    ),
+    "",
+  );
   out.push(`### ${t(lang, "latency.fromIntended")}`, "");
   out.push(
     markdownTable(

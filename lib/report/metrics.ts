@@ -5,6 +5,7 @@
  * @module
  */
 import type { Formatter } from "./i18n.ts";
+import type { ExpectationOutcome } from "./types.ts";
 
 /** How a metric's value is written. */
 export type MetricUnit = "ms" | "rate" | "count";
@@ -48,3 +49,22 @@ export function latencyLabel(metric: string): string {
   if (match && match[1].length > 2) return `p99.${match[1].slice(2)}`;
   return metric;
 }
+
+/**
+ * The observed value of an expectation in words: its value in its unit, `unbounded` when it
+ * fell among events never acknowledged, `notMeasured` when the run did not measure it.
+ */
+export function observedText(
+  f: Formatter,
+  e: ExpectationOutcome,
+  words: { notMeasured: string; unbounded: string },
+): string {
+  if (e.unbounded) return words.unbounded;
+  return e.observed === null ? words.notMeasured : formatMetric(f, e.metric, e.observed);
+}
+
+/** {@link observedText}'s words in English, for CI outputs. */
+export const OBSERVED_WORDS_EN = {
+  notMeasured: "not measured",
+  unbounded: "∞ (never acknowledged)",
+};

@@ -32,7 +32,7 @@ p.description { font-size: 1.2rem; max-width: 70em; }
 .outcome { display: inline-block; padding: 4px 16px; border-radius: 8px; font-weight: 700;
   font-size: 1.4rem; vertical-align: middle; margin-left: 12px; }
 .outcome.passed, .badge.pass { background: var(--pass-bg); color: var(--pass); }
-.outcome.failed, .outcome.error, .outcome.interrupted, .badge.fail { background: var(--fail-bg); color: var(--fail); }
+.outcome.failed, .outcome.error, .outcome.interrupted, .outcome.inconclusive, .badge.fail { background: var(--fail-bg); color: var(--fail); }
 .verdicts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 20px; }
 .verdicts.single { grid-template-columns: minmax(0, 1100px); }
 .verdict { border: 2px solid var(--line); border-radius: 12px; padding: 12px 20px 16px; }

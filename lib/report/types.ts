@@ -9,7 +9,7 @@
 import type { FaultTarget, Plan, ProducerConfig, SendMode } from "../scenario/types.ts";
 
 /** Version of the report format written by this code. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** Latency distribution of one variant, in milliseconds. */
 export interface LatencySummary {
@@ -28,7 +28,56 @@ export interface LatencySummary {
   histogram: string;
 }
 
-/** One second of a variant's run, counted by the event's intended send second (acks by ack time). */
+/**
+ * Latency over every event the schedule intended in the measured window (warm-up excluded):
+ * what latency expectations judge. An event never acknowledged (not sent because the
+ * outstanding bound was hit, failed, or never answered) counts as slower than any bound, as a
+ * request that never answered counts for an SLA: a percentile that falls among those events is
+ * null, "beyond every bound". Computed exactly from the acknowledged events' histogram
+ * (`fromIntended`) and the count of the others.
+ */
+export interface IntendedLatency {
+  /** Events the schedule intended in the measured window. */
+  events: number;
+  /** Of those, acknowledged (their latencies are `fromIntended`). */
+  acknowledged: number;
+  /** Of those, never acknowledged: not sent, failed, or unanswered. */
+  unacknowledged: number;
+  /** Milliseconds from the intended send time; null when among the unacknowledged. */
+  p50: number | null;
+  p75: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  p999: number | null;
+  p9999: number | null;
+  max: number | null;
+}
+
+/**
+ * Figures of the events whose intended send time falls in one second, whatever happened to them
+ * later: where the damage of a fault belongs.
+ */
+export interface IntendedSecond {
+  /** Events the schedule intended in this second: the target rate. */
+  events: number;
+  /** Of those, acknowledged (whenever the acknowledgement came). */
+  acked: number;
+  /** Of those, failed. */
+  failed: number;
+  /** Of those, not sent (outstanding bound). */
+  notSent: number;
+  /** Latency from the intended send time of those acknowledged, ms; null when none. */
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/**
+ * One second of a variant's run. `sent` and `notSent` count by the second the send was
+ * attempted (its intended second, up to the generator's lag); `acked`, `failed` and the
+ * latencies by the second the answer came; `intended` by the intended send second.
+ */
 export interface TimelinePoint {
   /** Seconds since the variant's load started. */
   t: number;
@@ -46,6 +95,8 @@ export interface TimelinePoint {
   p50: number | null;
   p99: number | null;
   max: number | null;
+  /** The events intended in this second and what became of them; absent after the load. */
+  intended?: IntendedSecond;
 }
 
 /** A fault as it really happened during one variant. */
@@ -89,7 +140,11 @@ export interface VerificationCounts {
   phantom: number;
   /** The producer reported failure and the event is absent: an honest failure. */
   failedAbsent: number;
-  /** Events whose first copy was read after a higher sequence of the same ordering group (the key for N keys, else the partition) in the same partition. */
+  /**
+   * Events out of place: per ordering group (the key for N keys, else the partition, within a
+   * partition), the first copies in read order minus a longest increasing subsequence of them.
+   * 0, 99, 1 … 98 counts 1 (99); a batch written after the next one counts the batch's size.
+   */
   reordered: number;
   /** Records in the topic that this run did not write. */
   foreign: number;
@@ -106,6 +161,22 @@ export interface VerificationReport {
   durationMs: number;
   /** Partitions that could not be read to their end offset. */
   unreadablePartitions: number[];
+  /**
+   * Acknowledged events (late acks included) read back, but never at the partition and offset of
+   * their acknowledgement (on the partition alone when the acknowledgement has no offset, as with
+   * acks=0). Not a class of `counts`: these events are counted there too.
+   */
+  misplaced: number;
+  /** The first misplaced events in read order: where the acknowledgement said, where the first copy was. */
+  misplacedSamples: {
+    seq: number;
+    key: string | null;
+    ackPartition: number;
+    /** Null when the acknowledgement gave no offset. */
+    ackOffset: string | null;
+    partition: number;
+    offset: string;
+  }[];
 }
 
 /** The outcome of one expectation. */
@@ -114,7 +185,10 @@ export interface ExpectationOutcome {
   metric: string;
   op: string;
   threshold: number;
+  /** Null when not measured, or when beyond every bound (see `unbounded`). */
   observed: number | null;
+  /** The observed percentile falls among events never acknowledged: slower than any bound. */
+  unbounded?: boolean;
   passed: boolean;
   line: number;
 }
@@ -137,10 +211,27 @@ export interface VariantReport {
     failed: number;
     notSent: number;
   };
-  /** Acknowledged events per second over the measured period (warm-up excluded). */
-  throughput: { ackedPerSecond: number; sentPerSecond: number; bytesPerSecond: number };
+  /**
+   * Rates achieved within the measured window (after the warm-up, before the drain), per second
+   * of that window; acknowledgements that came during the drain are counted apart.
+   */
+  throughput: {
+    /** Acknowledgements received within the measured window, per second. */
+    ackedPerSecond: number;
+    /** Events handed to the client within the measured window, per second. */
+    sentPerSecond: number;
+    /** `ackedPerSecond` × message size. */
+    bytesPerSecond: number;
+    /** Acknowledgements received after the load, during the drain, and the drain's length. */
+    drain: { acked: number; seconds: number };
+  };
   latency: {
-    /** From the intended send time: corrected for coordinated omission. */
+    /** Every intended event of the measured window, the unacknowledged ones beyond every bound. */
+    allIntended: IntendedLatency;
+    /**
+     * Acknowledged events only, from the intended send time: corrected for coordinated
+     * omission, but blind to events that never got an acknowledgement.
+     */
     fromIntended: LatencySummary;
     /** From the moment the client was handed the event. */
     fromSend: LatencySummary;
@@ -148,6 +239,8 @@ export interface VariantReport {
   timeline: TimelinePoint[];
   faults: FaultWindow[];
   verification: VerificationReport | null;
+  /** Why verification could not cover every event of this variant; absent when it did. */
+  inconclusive?: string[];
   expectations: ExpectationOutcome[];
   /** Produce requests the client sent and their size on the wire (after compression). */
   network?: { produceRequests: number; requestBytes: number; retries?: number };
@@ -181,8 +274,14 @@ export interface RunReport {
   startedAt: string;
   finishedAt: string;
   environment: EnvironmentInfo;
-  /** passed: every expectation held; failed: one did not; interrupted: Ctrl-C; error: setup or run error. */
-  outcome: "passed" | "failed" | "interrupted" | "error";
+  /**
+   * passed: every expectation held; failed: one did not; inconclusive: verification could not
+   * cover every event (whatever the expectations say; see `inconclusive`); interrupted: Ctrl-C;
+   * error: setup or run error.
+   */
+  outcome: "passed" | "failed" | "inconclusive" | "interrupted" | "error";
+  /** Why the run is inconclusive: one reason per variant and cause. */
+  inconclusive?: string[];
   variants: VariantReport[];
   errors: string[];
 }

@@ -84,6 +84,25 @@ const latencySummary = object({
   histogram: string,
 });
 
+const intendedLatency = object({
+  events: number,
+  acknowledged: number,
+  unacknowledged: number,
+  ...Object.fromEntries(
+    ["p50", "p75", "p90", "p95", "p99", "p999", "p9999", "max"].map((k) => [k, nullable(number)]),
+  ),
+});
+
+const intendedSecond = object({
+  events: number,
+  acked: number,
+  failed: number,
+  notSent: number,
+  p50: nullable(number),
+  p99: nullable(number),
+  max: nullable(number),
+});
+
 const timelinePoint = object({
   t: number,
   sent: number,
@@ -94,7 +113,7 @@ const timelinePoint = object({
   p50: nullable(number),
   p99: nullable(number),
   max: nullable(number),
-});
+}, { intended: intendedSecond });
 
 const faultWindow = object({
   id: string,
@@ -151,8 +170,17 @@ const variant = object({
     failed: number,
     notSent: number,
   }),
-  throughput: object({ ackedPerSecond: number, sentPerSecond: number, bytesPerSecond: number }),
-  latency: object({ fromIntended: latencySummary, fromSend: latencySummary }),
+  throughput: object({
+    ackedPerSecond: number,
+    sentPerSecond: number,
+    bytesPerSecond: number,
+    drain: object({ acked: number, seconds: number }),
+  }),
+  latency: object({
+    allIntended: intendedLatency,
+    fromIntended: latencySummary,
+    fromSend: latencySummary,
+  }),
   timeline: array(timelinePoint),
   faults: array(faultWindow),
   verification: nullable(verification),
@@ -164,9 +192,9 @@ const variant = object({
     observed: nullable(number),
     passed: boolean,
     line: number,
-  })),
+  }, { unbounded: boolean })),
   errors: array(object({ message: string, count: number })),
-}, { notes: array(string) });
+}, { notes: array(string), inconclusive: array(string) });
 
 const runReport = object({
   schemaVersion: number,
@@ -200,10 +228,10 @@ const runReport = object({
     cpus: number,
     memoryBytes: number,
   }),
-  outcome: oneOf("passed", "failed", "interrupted", "error"),
+  outcome: oneOf("passed", "failed", "inconclusive", "interrupted", "error"),
   variants: array(variant),
   errors: array(string),
-});
+}, { inconclusive: array(string) });
 
 /**
  * Problems that keep `value` from being read as a {@link RunReport} of this

@@ -11,13 +11,19 @@
 import type { ComparisonOp, Expectation, MetricName } from "../scenario/types.ts";
 import type { ExpectationOutcome, VariantReport } from "../report/types.ts";
 
-/** The observed value of a metric, or null when the run did not measure it (no verification). */
+/**
+ * The observed value of a metric, or null when the run did not measure it (no verification,
+ * no event in the measured window). A latency percentile is taken over every intended event
+ * of the measured window (`latency.allIntended`): when it falls among events never
+ * acknowledged it is `Infinity`, beyond every bound.
+ */
 export function observedValue(
   metric: MetricName,
   v: Omit<VariantReport, "expectations">,
 ): number | null {
   const counts = v.verification?.counts;
-  const lat = v.latency.fromIntended;
+  const all = v.latency.allIntended;
+  const lat = (p: number | null) => all.events === 0 ? null : p ?? Infinity;
   switch (metric) {
     case "sent":
       return v.counts.sent;
@@ -46,17 +52,17 @@ export function observedValue(
     case "unverified":
       return counts?.unverified ?? null;
     case "p50":
-      return lat.count ? lat.p50 : null;
+      return lat(all.p50);
     case "p90":
-      return lat.count ? lat.p90 : null;
+      return lat(all.p90);
     case "p99":
-      return lat.count ? lat.p99 : null;
+      return lat(all.p99);
     case "p999":
-      return lat.count ? lat.p999 : null;
+      return lat(all.p999);
     case "p9999":
-      return lat.count ? lat.p9999 : null;
+      return lat(all.p9999);
     case "max":
-      return lat.count ? lat.max : null;
+      return lat(all.max);
     case "throughput":
       return v.throughput.ackedPerSecond;
   }
@@ -87,12 +93,14 @@ export function evaluateExpectations(
 ): ExpectationOutcome[] {
   return expectations.map((e) => {
     const observed = observedValue(e.metric, v);
+    const unbounded = observed === Infinity;
     return {
       text: e.text,
       metric: e.metric,
       op: e.op,
       threshold: e.value,
-      observed,
+      observed: unbounded ? null : observed,
+      ...(unbounded ? { unbounded } : {}),
       passed: observed !== null && compare(observed, e.op, e.value),
       line: e.source.line,
     };

@@ -10,8 +10,16 @@ import type { Plan } from "../scenario/types.ts";
 import { REPORT_SCHEMA_VERSION, type RunReport, type VariantReport } from "../report/types.ts";
 import { newRunId, runIdHex } from "../load/payload.ts";
 import { acquireEnvironment, type RunEnvironment } from "./environment.ts";
-import { deleteTopic, runVariant, type VariantProgress } from "./variant.ts";
-import { resetToxiproxy, unsupportedFaults } from "../faults/engine.ts";
+import {
+  deleteTopic,
+  faultTimeline,
+  runVariant,
+  topicName,
+  type VariantProgress,
+} from "./variant.ts";
+import { unsupportedFaults } from "../faults/engine.ts";
+import type { SharedFaults } from "../faults/shared.ts";
+import { removeSismoToxics, runToxicPrefix } from "../faults/toxiproxy.ts";
 import { UnsupportedSettingError } from "../clients/contract.ts";
 import { clientFactory } from "../clients/registry.ts";
 import { environmentInfo, SISMO_VERSION } from "./about.ts";
@@ -56,17 +64,36 @@ export async function preflight(plan: Plan, log: (line: string) => void = () => 
   if (problems.length) throw new UnsupportedSettingError(problems.join("\n"));
 }
 
+/** A start shared by parallel variants; see {@link startBarrier}. */
+export interface StartBarrier {
+  /** This variant is ready: resolves, for all, once the last one is, to the same instant. */
+  arrive(): Promise<number>;
+  /** This variant will never arrive (it failed before): the others no longer wait for it. */
+  leave(): void;
+}
+
 /**
  * A start shared by `n` parallel variants: resolves for all once the last one is
- * ready, to the same instant shortly after.
+ * ready (or left), to the same instant shortly after.
  */
-export function startBarrier(n: number): () => Promise<number> {
+export function startBarrier(n: number): StartBarrier {
+  let expected = n;
   let waiting = 0;
   let release: (t: number) => void;
   const start = new Promise<number>((r) => (release = r));
-  return () => {
-    if (++waiting === n) release(Date.now() + 200);
-    return start;
+  const check = () => {
+    if (waiting > 0 && waiting >= expected) release(Date.now() + 200);
+  };
+  return {
+    arrive() {
+      waiting++;
+      check();
+      return start;
+    },
+    leave() {
+      expected--;
+      check();
+    },
   };
 }
 
@@ -90,6 +117,39 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
   });
   const variants: VariantReport[] = [];
   const errors: string[] = [];
+  const runTag = runIdHex(runId).slice(0, 8);
+  const faultGroup = (holders: number, first: Plan["variants"][number]) =>
+    faultTimeline(
+      plan,
+      env,
+      topicName(plan, first, runId),
+      runTag,
+      holders,
+      (line) => log(`[faults] ${line}`),
+    );
+  // Toxics this run added and could not remove, on a local or an external Toxiproxy alike.
+  const cleanToxics = async (when: string) => {
+    if (!env.toxiproxyUrl) return;
+    const r = await removeSismoToxics({
+      toxiproxy: env.toxiproxyUrl,
+      proxies: env.brokerIds.map(env.proxyName),
+      prefix: runToxicPrefix(runTag),
+      enableProxies: env.mode === "local" ||
+        plan.faults.some((f) => f.action.kind === "proxy-down"),
+    });
+    errors.push(...r.errors.map((e) => `Toxiproxy clean-up ${when}: ${e}`));
+  };
+  const restoreBrokers = async (when: string) => {
+    await env.brokers?.restoreAll().catch((e) => {
+      errors.push(`brokers not restored ${when}: ${(e as Error).message}`);
+    });
+  };
+  // A fault that did not start or was not healed fails the run, with its reason.
+  const afterGroup = async (timeline: SharedFaults, when: string) => {
+    errors.push(...(await timeline.stop()).errors);
+    await cleanToxics(when);
+    await restoreBrokers(when);
+  };
   try {
     log(`cluster: ${env.description}`);
     const problems = unsupportedFaults(plan.faults, env);
@@ -99,7 +159,11 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
         `replication.factor ${plan.topic.replicationFactor} needs ${plan.topic.replicationFactor} brokers; the cluster has ${env.brokerIds.length}`,
       );
     }
-    const one = async (i: number, startAt: () => Promise<number>) => {
+    const one = async (
+      i: number,
+      startAt: () => Promise<number>,
+      timeline: SharedFaults,
+    ) => {
       const v = plan.variants[i];
       log(`variant ${v.name}: starting`);
       const report = await runVariant({
@@ -109,6 +173,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
         env,
         runId,
         startAt,
+        faults: (t) => timeline.join(t),
         signal: opts.signal,
         onProgress: opts.onProgress,
         log,
@@ -116,31 +181,62 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
       if (!opts.keepTopics) await deleteTopic(env, report.topic);
       return report;
     };
-    try {
-      if (plan.parallel) {
-        const start = startBarrier(plan.variants.length);
-        variants.push(...await Promise.all(plan.variants.map((_, i) => one(i, start))));
-      } else {
-        for (let i = 0; i < plan.variants.length && !opts.signal.aborted; i++) {
-          variants.push(await one(i, () => Promise.resolve(Date.now() + 200)));
+    const failed = (name: string, e: unknown) => {
+      const message = `variant ${name}: ${(e as Error).message}`;
+      errors.push(message);
+      log(`run error: ${message}`);
+    };
+    if (plan.parallel) {
+      // One fault timeline for all, targets resolved on the first variant's topic; each
+      // variant's report survives the others' failures.
+      const timeline = faultGroup(plan.variants.length, plan.variants[0]);
+      const start = startBarrier(plan.variants.length);
+      const settled = await Promise.allSettled(plan.variants.map(async (_, i) => {
+        let arrived = false;
+        const startAt = () => (arrived = true, start.arrive());
+        try {
+          return await one(i, startAt, timeline);
+        } catch (e) {
+          if (!arrived) start.leave();
+          void timeline.stop(); // the others do not wait for a holder that will not come
+          throw e;
+        }
+      }));
+      settled.forEach((s, i) => {
+        if (s.status === "fulfilled") variants.push(s.value);
+        else failed(plan.variants[i].name, s.reason);
+      });
+      await afterGroup(timeline, "after the parallel variants");
+    } else {
+      for (let i = 0; i < plan.variants.length && !opts.signal.aborted; i++) {
+        const v = plan.variants[i];
+        const timeline = faultGroup(1, v);
+        try {
+          variants.push(await one(i, () => Promise.resolve(Date.now() + 200), timeline));
+        } catch (e) {
+          failed(v.name, e);
+          break;
+        } finally {
+          await afterGroup(timeline, `after variant ${v.name}`);
         }
       }
-    } catch (e) {
-      errors.push((e as Error).message);
-      log(`run error: ${(e as Error).message}`);
     }
+  } catch (e) {
+    errors.push((e as Error).message);
+    log(`run error: ${(e as Error).message}`);
   } finally {
-    if (env.toxiproxyUrl && env.mode === "local") {
-      await resetToxiproxy(env.toxiproxyUrl).catch(() => {});
-    }
-    await env.brokers?.restoreAll().catch(() => {});
+    await cleanToxics("at the end of the run");
+    await restoreBrokers("at the end of the run");
     await env.release();
   }
   const allPassed = variants.every((v) => v.expectations.every((e) => e.passed));
+  const inconclusive = variants.flatMap((v) => v.inconclusive ?? []);
   const outcome: RunReport["outcome"] = opts.signal.aborted
     ? "interrupted"
     : errors.length
     ? "error"
+    : inconclusive.length
+    ? "inconclusive"
     : allPassed && variants.length === plan.variants.length
     ? "passed"
     : "failed";
@@ -153,6 +249,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
     finishedAt: new Date().toISOString(),
     environment: environmentInfo(env),
     outcome,
+    ...(inconclusive.length ? { inconclusive } : {}),
     variants,
     errors,
   };

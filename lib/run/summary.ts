@@ -4,13 +4,21 @@
  *
  * @module
  */
-import type { RunReport } from "../report/types.ts";
+import type { RunReport, VariantReport } from "../report/types.ts";
 import type { VariantProgress } from "./variant.ts";
 
 const fmtInt = (n: number | null | undefined) =>
   n === null || n === undefined ? "–" : String(Math.round(n));
 const fmtMs = (n: number | null | undefined) =>
   n === null || n === undefined ? "–" : n >= 100 ? `${n.toFixed(0)} ms` : `${n.toFixed(1)} ms`;
+
+/** A percentile over every intended event of the window: ∞ when never acknowledged. */
+const allMs = (v: VariantReport, k: "p50" | "p99" | "p999" | "max") =>
+  v.latency.allIntended.events === 0
+    ? "–"
+    : v.latency.allIntended[k] === null
+    ? "∞"
+    : fmtMs(v.latency.allIntended[k]);
 
 /** A plain-text table: one column per variant. */
 export function summaryTable(report: RunReport): string {
@@ -44,11 +52,17 @@ export function summaryTable(report: RunReport): string {
     ["reordered", (v) => fmtInt(v.verification?.counts.reordered)],
     ["foreign", (v) => fmtInt(v.verification?.counts.foreign)],
     ["unverified", (v) => fmtInt(v.verification?.counts.unverified)],
-    ["throughput (acked/s)", (v) => v.throughput.ackedPerSecond.toFixed(0)],
-    ["p50", (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.p50 : null)],
-    ["p99", (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.p99 : null)],
-    ["p99.9", (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.p999 : null)],
-    ["max", (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.max : null)],
+    ["throughput (acked/s in window)", (v) => v.throughput.ackedPerSecond.toFixed(0)],
+    ["acked during the drain", (v) => fmtInt(v.throughput.drain.acked)],
+    // Every intended event of the window; ∞ where the percentile falls among events never acked.
+    ["p50 (all events)", (v) => allMs(v, "p50")],
+    ["p99 (all events)", (v) => allMs(v, "p99")],
+    ["p99.9 (all events)", (v) => allMs(v, "p999")],
+    ["max (all events)", (v) => allMs(v, "max")],
+    [
+      "p99 (acked only)",
+      (v) => fmtMs(v.latency.fromIntended.count ? v.latency.fromIntended.p99 : null),
+    ],
   ];
   const header = ["", ...vs.map((v) => v.name)];
   const body = rows.map(([label, f]) => [label, ...vs.map(f)]);
@@ -72,7 +86,11 @@ export function summaryTable(report: RunReport): string {
     for (const e of v.expectations) {
       out.push(
         `${e.passed ? "PASS" : "FAIL"}  [${v.name}] ${e.text}   observed ${
-          e.observed === null ? "nothing" : +e.observed.toFixed(3)
+          e.unbounded
+            ? "∞ (never acknowledged)"
+            : e.observed === null
+            ? "nothing"
+            : +e.observed.toFixed(3)
         }`,
       );
     }

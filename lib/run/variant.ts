@@ -9,13 +9,15 @@ import type { Plan, VariantPlan } from "../scenario/types.ts";
 import type { FaultWindow, VariantReport } from "../report/types.ts";
 import { clientFactory } from "../clients/registry.ts";
 import { DeliveryRouter, type LoadProgress, runLoad } from "../load/generator.ts";
-import { createSchedule } from "../load/schedule.ts";
+import { createSchedule, firstSeqAt } from "../load/schedule.ts";
 import { Ledger } from "../verify/ledger.ts";
 import { Verifier } from "../verify/verifier.ts";
 import { consumeRanges, partitionOffsets } from "../verify/consume.ts";
-import { LatencyRecorder } from "../metrics/latency.ts";
+import { readBackEnds } from "../verify/read_back.ts";
+import { intendedLatency, LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
-import { FaultEngine } from "../faults/engine.ts";
+import { FaultEngine, type FaultOutcome } from "../faults/engine.ts";
+import { type FaultLease, SharedFaults } from "../faults/shared.ts";
 import type { RunEnvironment } from "./environment.ts";
 import { evaluateExpectations } from "./expectations.ts";
 import { withAdmin } from "../stack/admin.ts";
@@ -46,6 +48,42 @@ export interface VariantRunOptions {
   log?: (line: string) => void;
   /** Extra dispatch-lag recorder for the benchmark. */
   dispatchLag?: LatencyRecorder;
+  /**
+   * Join the fault timeline shared with the variants running together, once this variant's
+   * load clock is known (see {@link faultTimeline}). Absent: the variant plays the scenario's
+   * faults on its own timeline and reports their errors among its own.
+   */
+  faults?: (startEpochMs: number) => Promise<FaultLease>;
+}
+
+/**
+ * The fault timeline of `holders` variants running together: one engine, each fault applied
+ * once, `leader`/`followers` targets resolved against `topic` (the first variant's), toxics
+ * named after the run (`runTag`).
+ */
+export function faultTimeline(
+  plan: Plan,
+  env: RunEnvironment,
+  topic: string,
+  runTag: string,
+  holders: number,
+  log: (line: string) => void,
+): SharedFaults {
+  return new SharedFaults(holders, (startEpochMs) =>
+    new FaultEngine(
+      plan.faults,
+      {
+        toxiproxyUrl: env.toxiproxyUrl,
+        proxyName: env.proxyName,
+        brokers: env.brokers,
+        brokerIds: env.brokerIds,
+        partitionState: (p) => env.partitionState(topic, p),
+        partitionTopic: topic,
+      },
+      startEpochMs,
+      log,
+      { runTag },
+    ));
 }
 
 /** Kafka-safe topic name of a variant's fresh topic. */
@@ -84,6 +122,18 @@ async function readableOffsets(
     if (Date.now() > until) return null;
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Per partition, the highest offset an acknowledgement named + 1 (acks=0 names none). */
+function ackedEnds(ledger: Ledger, events: number): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (let seq = 0; seq < events; seq++) {
+    const partition = ledger.ackPartition(seq);
+    const offset = ledger.ackOffset(seq);
+    if (partition < 0 || offset < 0) continue;
+    if (offset + 1 > (ends.get(partition) ?? 0)) ends.set(partition, offset + 1);
+  }
+  return ends;
 }
 
 /** Delete a variant's topic after verification (best effort). */
@@ -134,27 +184,29 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   // The clock starts once everything is ready, so the first events are not already late.
   const startEpochMs = await o.startAt();
   const timeline = new TimelineRecorder(startEpochMs);
-  const faults = new FaultEngine(
-    plan.faults,
-    {
-      toxiproxyUrl: env.toxiproxyUrl,
-      proxyName: env.proxyName,
-      brokers: env.brokers,
-      brokerIds: env.brokerIds,
-      partitionState: (p) => env.partitionState(topic, p),
-    },
-    startEpochMs,
-    (line) => log(`[${variant.name}] ${line}`),
-  );
+  // The run hands a timeline shared by the variants that run together; alone (the benchmark),
+  // the variant has its own, and reports its errors itself.
+  const ownFaults = o.faults
+    ? null
+    : faultTimeline(plan, env, topic, runIdHex(o.runId).slice(0, 8), 1, (line) =>
+      log(`[${variant.name}] ${line}`));
+  const joinFaults = o.faults ?? ((t: number) => ownFaults!.join(t));
 
   let phase: VariantProgress["phase"] = "load";
   let windows: FaultWindow[] = [];
-  let faultsStopped: Promise<FaultWindow[]> | null = null;
-  const stopFaults = () => (faultsStopped ??= faults.stop());
+  let lease: FaultLease | null = null;
+  let faultsStopped: Promise<FaultOutcome | null> | null = null;
+  const stopFaults = async () => {
+    faultsStopped ??= lease
+      ? lease.release()
+      : ownFaults
+      ? ownFaults.stop()
+      : Promise.resolve(null);
+    return (await faultsStopped)?.windows ?? [];
+  };
   let result;
   try {
-    await faults.prepare();
-    faults.start();
+    lease = await joinFaults(startEpochMs);
     result = await runLoad({
       load: plan.load,
       send: variant.send,
@@ -185,21 +237,23 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
           variant: variant.name,
           phase,
           p99Ms: last?.p99 ?? null,
-          faults: faults.activeLabels(),
+          faults: lease?.activeLabels() ?? [],
         });
       },
     });
   } finally {
+    // The faults end (or this variant's hold on a shared timeline does); the run brings back
+    // brokers and removes leftover toxics after each variant or group.
     windows = await stopFaults();
-    // Brokers a fault left down (e.g. Ctrl-C mid-fault) are brought back by stop(); be sure.
-    await env.brokers?.restoreAll().catch(() => {});
     await driver.close();
   }
+  const ownFaultErrors = ownFaults ? (await ownFaults.stop()).errors : [];
 
   // --- verification -----------------------------------------------------------------------
   phase = "verify";
-  // Brokers a fault stopped may still be starting: read back once every partition answers.
   let verification: VariantReport["verification"] = null;
+  const inconclusive: string[] = [];
+  const readNotes: string[] = [];
   if (!result.aborted) {
     const verifier = new Verifier(ledger, {
       runId: o.runId,
@@ -207,27 +261,40 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       keys: plan.load.keys,
       partitions: plan.topic.partitions,
     });
+    // Brokers a fault stopped may still be starting: read back once every partition answers,
+    // up to where the acknowledgements say records are (see lib/verify/read_back.ts).
     const after = await readableOffsets(env, topic, plan.topic.partitions, 60000);
-    if (!after) {
-      log(`[${variant.name}] topic still unreadable after 60 s: its events count as unverified`);
+    if (!after) log(`[${variant.name}] topic still unreadable after 60 s`);
+    const ends = await readBackEnds({
+      before,
+      ackedEnd: ackedEnds(ledger, schedule.total),
+      offsets: () => partitionOffsets(env.controlBootstrap, topic),
+      deadlineMs: after ? 15_000 : 1_000,
+    });
+    readNotes.push(...ends.notes);
+    for (const u of ends.unreadable) {
+      verifier.markUnreadable(u.partition);
+      inconclusive.push(`[${variant.name}] ${u.reason}`);
     }
-    const ranges = before.map((b) => ({
-      partition: b.partition,
-      start: b.high,
-      end: after?.find((a) => a.partition === b.partition)?.high ?? b.high,
-    }));
-    if (!after) { for (const b of before) verifier.markUnreadable(b.partition); }
-    const totalRecords = ranges.reduce((s, r) => s + (r.end - r.start), 0);
+    const totalRecords = ends.ranges.reduce((s, r) => s + (r.end - r.start), 0);
     const read = await consumeRanges({
       bootstrap: env.controlBootstrap,
       topic,
-      ranges,
+      ranges: ends.ranges,
       groupId: `sismo-verify-${runIdHex(o.runId)}-${variant.name}`,
       timeoutMs: 30000 + totalRecords / 20,
       onRecord: (p, off, k, v) => verifier.observe(p, off, k, v),
     });
     for (const p of read.unreadable) verifier.markUnreadable(p);
+    for (const problem of read.problems) inconclusive.push(`[${variant.name}] ${problem}`);
     verification = verifier.finish(read.recordsRead, read.durationMs);
+    if (verification.counts.unverified > 0) {
+      inconclusive.push(
+        `[${variant.name}] ${verification.counts.unverified} event(s) unverified: partition(s) ${
+          verification.unreadablePartitions.join(", ")
+        } could not be read to their end`,
+      );
+    }
     log(
       `[${variant.name}] verified ${read.recordsRead} records in ${
         (read.durationMs / 1000).toFixed(1)
@@ -236,10 +303,12 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   }
 
   const counts = ledger.counts();
-  const measuredSeconds = plan.load.durationMs / 1000;
+  const windowSeconds = result.window.ms / 1000;
+  const perWindowSecond = (n: number) => windowSeconds > 0 ? n / windowSeconds : 0;
+  // Every event intended in the measured window (a Ctrl-C shortens the window).
+  const windowEvents = firstSeqAt(schedule, plan.load.warmupMs + result.window.ms) -
+    firstSeqAt(schedule, plan.load.warmupMs);
   const points = timeline.points();
-  const warmupSeconds = plan.load.warmupMs / 1000;
-  const sentMeasured = points.filter((p) => p.t >= warmupSeconds).reduce((s, p) => s + p.sent, 0);
   const ledgerErrors = ledger.errors();
   const errors = ledgerErrors.map((e) => ({ message: e.message, count: e.count }));
   for (const [message, count] of clientErrors) {
@@ -247,6 +316,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       errors.push({ message: `client log: ${message}`, count });
     }
   }
+  for (const e of ownFaultErrors) errors.unshift({ message: `fault: ${e}`, count: 1 });
+  for (const note of readNotes) errors.push({ message: `read-back: ${note}`, count: 1 });
   errors.sort((a, b) => b.count - a.count);
   if (result.outstandingAtEnd > 0) {
     errors.unshift({
@@ -284,14 +355,20 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       notSent: counts.notSent,
     },
     throughput: {
-      ackedPerSecond: fromIntended.summary().count / measuredSeconds,
-      sentPerSecond: sentMeasured / measuredSeconds,
-      bytesPerSecond: (fromIntended.summary().count * plan.load.messageSize) / measuredSeconds,
+      ackedPerSecond: perWindowSecond(result.window.acked),
+      sentPerSecond: perWindowSecond(result.window.sent),
+      bytesPerSecond: perWindowSecond(result.window.acked * plan.load.messageSize),
+      drain: { acked: result.drain.acked, seconds: result.drain.ms / 1000 },
     },
-    latency: { fromIntended: fromIntended.summary(), fromSend: fromSend.summary() },
+    latency: {
+      allIntended: intendedLatency(fromIntended, windowEvents),
+      fromIntended: fromIntended.summary(),
+      fromSend: fromSend.summary(),
+    },
     timeline: points,
     faults: windows,
     verification,
+    ...(inconclusive.length ? { inconclusive } : {}),
     errors: errors.slice(0, 20),
   };
   return { ...partial, expectations: evaluateExpectations(variant.expectations, partial) };

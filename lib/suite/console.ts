@@ -15,6 +15,7 @@ const en = format("en");
 const LABELS: Record<EntryOutcome, string> = {
   passed: "PASS",
   failed: "FAIL",
+  inconclusive: "INCONC",
   error: "ERROR",
   interrupted: "STOP",
   "not-run": "SKIP",

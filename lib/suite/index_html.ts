@@ -12,7 +12,7 @@
  */
 import { escapeHtml as esc } from "../report/escape.ts";
 import { format } from "../report/i18n.ts";
-import { formatMetric } from "../report/metrics.ts";
+import { OBSERVED_WORDS_EN, observedText } from "../report/metrics.ts";
 import { REPORT_CSS } from "../report/page.ts";
 import { redact } from "../report/redact.ts";
 import type { VariantReport } from "../report/types.ts";
@@ -55,6 +55,7 @@ td.baseline .badge { margin-left: 0; }
 const OUTCOME_TEXT: Record<EntryOutcome, string> = {
   passed: "passed",
   failed: "failed",
+  inconclusive: "inconclusive",
   error: "error",
   interrupted: "interrupted",
   "not-run": "not run",
@@ -71,9 +72,9 @@ function variantCell(v: VariantReport): string {
     ? `<span class="help">no expectations</span>`
     : `<span class="badge ${passed ? "pass" : "fail"}">${passed ? "PASS" : "FAIL"}</span>`;
   const items = v.expectations.map((e) => {
-    const observed = e.observed === null
+    const observed = e.observed === null && !e.unbounded
       ? "not measured"
-      : `observed ${formatMetric(en, e.metric, e.observed)}`;
+      : `observed ${observedText(en, e, OBSERVED_WORDS_EN)}`;
     return `<li class="${e.passed ? "pass" : "fail"}"><span class="mark">${
       e.passed ? "✓" : "✗"
     }</span><code>${esc(e.text)}</code> — ${esc(observed)}</li>`;

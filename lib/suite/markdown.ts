@@ -13,7 +13,7 @@
 import { escapeMarkdownCell as cell, markdownCode } from "../report/escape.ts";
 import { format } from "../report/i18n.ts";
 import { markdownTable } from "../report/markdown.ts";
-import { formatMetric } from "../report/metrics.ts";
+import { OBSERVED_WORDS_EN, observedText } from "../report/metrics.ts";
 import { redact } from "../report/redact.ts";
 import { outcomeCounts, toleranceText } from "./index_html.ts";
 import { regressionLines } from "./regressions.ts";
@@ -31,6 +31,7 @@ const en = format("en");
 const OUTCOME_MARK: Record<EntryOutcome, string> = {
   passed: "✅ passed",
   failed: "❌ failed",
+  inconclusive: "❔ inconclusive",
   error: "⚠️ error",
   interrupted: "⚠️ interrupted",
   "not-run": "⏭️ not run",
@@ -51,7 +52,7 @@ function details(entry: SuiteEntry): string[] {
     v.expectations.filter((e) => !e.passed).map((e) => [
       cell(v.name),
       markdownCode(e.text),
-      e.observed === null ? "not measured" : cell(formatMetric(en, e.metric, e.observed)),
+      cell(observedText(en, e, OBSERVED_WORDS_EN)),
     ])
   );
   if (failed.length > 0) {

@@ -57,8 +57,11 @@ export interface SuiteResult {
   entries: SuiteEntry[];
 }
 
-/** The suite's verdict: `passed` only when every scenario passed and none regressed. */
-export type SuiteOutcome = "passed" | "failed" | "interrupted";
+/**
+ * The suite's verdict: `passed` only when every scenario passed and none regressed;
+ * `inconclusive` when nothing failed but some scenario's verification was incomplete.
+ */
+export type SuiteOutcome = "passed" | "failed" | "inconclusive" | "interrupted";
 
 /** Whether the entry's comparison with its baseline found a regression. */
 export function entryRegressed(entry: SuiteEntry): boolean {
@@ -73,14 +76,17 @@ export function suiteOutcome(result: SuiteResult): SuiteOutcome {
   ) {
     return "interrupted";
   }
-  return result.entries.every((e) => e.outcome === "passed" && !entryRegressed(e))
-    ? "passed"
+  if (result.entries.every((e) => e.outcome === "passed" && !entryRegressed(e))) return "passed";
+  return result.entries.every((e) =>
+      (e.outcome === "passed" || e.outcome === "inconclusive") && !entryRegressed(e)
+    )
+    ? "inconclusive"
     : "failed";
 }
 
-/** Exit code of `deno task ci`: 0 passed, 1 failed or regressed, 130 interrupted. */
+/** Exit code of `deno task ci`: 0 passed, 1 failed or regressed, 3 inconclusive, 130 interrupted. */
 export function suiteExitCode(result: SuiteResult): number {
-  return { passed: 0, failed: 1, interrupted: 130 }[suiteOutcome(result)];
+  return { passed: 0, failed: 1, inconclusive: 3, interrupted: 130 }[suiteOutcome(result)];
 }
 
 /** Format version of `suite.json`. */

@@ -27,6 +27,8 @@ export interface ConsumeResult {
   recordsRead: number;
   durationMs: number;
   unreadable: number[];
+  /** Why partitions were left unread: the consumer's error, or the timeout. */
+  problems: string[];
 }
 
 /** Start (low) and end (high watermark) offsets of every partition; null for a failing partition. */
@@ -65,7 +67,8 @@ export async function consumeRanges(opts: {
   const todo = new Map<number, PartitionRange>();
   for (const r of opts.ranges) if (r.end > r.start) todo.set(r.partition, r);
   let recordsRead = 0;
-  if (todo.size === 0) return { recordsRead, durationMs: 0, unreadable: [] };
+  if (todo.size === 0) return { recordsRead, durationMs: 0, unreadable: [], problems: [] };
+  const problems: string[] = [];
 
   const kafka = new Kafka({
     clientId: "sismo-verify",
@@ -122,15 +125,21 @@ export async function consumeRanges(opts: {
         },
       }).catch(reject);
     });
-  } catch {
+  } catch (e) {
     // The cluster did not let us read: what was not read stays unreadable (unverified).
+    problems.push(`consume-back failed: ${(e as Error).message}`);
   } finally {
+    // Both are clean-up of a throw-away consumer and group; a failure changes no result.
     await consumer.disconnect().catch(() => {});
     await withAdmin(opts.bootstrap, (admin) => admin.deleteGroups([opts.groupId])).catch(() => {});
   }
-  return {
-    recordsRead,
-    durationMs: performance.now() - t0,
-    unreadable: [...unfinished].sort((a, b) => a - b),
-  };
+  const unreadable = [...unfinished].sort((a, b) => a - b);
+  if (unreadable.length && !problems.length) {
+    problems.push(
+      `partition(s) ${unreadable.join(", ")} not read to their end within ${
+        Math.round(opts.timeoutMs / 1000)
+      } s`,
+    );
+  }
+  return { recordsRead, durationMs: performance.now() - t0, unreadable, problems };
 }

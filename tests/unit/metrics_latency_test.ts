@@ -1,5 +1,10 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { HIGHEST_TRACKABLE_US, LatencyRecorder } from "../../lib/metrics/latency.ts";
+import assert from "node:assert/strict";
+import {
+  HIGHEST_TRACKABLE_US,
+  intendedLatency,
+  LatencyRecorder,
+} from "../../lib/metrics/latency.ts";
 
 /** HdrHistogram with 3 significant digits: values within 1/1024 of the truth. */
 const HDR_PRECISION = 1 / 1024;
@@ -103,4 +108,33 @@ Deno.test("latency: out-of-range values are clamped and counted", () => {
   assertClose(s.max, HIGHEST_TRACKABLE_US / 1000, HDR_PRECISION, "max");
   strictEqual(s.min, 0);
   assertClose(latency.percentile(75), 0.042, HDR_PRECISION, "p75");
+});
+
+Deno.test("intendedLatency: events never acknowledged rank above every acknowledged one", () => {
+  const acked = new LatencyRecorder();
+  for (let i = 1; i <= 60; i++) acked.record(i * 1000); // 1..60 ms
+  const all = intendedLatency(acked, 100);
+  assert.equal(all.events, 100);
+  assert.equal(all.acknowledged, 60);
+  assert.equal(all.unacknowledged, 40);
+  // Rank 50 of 100 is the 50th acknowledged value; rank 60 the last one; rank 61 is beyond.
+  assert.ok(Math.abs(all.p50! - 50) < 0.1, `p50 ${all.p50}`);
+  assert.equal(all.p75, null);
+  assert.equal(all.max, null);
+  const exact = intendedLatency(acked, 60);
+  assert.equal(exact.max, acked.summary().max);
+  assert.equal(exact.p99, acked.summary().p99);
+  assert.equal(exact.p50, acked.summary().p50);
+});
+
+Deno.test("intendedLatency: rank boundaries and an empty window", () => {
+  const acked = new LatencyRecorder();
+  for (let i = 1; i <= 99; i++) acked.record(i * 1000);
+  // 99 of 100 acknowledged: p99 is rank 99 (the last acknowledged), max is beyond.
+  const all = intendedLatency(acked, 100);
+  assert.ok(Math.abs(all.p99! - 99) < 0.1, `p99 ${all.p99}`);
+  assert.equal(all.p999, null);
+  const none = intendedLatency(new LatencyRecorder(), 0);
+  assert.equal(none.events, 0);
+  assert.equal(none.p50, null);
 });

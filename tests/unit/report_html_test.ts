@@ -66,7 +66,7 @@ Deno.test("html: verdict per variant with observed values and pass/fail", () => 
   );
   assert.match(
     verdict,
-    /p99 &lt; 5s<\/td><td class="num">4,268 ms<\/td><td><span class="badge pass">PASS/,
+    /p99 &lt; 5s<\/td><td class="num">4,280 ms<\/td><td><span class="badge pass">PASS/,
   );
   assert.equal(verdict.match(/badge pass">PASS/g)?.length, 6); // 5 expectations + 1 variant
   assert.equal(verdict.match(/badge fail">FAIL/g)?.length, 2);

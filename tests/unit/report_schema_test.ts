@@ -29,7 +29,7 @@ Deno.test("schema: rejects what types.ts does not allow", () => {
   const cases: [string, (r: ReturnType<typeof fixture>) => void][] = [
     ["missing timeline", (r) => delete (r.variants[0] as Partial<typeof r.variants[0]>).timeline],
     ["unknown outcome", (r) => (r.outcome = "meh" as never)],
-    ["wrong schema version", (r) => (r.schemaVersion = 2 as never)],
+    ["wrong schema version", (r) => (r.schemaVersion = 3 as never)],
     ["string p99", (r) => (r.variants[1].latency.fromSend.p99 = "1" as never)],
     ["extra field", (r) => ((r as unknown as Record<string, unknown>).extra = 1)],
     ["bad fault kind", (r) => (r.variants[0].faults[0].kind = "meteor" as never)],

@@ -71,13 +71,13 @@ Deno.test("readReport: a missing file is a ReportInputError naming it", async ()
 });
 
 Deno.test("parseReport: another schema version is named as such", () => {
-  const report = { ...fixture(), schemaVersion: 2 };
+  const report = { ...fixture(), schemaVersion: 3 };
   assert.throws(
     () => parseReport(JSON.stringify(report), "old/report.json"),
     (e: Error) =>
       e instanceof ReportInputError &&
       e.message.includes("old/report.json") &&
-      e.message.includes("schemaVersion is 2, this sismo reads version 1"),
+      e.message.includes("schemaVersion is 3, this sismo reads version 2"),
   );
 });
 
@@ -90,7 +90,7 @@ Deno.test("parseReport: shape problems are listed with their path", () => {
   assert.throws(() => parseReport(JSON.stringify(report), "x.json"), (e: Error) => {
     assert.ok(e instanceof ReportInputError);
     assert.ok(e.message.startsWith("x.json: not a sismo report:"), e.message);
-    assert.ok(e.message.includes("$.outcome: expected one of passed, failed, interrupted, error"));
+    assert.ok(e.message.includes("$.outcome: expected one of passed, failed, inconclusive, interrupted, error"));
     assert.ok(
       e.message.includes("$.variants[0].latency.fromIntended.p99: expected a number, got a string"),
     );

@@ -1,0 +1,133 @@
+/**
+ * The generator against a fake driver whose answers the test controls: what is
+ * counted in the measured window, in the drain, and by intended second.
+ */
+import assert from "node:assert/strict";
+import { DeliveryRouter, type LoadResult, runLoad } from "../../lib/load/generator.ts";
+import { Ledger } from "../../lib/verify/ledger.ts";
+import { LatencyRecorder } from "../../lib/metrics/latency.ts";
+import { TimelineRecorder } from "../../lib/metrics/timeline.ts";
+import { newRunId } from "../../lib/load/payload.ts";
+import type { DeliveryReport, OutRecord, ProducerDriver } from "../../lib/clients/contract.ts";
+import type { LoadPlan, SendMode } from "../../lib/scenario/types.ts";
+
+/** A driver that answers each record when `answerAt(token)` (ms after the start) says. */
+function fakeDriver(
+  deliveries: DeliveryRouter,
+  startEpochMs: number,
+  answerAt: (token: number) => number,
+): ProducerDriver {
+  let offset = 0;
+  return {
+    client: { name: "fake", version: "0" },
+    capabilities: {
+      batching: "native",
+      deliveryTimeout: "native",
+      cancel: false,
+      partitioner: "always 0",
+    },
+    notes: [],
+    send(record: OutRecord) {
+      const wait = Math.max(0, startEpochMs + answerAt(record.token) - Date.now());
+      setTimeout(() => {
+        const report: DeliveryReport = {
+          token: record.token,
+          partition: 0,
+          offset: offset++,
+          status: "persisted",
+        };
+        deliveries.onDelivery(report);
+      }, wait);
+    },
+    purge: () => Promise.resolve(),
+    stats: () => ({ produceRequests: 0, requestBytes: 0 }),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function run(
+  load: Omit<LoadPlan, "send" | "keys" | "messageSize">,
+  answerAt: (token: number) => number,
+  send: SendMode = { kind: "pipelined", maxOutstanding: 100_000 },
+  drainMs = 3000,
+): Promise<{ result: LoadResult; timeline: TimelineRecorder; ledger: Ledger }> {
+  const plan: LoadPlan = { ...load, send, keys: { kind: "none" }, messageSize: 64 };
+  const deliveries = new DeliveryRouter();
+  const startEpochMs = Date.now() + 50;
+  const timeline = new TimelineRecorder(startEpochMs);
+  const ledger = new Ledger(10_000);
+  const result = await runLoad({
+    load: plan,
+    send,
+    driver: fakeDriver(deliveries, startEpochMs, answerAt),
+    deliveries,
+    runId: newRunId(),
+    variantIndex: 0,
+    recorders: {
+      ledger,
+      fromIntended: new LatencyRecorder(),
+      fromSend: new LatencyRecorder(),
+      dispatchLag: new LatencyRecorder(),
+      timeline,
+    },
+    startEpochMs,
+    drainMs,
+  });
+  return { result, timeline, ledger };
+}
+
+Deno.test("generator: acknowledgements that all come after the load count in the drain, not the window", async () => {
+  const rate = { kind: "constant", perSecond: 100 } as const;
+  // Every answer comes 300 ms after the load's end: a cluster too slow for the target rate.
+  const { result } = await run({ rate, warmupMs: 0, durationMs: 1000 }, () => 1300);
+  assert.equal(result.window.sent, 100);
+  assert.equal(result.window.acked, 0, "nothing was acknowledged within the window");
+  assert.equal(result.drain.acked, 100);
+  assert.equal(result.window.ms, 1000);
+});
+
+Deno.test("generator: acknowledgements within the window, warm-up excluded", async () => {
+  const rate = { kind: "constant", perSecond: 100 } as const;
+  // Answered 5 ms after the intended time (event i is due at 10·i ms).
+  const { result } = await run({ rate, warmupMs: 500, durationMs: 1000 }, (t) => t * 10 + 5);
+  // Acks received in [500, 1500): the events due from 495 ms to 1494 ms.
+  assert.equal(result.window.acked, 100);
+  assert.equal(result.window.sent, 100);
+  assert.ok(result.drain.acked <= 1);
+});
+
+Deno.test("generator: by intended second, a stall's damage stays in the seconds it hit", async () => {
+  const rate = { kind: "constant", perSecond: 50 } as const;
+  // Events intended in second 1 are held until 2.8 s; the others answer at once.
+  const answerAt = (t: number) => (t >= 50 && t < 100 ? 2800 : t * 20 + 2);
+  const { timeline } = await run({ rate, warmupMs: 0, durationMs: 3000 }, answerAt);
+  const points = timeline.points();
+  const second = (t: number) => points.find((p) => p.t === t)!;
+  // By acknowledgement time, second 1 looks calm (nothing acknowledged, no latency) …
+  assert.equal(second(1).acked, 0);
+  assert.equal(second(1).p99, null);
+  // … by intended time, it holds 50 events acknowledged 0.8 to 1.8 s late.
+  assert.deepEqual(
+    { events: second(1).intended!.events, acked: second(1).intended!.acked },
+    { events: 50, acked: 50 },
+  );
+  assert.ok(second(1).intended!.p50! > 1200, `p50 ${second(1).intended!.p50}`);
+  assert.ok(second(1).intended!.max! > 1750, `max ${second(1).intended!.max}`);
+  assert.ok(second(0).intended!.p99! < 500, `p99 ${second(0).intended!.p99}`);
+  assert.equal(second(2).intended!.events, 50);
+});
+
+Deno.test("generator: events not sent at the outstanding bound are counted by intended second", async () => {
+  const rate = { kind: "constant", perSecond: 100 } as const;
+  // Nothing is answered before 1.5 s; at most 20 outstanding: the rest of second 0 is not sent.
+  const { timeline, ledger } = await run(
+    { rate, warmupMs: 0, durationMs: 1000 },
+    () => 1500,
+    { kind: "pipelined", maxOutstanding: 20 },
+  );
+  const first = timeline.points()[0].intended!;
+  assert.equal(first.events, 100);
+  assert.equal(first.notSent, 80);
+  assert.equal(first.acked, 20);
+  assert.equal(ledger.counts().notSent, 80);
+});
