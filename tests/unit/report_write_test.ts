@@ -90,7 +90,11 @@ Deno.test("parseReport: shape problems are listed with their path", () => {
   assert.throws(() => parseReport(JSON.stringify(report), "x.json"), (e: Error) => {
     assert.ok(e instanceof ReportInputError);
     assert.ok(e.message.startsWith("x.json: not a sismo report:"), e.message);
-    assert.ok(e.message.includes("$.outcome: expected one of passed, failed, inconclusive, interrupted, error"));
+    assert.ok(
+      e.message.includes(
+        "$.outcome: expected one of passed, failed, inconclusive, interrupted, error",
+      ),
+    );
     assert.ok(
       e.message.includes("$.variants[0].latency.fromIntended.p99: expected a number, got a string"),
     );
