@@ -17,6 +17,7 @@
  *
  * @example
  * ```ts
+ * declare const startMs: number, intendedMs: number, latencyUs: number;
  * const timeline = new TimelineRecorder(startMs);
  * timeline.sent(intendedMs);
  * timeline.acked(Date.now(), latencyUs);

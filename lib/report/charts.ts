@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import type { RunReport } from "./types.ts";
+ * declare const report: RunReport;
  * import { latencyTimelineChart } from "./charts.ts";
  * const spec = latencyTimelineChart("lat-0", report.variants[0], "#1f6feb", "en");
  * spec.series.map((s) => s.label); // ["p50", "p99"]

@@ -15,6 +15,8 @@
  *
  * @example
  * ```ts
+ * import type { RunReport } from "./types.ts";
+ * declare const baseline: RunReport, current: RunReport;
  * import { compareReports, comparisonRegressed, parseTolerances } from "./compare.ts";
  * const c = compareReports(baseline, current, parseTolerances("p99=15%"));
  * Deno.exit(comparisonRegressed(c) ? 1 : 0);

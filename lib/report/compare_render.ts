@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import type { Comparison } from "./compare.ts";
+ * declare const comparison: Comparison;
  * import { renderComparisonHtml, renderComparisonMarkdown } from "./compare_render.ts";
  * await Deno.writeTextFile("comparison.md", renderComparisonMarkdown(comparison));
  * await Deno.writeTextFile("comparison.html", renderComparisonHtml(comparison, { lang: "en" }));

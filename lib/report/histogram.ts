@@ -9,9 +9,12 @@
  *
  * @example
  * ```ts
+ * import type { RunReport } from "./types.ts";
+ * declare const report: RunReport;
+ * declare const encoded: string;
  * import { percentileCurve, percentilesOf } from "./histogram.ts";
  * percentilesOf(report.variants[0].latency.fromIntended.histogram, [50, 99]); // [3.1, 48.2] ms
- * percentileCurve(encoded).points; // [{ x: 1, percentile: 0, ms: 1.2 }, …]
+ * percentileCurve(encoded)?.points; // [{ x: 1, percentile: 0, ms: 1.2 }, …]
  * ```
  * @module
  */

@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import type { RunReport } from "./types.ts";
+ * declare const report: RunReport;
  * import { renderHtml } from "./html.ts";
  * await Deno.writeTextFile("report.html", renderHtml(report, { lang: "fr" }));
  * ```

@@ -68,7 +68,8 @@ const en = {
   "help.duplicated": "read more than once",
   "help.phantom": "reported failed, yet in the log",
   "help.failedAbsent": "reported failed and absent: an honest failure",
-  "help.reordered": "read after a later event of the same key",
+  "help.reordered":
+    "out of place: the fewest events of a key (or partition) to remove for the rest to be in order",
   "help.foreign": "records this run did not write",
   "help.unverified": "partition could not be read",
   "counts.extraCopies": "+{n} extra copies",
@@ -230,7 +231,8 @@ const fr: Record<MessageKey, string> = {
   "help.duplicated": "lus plus d’une fois",
   "help.phantom": "signalés en échec, pourtant dans le journal",
   "help.failedAbsent": "signalés en échec et absents : un échec honnête",
-  "help.reordered": "lus après un événement ultérieur de la même clé",
+  "help.reordered":
+    "hors de place : le moins d’événements d’une clé (ou partition) à retirer pour que le reste soit dans l’ordre",
   "help.foreign": "enregistrements que cette exécution n’a pas écrits",
   "help.unverified": "partition illisible",
   "counts.extraCopies": "+{n} copies en trop",

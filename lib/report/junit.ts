@@ -6,6 +6,8 @@
  *
  * @example
  * ```ts
+ * import type { RunReport } from "./types.ts";
+ * declare const report: RunReport;
  * import { renderJunit } from "./junit.ts";
  * await Deno.writeTextFile("junit.xml", renderJunit(report));
  * ```

@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import type { RunReport } from "./types.ts";
+ * declare const report: RunReport;
  * import { renderMarkdown } from "./markdown.ts";
  * await Deno.writeTextFile(Deno.env.get("GITHUB_STEP_SUMMARY")!, renderMarkdown(report));
  * ```

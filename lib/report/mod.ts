@@ -7,6 +7,8 @@
  *
  * @example
  * ```ts
+ * import type { RunReport } from "./types.ts";
+ * declare const report: RunReport;
  * import { compareReports, parseTolerances, readReport, writeRunOutputs } from "./mod.ts";
  * await writeRunOutputs(report, "reports/run-1", { lang: "fr" });
  * const c = compareReports(await readReport("a/report.json"), await readReport("b/report.json"),

@@ -20,6 +20,8 @@
  *
  * @example
  * ```ts
+ * import type { VariantReport } from "./types.ts";
+ * declare const variant: VariantReport;
  * import { faultPhases } from "./phases.ts";
  * for (const phase of faultPhases(variant)) {
  *   console.log(phase.fault.label, phase.during?.ackedPerSecond, phase.recovery.acksResumedMs);

@@ -210,6 +210,8 @@ export interface VariantReport {
     acked: number;
     failed: number;
     notSent: number;
+    /** Failed events the client later reported written after all (they stay failed). */
+    ackedAfterFailure: number;
   };
   /**
    * Rates achieved within the measured window (after the warm-up, before the drain), per second
@@ -248,7 +250,11 @@ export interface VariantReport {
   appResends?: number;
   /** How the client driver departed from the settings as written (e.g. in-flight limits it enforces). */
   notes?: string[];
-  /** Errors the producer reported, grouped by message, most frequent first. */
+  /**
+   * sismo's own findings first (unanswered and purged events, fault errors, failed
+   * application resends, late acknowledgements, clamped latencies, read-back notes), then the
+   * producer's errors grouped by message, most frequent first (at most 20 kinds).
+   */
   errors: { message: string; count: number }[];
 }
 

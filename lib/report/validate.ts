@@ -169,6 +169,7 @@ const variant = object({
     acked: number,
     failed: number,
     notSent: number,
+    ackedAfterFailure: number,
   }),
   throughput: object({
     ackedPerSecond: number,

@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import type { RunReport } from "./types.ts";
+ * declare const report: RunReport;
  * import { readReport, writeRunOutputs } from "./write.ts";
  * const paths = await writeRunOutputs(report, "reports/2025-11-20-idempotent", { lang: "fr" });
  * const again = await readReport(paths.json);

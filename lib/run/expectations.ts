@@ -4,6 +4,9 @@
  *
  * @example
  * ```ts
+ * import type { VariantPlan } from "../scenario/types.ts";
+ * import type { VariantReport } from "../report/types.ts";
+ * declare const variant: VariantPlan, report: VariantReport;
  * evaluateExpectations(variant.expectations, report); // [{ text: "lost == 0", passed: true, … }]
  * ```
  * @module

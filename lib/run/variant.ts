@@ -310,31 +310,40 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     firstSeqAt(schedule, plan.load.warmupMs);
   const points = timeline.points();
   const ledgerErrors = ledger.errors();
-  const errors = ledgerErrors.map((e) => ({ message: e.message, count: e.count }));
+  // The client's errors, grouped and most frequent first (at most 20 kinds) …
+  const clientSide = ledgerErrors.map((e) => ({ message: e.message, count: e.count }));
   for (const [message, count] of clientErrors) {
-    if (!errors.some((e) => e.message === message)) {
-      errors.push({ message: `client log: ${message}`, count });
+    if (!clientSide.some((e) => e.message === message)) {
+      clientSide.push({ message: `client log: ${message}`, count });
     }
   }
-  for (const e of ownFaultErrors) errors.unshift({ message: `fault: ${e}`, count: 1 });
-  for (const note of readNotes) errors.push({ message: `read-back: ${note}`, count: 1 });
-  errors.sort((a, b) => b.count - a.count);
-  if (result.outstandingAtEnd > 0) {
-    errors.unshift({
-      message: `still outstanding after the ${plan.drainMs} ms drain: purged (each failed with ` +
-        "the client's answer)",
-      count: result.outstandingAtEnd,
-    });
-  }
-  if (result.unansweredAfterPurge > 0) {
-    errors.unshift({
-      message: "the client never answered, even after the purge (counted as pending)",
-      count: result.unansweredAfterPurge,
-    });
-  }
-  if (result.appResendsFailed > 0) {
-    errors.push({ message: "application resends that failed", count: result.appResendsFailed });
-  }
+  clientSide.sort((a, b) => b.count - a.count);
+  // … after sismo's own findings, which are never cut.
+  const errors: VariantReport["errors"] = [];
+  const finding = (count: number, message: string) => {
+    if (count > 0) errors.push({ message, count });
+  };
+  finding(
+    result.unansweredAfterPurge,
+    "the client never answered, even after the purge (counted as pending)",
+  );
+  finding(
+    result.outstandingAtEnd,
+    `still outstanding after the ${plan.drainMs} ms drain: purged (each failed with the ` +
+      "client's answer)",
+  );
+  for (const e of ownFaultErrors) finding(1, `fault: ${e}`);
+  finding(result.appResendsFailed, "application resends that failed");
+  finding(
+    ledger.ackedAfterFailure,
+    "acknowledged after the client had reported them failed (kept as failed)",
+  );
+  finding(
+    fromIntended.clamped + fromSend.clamped,
+    "latencies out of the histogram's range (clamped to 0 or 1 h)",
+  );
+  for (const note of readNotes) finding(1, `read-back: ${note}`);
+  errors.push(...clientSide.slice(0, 20));
   const partial: Omit<VariantReport, "expectations"> = {
     name: variant.name,
     description: variant.description,
@@ -353,6 +362,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       acked: counts.acked,
       failed: counts.failed,
       notSent: counts.notSent,
+      ackedAfterFailure: ledger.ackedAfterFailure,
     },
     throughput: {
       ackedPerSecond: perWindowSecond(result.window.acked),
@@ -369,7 +379,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     faults: windows,
     verification,
     ...(inconclusive.length ? { inconclusive } : {}),
-    errors: errors.slice(0, 20),
+    errors,
   };
   return { ...partial, expectations: evaluateExpectations(variant.expectations, partial) };
 }

@@ -10,6 +10,7 @@ import { formatDuration } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import { parseExpectation } from "./expectation.ts";
 import { readFaults } from "./faults.ts";
+import { checkLoadLimits, type RunShape } from "./limits.ts";
 import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
 import { SEND_MODES } from "./keys.ts";
 import { readProducer } from "./producer.ts";
@@ -63,7 +64,8 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
   const brokers = clusterMap === null ? null : readBrokers(clusterMap.get("brokers"));
 
   const topic = readTopic(map.get("topic"), brokers);
-  const load = readLoad(map.get("load"));
+  const loadRead = readLoad(map.get("load"));
+  const load = loadRead?.plan ?? null;
   const drainMs = orDefault(map.get("drain").duration(), DEFAULT_DRAIN_MS);
   const parallel = map.get("parallel").boolean();
 
@@ -80,6 +82,14 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
     loadMs: load === null ? null : load.warmupMs + load.durationMs,
   });
   const profiles = readProfiles(map.get("profiles"));
+  if (loadRead !== null && parallel !== null) {
+    // When variants or topic are invalid, the counts used are floors: what is reported holds.
+    checkLimits(loadRead, {
+      variants: variants?.length ?? written?.length ?? 1,
+      parallel: parallel ?? false,
+      partitions: topic?.partitions ?? 1,
+    });
+  }
 
   if (
     reader.problems.length > 0 || name == null || description == null || brokers === null ||
@@ -183,7 +193,26 @@ function readTopic(field: Field, brokers: number | null): TopicPlan | null {
   return ok ? { partitions: partitions!, replicationFactor: replicationFactor!, configs } : null;
 }
 
-function readLoad(field: Field): LoadPlan | null {
+/** A valid `load:` and the fields the limits point at. */
+interface LoadRead {
+  plan: LoadPlan;
+  /** `load.rate`. */
+  rate: Field;
+  /** The field holding the schedule's peak rate (`load.rate`, a ramp end or a step's rate). */
+  peak: Field;
+}
+
+/**
+ * Reject a load this process cannot run (see `limits.ts`): the peak rate at
+ * the field holding it, too many events at `load.rate`.
+ */
+function checkLimits(load: LoadRead, shape: RunShape): void {
+  const problems = checkLoadLimits(load.plan, shape);
+  if (problems.rate !== undefined) load.peak.fail(problems.rate);
+  if (problems.events !== undefined) load.rate.fail(problems.events);
+}
+
+function readLoad(field: Field): LoadRead | null {
   if (!field.require()) return null;
   const map = field.map("load");
   if (map == null) return null;
@@ -191,8 +220,9 @@ function readLoad(field: Field): LoadPlan | null {
   const durationField = map.get("duration");
   const durationMs = durationField.require() ? durationField.duration({ above: 0 }) : null;
   const warmupMs = orDefault(map.get("warmup").duration(), 0);
-  const rate = readRate(
-    map.get("rate"),
+  const rateField = map.get("rate");
+  const rateRead = readRate(
+    rateField,
     durationMs != null && warmupMs !== null ? durationMs + warmupMs : null,
   );
   const messageSize = orDefault(
@@ -205,19 +235,29 @@ function readLoad(field: Field): LoadPlan | null {
     maxOutstanding: DEFAULT_MAX_OUTSTANDING,
   });
   if (
-    rate === null || durationMs == null || warmupMs === null || messageSize === null ||
+    rateRead === null || durationMs == null || warmupMs === null || messageSize === null ||
     keys === null || send === null
   ) {
     return null;
   }
-  return { rate, warmupMs, durationMs, messageSize, keys, send };
+  return {
+    plan: { rate: rateRead.rate, warmupMs, durationMs, messageSize, keys, send },
+    rate: rateField,
+    peak: rateRead.peak,
+  };
 }
 
-function readRate(field: Field, loadMs: number | null): RateSchedule | null {
+/** A rate schedule and the field that holds its highest rate. */
+interface RateRead {
+  rate: RateSchedule;
+  peak: Field;
+}
+
+function readRate(field: Field, loadMs: number | null): RateRead | null {
   if (!field.require()) return null;
   if (typeof field.scalar === "number") {
     const perSecond = field.number({ above: 0 });
-    return perSecond == null ? null : { kind: "constant", perSecond };
+    return perSecond == null ? null : { rate: { kind: "constant", perSecond }, peak: field };
   }
   if (!isMap(field.node)) {
     return field.fail(
@@ -233,19 +273,19 @@ function readRate(field: Field, loadMs: number | null): RateSchedule | null {
   if (keys[0] === "ramp") {
     const ramp = map.get("ramp").map("ramp");
     if (ramp == null) return ramp === null ? null : map.get("ramp").fail("must be {from, to}");
-    const ends = (["from", "to"] as const).map((key) => {
-      const end = ramp.get(key);
-      return end.require() ? end.number({ min: 0 }) : null;
-    });
+    const endFields = [ramp.get("from"), ramp.get("to")];
+    const ends = endFields.map((end) => end.require() ? end.number({ min: 0 }) : null);
     if (ends.some((end) => end == null)) return null;
     const [from, to] = ends as number[];
     if (from === 0 && to === 0) return map.get("ramp").fail("from and to cannot both be 0");
-    return { kind: "ramp", from, to };
+    return { rate: { kind: "ramp", from, to }, peak: endFields[to >= from ? 1 : 0] };
   }
   const items = map.get("steps").list();
   if (items == null) return items === null ? null : map.get("steps").fail("must list the steps");
   if (items.length === 0) return map.get("steps").fail("must list at least one step");
   const steps: { perSecond: number; forMs: number }[] = [];
+  let peak: Field | null = null;
+  let peakRate = -1;
   let startMs = 0;
   let ok = true;
   for (const item of items) {
@@ -271,12 +311,13 @@ function readRate(field: Field, loadMs: number | null): RateSchedule | null {
       ok = false;
     }
     steps.push({ perSecond, forMs });
+    if (perSecond > peakRate) [peak, peakRate] = [rateField, perSecond];
     startMs += forMs;
   }
   if (ok && steps.every((step) => step.perSecond === 0)) {
     return map.get("steps").fail("at least one step must have a rate above 0");
   }
-  return ok ? { kind: "steps", steps } : null;
+  return ok && peak !== null ? { rate: { kind: "steps", steps }, peak } : null;
 }
 
 function readKeys(field: Field): KeySpace | null {

@@ -28,12 +28,18 @@
  *   late-ack partition is used instead.
  * - **unverified**: reads = 0 and the partition where it should be (see lost
  *   and failedAbsent) is unreadable, or unknown while some partition is.
- * - **reordered**: only the first copy of each event counts for ordering. The
- *   first copy is reordered when a higher sequence of the same ordering group
- *   was already read (first copies only) in the same partition. Ordering group:
+ * - **reordered**: the number of events out of place. Only the first copy of
+ *   each event counts for ordering. Per ordering group, take the sequence
+ *   numbers of the group's first copies in the order they were read: the
+ *   events out of place are the fewest that must be removed for the rest to be
+ *   increasing, i.e. the group's size minus the length of a longest increasing
+ *   subsequence; `reordered` sums this over the groups. The events marked
+ *   reordered (for ok and the samples) are exactly those outside one chosen
+ *   longest increasing subsequence per group (see Ordering). Ordering group:
  *   with `keys: fixed N` the key (seq mod N) within the partition; with `none`
  *   and `per-event` keys the partition itself (one producer's order per
- *   partition). Any status.
+ *   partition). Any status. So 0, 99, 1, …, 98 has 1 event out of place (99),
+ *   and a batch 1 … 10 written after 11 … 20 has 10 (1 … 10).
  *
  * Overlaps: every sent event with reads = 0 is in exactly one of lost,
  * failedAbsent, unverified. Every sent event with reads ≥ 1 that is not acked
@@ -50,17 +56,61 @@
  * then the send succeeded) stays failed: it is phantom when read back and
  * failedAbsent when not, classified by what is in the log.
  *
- * **Misplaced reads.** An acked event read back in a partition other than the
- * one it was acked in should not happen. Classification ignores the partition
- * (the event was read, so it is not lost); such reads (copies included) are
- * counted in {@link Verifier.misplaced}, outside the report's counts.
+ * **Misplaced reads.** An acknowledged event (acked, or failed and acknowledged
+ * late) is misplaced when it was read back but no copy of it was read at the
+ * partition and offset its acknowledgement gave. An acknowledgement without an
+ * offset (acks=0: the client reports -1) is checked on its partition only. A
+ * send retried and written twice, first at an earlier offset and then at the
+ * acknowledged one, is duplicated, not misplaced. Misplaced is not a class and
+ * stays out of the identity above: these events are also counted in their
+ * class (ok, duplicated, reordered, phantom). The report gives their number
+ * (`misplaced`) and examples (`misplacedSamples`).
+ *
+ * ## Ordering
+ *
+ * Patience sorting, per group, as the first copies are read: each first copy
+ * either starts a new pile (it is above every pile top) or replaces the
+ * smallest pile top above it; the number of piles is the length of a longest
+ * increasing subsequence. The pile tops of a group are a bit set over the
+ * group's sequence numbers with summary levels (successor in O(log₃₂ n)), so
+ * every first copy costs O(log n). An event that replaces a top remembers the
+ * top it replaced. In {@link Verifier.finish}, one longest increasing
+ * subsequence is rebuilt from the last pile down, in O(n log n) at most: on
+ * each pile, the earliest-read event below the one chosen on the pile above
+ * (found by walking the pile's replacement links; a pile's events are read in
+ * decreasing order). This keeps the events read earliest where several longest
+ * subsequences exist: for a batch written after its successors, the batch is
+ * marked, not its successors.
+ *
+ * ## Memory
+ *
+ * Per event, on top of the ledger's 12 bytes: the read count (1 byte), the
+ * replaced top (1 byte, in steps of the group's stride; a replacement 255
+ * steps or more away costs 8 bytes more, in a list), a bit for the chosen
+ * subsequence, a bit for a copy read at the acknowledged position, and the
+ * pile-top bit sets. With fixed keys these take one bit per event in all (the
+ * sets of all keys side by side, plus 1/31 for the summary levels; a key also
+ * read in another partition than its first one gets a set of its own there):
+ * 14.38 bytes per event. With `none` and `per-event` keys, one bit per event
+ * per partition read: 14.25 + 0.129 × partitions. See
+ * {@link Verifier.bytesPerEvent}.
  *
  * ## Samples
  *
  * The first `samplesPerClass` events of each class except ok are kept as
- * examples: in read order for duplicated, phantom, reordered and foreign
- * (at the copy that made them so), in sequence order for lost, failedAbsent
- * and unverified. Foreign samples have `seq` -1 when the value did not decode.
+ * examples: in read order for duplicated, phantom and foreign (at the copy
+ * that made them so), in sequence order for lost, failedAbsent and
+ * unverified. Foreign samples have `seq` -1 when the value did not decode.
+ * Reordered samples are the marked events among the first
+ * {@link MAX_REORDER_PAIRS} reads that replaced a pile top, in that order: the
+ * top replaced, marked for being read before a lower event ("before seq N"),
+ * then the event read, marked for being read after a higher one ("after seq
+ * N"). The first copy's offset of an event read early is not kept: the sample
+ * gives its acknowledged offset when its only copy then was there, else the
+ * offset of its own late read if it had one, else null. Misplaced samples are
+ * in read order of first copies; candidates (first copies read away from their
+ * acknowledged position) are kept up to {@link MAX_MISPLACED_CANDIDATES},
+ * dropping those whose acknowledged position was read later.
  *
  * @example
  * ```ts
@@ -98,14 +148,195 @@ export interface VerifierOptions {
 
 /** Read counts at or above this are kept in the overflow map. */
 const READS_OVERFLOW = 255;
-/** Above this many ordering groups, keep their state in a Map rather than an array. */
+/** Replaced-top links at or beyond this many strides are kept in the far-link list. */
+const LINK_OVERFLOW = 255;
+/** Above this many keys (or partitions), keep per-group state in a Map rather than arrays. */
 const MAX_DENSE_GROUPS = 1 << 22;
 /** Longest foreign key text kept in a sample. */
 const MAX_SAMPLE_KEY = 64;
+/** Pile-top replacements remembered as candidates for the reordered samples. */
+export const MAX_REORDER_PAIRS = 1024;
+/** Misplaced first copies remembered as candidates for the misplaced samples. */
+export const MAX_MISPLACED_CANDIDATES = 1024;
 
 type SampleClass = keyof VerificationCounts;
 /** Classes whose samples are taken while reading, in read order. */
-type ReadSampleClass = "duplicated" | "phantom" | "reordered" | "foreign";
+type ReadSampleClass = "duplicated" | "phantom" | "foreign";
+type MisplacedSample = VerificationReport["misplacedSamples"][number];
+
+/** A first copy that replaced a pile top: candidates for the reordered samples. */
+interface ReorderPair {
+  /** The event read, and where. */
+  seq: number;
+  partition: number;
+  offset: string;
+  /** The pile top it replaced (higher, read earlier in the same partition), and its offset if known. */
+  replaced: number;
+  replacedOffset: string | null;
+}
+
+/** A first copy of an acknowledged event read away from its acknowledged position. */
+interface MisplacedCandidate {
+  seq: number;
+  partition: number;
+  offset: string;
+}
+
+/** Trailing zero bits of a non-zero 32-bit word. */
+function ctz(word: number): number {
+  return 31 - Math.clz32(word & -word);
+}
+
+/**
+ * A set of integers in `[0, size)`: one bit per integer, plus summary levels
+ * (a bit per non-zero word of the level below) so that {@link next} and
+ * {@link prev} take O(log₃₂ size) steps whatever lies between.
+ */
+class SuccinctSet {
+  /** levels[0]: a bit per integer; levels[i + 1]: a bit per non-zero word of levels[i]. */
+  readonly #levels: Uint32Array[] = [];
+
+  constructor(size: number) {
+    let n = Math.max(1, size);
+    do {
+      const words = Math.ceil(n / 32);
+      this.#levels.push(new Uint32Array(words));
+      n = words;
+    } while (n > 1);
+  }
+
+  /** Bytes of all levels. */
+  get byteLength(): number {
+    let bytes = 0;
+    for (const level of this.#levels) bytes += level.byteLength;
+    return bytes;
+  }
+
+  add(i: number): void {
+    for (const level of this.#levels) {
+      const w = Math.floor(i / 32);
+      const before = level[w];
+      level[w] = before | (1 << (i & 31));
+      if (before !== 0) return;
+      i = w;
+    }
+  }
+
+  delete(i: number): void {
+    for (const level of this.#levels) {
+      const w = Math.floor(i / 32);
+      const after = level[w] & ~(1 << (i & 31));
+      level[w] = after;
+      if (after !== 0) return;
+      i = w;
+    }
+  }
+
+  /** The smallest member ≥ `i`, or -1. */
+  next(i: number): number {
+    const levels = this.#levels;
+    let depth = 0;
+    for (;;) {
+      if (depth === levels.length) return -1;
+      const level = levels[depth];
+      const w = Math.floor(i / 32);
+      if (w >= level.length) return -1;
+      const bits = level[w] & (-1 << (i & 31));
+      if (bits !== 0) {
+        i = w * 32 + ctz(bits);
+        break;
+      }
+      depth++;
+      i = w + 1;
+    }
+    while (depth > 0) {
+      depth--;
+      i = i * 32 + ctz(levels[depth][i]);
+    }
+    return i;
+  }
+
+  /** The largest member ≤ `i`, or -1. */
+  prev(i: number): number {
+    const levels = this.#levels;
+    if (i < 0) return -1;
+    let depth = 0;
+    for (;;) {
+      if (depth === levels.length) return -1;
+      const level = levels[depth];
+      let w = Math.floor(i / 32);
+      if (w >= level.length) {
+        w = level.length - 1;
+        i = w * 32 + 31;
+      }
+      const bits = level[w] & (-1 >>> (31 - (i & 31)));
+      if (bits !== 0) {
+        i = w * 32 + 31 - Math.clz32(bits);
+        break;
+      }
+      if (w === 0) return -1;
+      depth++;
+      i = w - 1;
+    }
+    while (depth > 0) {
+      depth--;
+      i = i * 32 + 31 - Math.clz32(levels[depth][i]);
+    }
+    return i;
+  }
+}
+
+/** Per ordering group: its partition, its highest pile top (-1: none) and its number of piles. */
+class GroupTable {
+  #partition: Int32Array | null;
+  #top: Float64Array | null;
+  #piles: Float64Array | null;
+  #sparse: Map<number, [partition: number, top: number, piles: number]> | null;
+
+  constructor(slots: number) {
+    const dense = slots <= MAX_DENSE_GROUPS;
+    this.#partition = dense ? new Int32Array(slots).fill(-1) : null;
+    this.#top = dense ? new Float64Array(slots).fill(-1) : null;
+    this.#piles = dense ? new Float64Array(slots) : null;
+    this.#sparse = dense ? null : new Map();
+  }
+
+  partition(slot: number): number {
+    return this.#partition !== null ? this.#partition[slot] : this.#sparse!.get(slot)?.[0] ?? -1;
+  }
+
+  top(slot: number): number {
+    return this.#top !== null ? this.#top[slot] : this.#sparse!.get(slot)?.[1] ?? -1;
+  }
+
+  piles(slot: number): number {
+    return this.#piles !== null ? this.#piles[slot] : this.#sparse!.get(slot)?.[2] ?? 0;
+  }
+
+  set(slot: number, partition: number, top: number, piles: number): void {
+    if (this.#partition !== null) {
+      this.#partition[slot] = partition;
+      this.#top![slot] = top;
+      this.#piles![slot] = piles;
+    } else {
+      this.#sparse!.set(slot, [partition, top, piles]);
+    }
+  }
+
+  /** Calls `fn` for every slot with at least one pile. */
+  forEachGroup(fn: (slot: number, partition: number, top: number, piles: number) => void): void {
+    if (this.#piles !== null) {
+      const piles = this.#piles;
+      for (let slot = 0; slot < piles.length; slot++) {
+        if (piles[slot] > 0) fn(slot, this.#partition![slot], this.#top![slot], piles[slot]);
+      }
+    } else {
+      for (const [slot, [partition, top, piles]] of this.#sparse!) {
+        if (piles > 0) fn(slot, partition, top, piles);
+      }
+    }
+  }
+}
 
 /** Classifies one variant's events from a consume-back; see the module doc. */
 export class Verifier {
@@ -113,7 +344,6 @@ export class Verifier {
   #runId: Uint8Array;
   #variant: number;
   #keys: KeySpace;
-  #keyCount: number;
   #partitions: number;
   #samplesPerClass: number;
   #startedMs = performance.now();
@@ -121,11 +351,42 @@ export class Verifier {
   /** Times each event was read, saturating at READS_OVERFLOW. */
   #reads: Uint8Array;
   #readsOverflow = new Map<number, number>();
-  /** One bit per event: its first copy was reordered. */
-  #reorderedBits: Uint8Array;
-  /** Highest sequence read (first copies) per ordering group; -1 when none. */
-  #groupMax: Float64Array | null;
-  #groupMaxSparse: Map<number, number> | null;
+  /** One bit per event: a copy was read at its acknowledged position. */
+  #atAck: Uint8Array;
+  /** One bit per event: its first copy is in the chosen longest increasing subsequence (set by finish). */
+  #inLongest: Uint8Array;
+  /** Per event: the pile top its first copy replaced, in strides above it (0: none; LINK_OVERFLOW: far). */
+  #links: Uint8Array;
+  /** Far links, as (seq, replaced) pairs in read order; sorted by seq in finish. 8 bytes each. */
+  #farSeqs = new Uint32Array(64);
+  #farReplaced = new Uint32Array(64);
+  #farCount = 0;
+  #farSorted = 0;
+
+  /** Fixed keys: an ordering group is a key within a partition. */
+  #keyed: boolean;
+  /** Sequence numbers between two events of one key (the key count), or 1. */
+  #stride: number;
+  /** Fixed keys: coordinates per key in {@link #keySet}. */
+  #perKey: number;
+  /**
+   * Keyed: one slot per key, for the partition of the key's first copy read;
+   * otherwise one slot per partition.
+   */
+  #groups: GroupTable;
+  /** Keyed: the pile tops of every key in the partition of its slot, key after key. */
+  #keySet: SuccinctSet | null = null;
+  /** Keyed: groups of a key in another partition than its slot's, by partition × keys + key. */
+  #otherGroups = new GroupTable(Infinity);
+  #otherSets = new Map<number, SuccinctSet>();
+  /** Not keyed: the pile tops of each partition. */
+  #partitionSets: (SuccinctSet | undefined)[];
+  /** Where {@link #locate} found a group: table, slot, set and the coordinate of seq 0 (key) in it. */
+  #atTable!: GroupTable;
+  #atSlot = 0;
+  #atSet!: SuccinctSet;
+  #atBase = 0;
+
   #unreadable: Uint8Array;
   #anyUnreadable = false;
 
@@ -133,12 +394,13 @@ export class Verifier {
   #foreign = 0;
   #duplicated = 0;
   #duplicates = 0;
-  #reordered = 0;
-  #misplaced = 0;
+  #reorderPairs: ReorderPair[] = [];
+  #misplacedCandidates: MisplacedCandidate[] = [];
+  /** False once the misplaced candidates are full of events still without a copy at their ack. */
+  #collectMisplaced = true;
   #samples: Record<ReadSampleClass, EventSample[]> = {
     duplicated: [],
     phantom: [],
-    reordered: [],
     foreign: [],
   };
 
@@ -151,14 +413,24 @@ export class Verifier {
     this.#runId = opts.runId;
     this.#variant = opts.variant;
     this.#keys = opts.keys;
-    this.#keyCount = opts.keys.kind === "fixed" ? opts.keys.count : 1;
     this.#partitions = opts.partitions;
     this.#samplesPerClass = opts.samplesPerClass ?? 5;
-    this.#reads = new Uint8Array(ledger.capacity);
-    this.#reorderedBits = new Uint8Array(Math.ceil(ledger.capacity / 8));
-    const groups = opts.partitions * this.#keyCount;
-    this.#groupMax = groups <= MAX_DENSE_GROUPS ? new Float64Array(groups).fill(-1) : null;
-    this.#groupMaxSparse = this.#groupMax === null ? new Map() : null;
+    const capacity = ledger.capacity;
+    if (capacity > 0xffffffff) throw new RangeError(`ledger capacity ${capacity} above 2^32 - 1`);
+    this.#reads = new Uint8Array(capacity);
+    this.#atAck = new Uint8Array(Math.ceil(capacity / 8));
+    this.#inLongest = new Uint8Array(Math.ceil(capacity / 8));
+    this.#links = new Uint8Array(capacity);
+    this.#keyed = opts.keys.kind === "fixed";
+    this.#stride = opts.keys.kind === "fixed" ? opts.keys.count : 1;
+    this.#perKey = Math.max(1, Math.ceil(capacity / this.#stride));
+    if (this.#keyed) {
+      this.#groups = new GroupTable(this.#stride);
+      this.#keySet = new SuccinctSet(this.#stride * this.#perKey);
+    } else {
+      this.#groups = new GroupTable(opts.partitions);
+    }
+    this.#partitionSets = new Array(opts.partitions);
     this.#unreadable = new Uint8Array(opts.partitions);
   }
 
@@ -191,27 +463,34 @@ export class Verifier {
       return;
     }
 
+    const acknowledged = status === STATUS_ACKED || ledger.isAckedAfterFailure(seq);
+    if (acknowledged && !this.#isAtAck(seq) && this.#matchesAck(seq, partition, offset)) {
+      this.#atAck[seq >>> 3] |= 1 << (seq & 7);
+    }
     const reads = this.#reads[seq];
     if (reads === 0) {
       this.#reads[seq] = 1;
-      this.#firstCopy(seq, status, partition, offset);
-    } else {
-      if (reads === 1) {
-        this.#duplicated++;
-        this.#sample("duplicated", seq, partition, offset, undefined);
+      this.#order(seq, partition, offset);
+      if (status === STATUS_FAILED || status === STATUS_PENDING) {
+        if (this.#samples.phantom.length < this.#samplesPerClass) {
+          this.#sample("phantom", seq, partition, offset, this.#unansweredDetail(seq));
+        }
       }
-      this.#duplicates++;
-      if (reads < READS_OVERFLOW - 1) {
-        this.#reads[seq] = reads + 1;
-      } else if (reads === READS_OVERFLOW - 1) {
-        this.#reads[seq] = READS_OVERFLOW;
-        this.#readsOverflow.set(seq, READS_OVERFLOW);
-      } else {
-        this.#readsOverflow.set(seq, this.#readsOverflow.get(seq)! + 1);
-      }
+      if (acknowledged && !this.#isAtAck(seq)) this.#noteMisplaced(seq, partition, offset);
+      return;
     }
-    if (status === STATUS_ACKED || ledger.isAckedAfterFailure(seq)) {
-      if (ledger.ackPartition(seq) !== partition) this.#misplaced++;
+    if (reads === 1) {
+      this.#duplicated++;
+      this.#sample("duplicated", seq, partition, offset, undefined);
+    }
+    this.#duplicates++;
+    if (reads < READS_OVERFLOW - 1) {
+      this.#reads[seq] = reads + 1;
+    } else if (reads === READS_OVERFLOW - 1) {
+      this.#reads[seq] = READS_OVERFLOW;
+      this.#readsOverflow.set(seq, READS_OVERFLOW);
+    } else {
+      this.#readsOverflow.set(seq, this.#readsOverflow.get(seq)! + 1);
     }
   }
 
@@ -222,11 +501,6 @@ export class Verifier {
     this.#anyUnreadable = true;
   }
 
-  /** Acked events read back in a partition other than their ack's (not in the report). */
-  get misplaced(): number {
-    return this.#misplaced;
-  }
-
   /** Times event `seq` has been read so far. */
   readsOf(seq: number): number {
     const reads = this.#reads[seq] ?? 0;
@@ -234,14 +508,28 @@ export class Verifier {
   }
 
   /**
-   * Bytes of per-event state of the ledger and this verifier together
-   * (typed arrays' byteLength / capacity; per-group and per-partition state excluded).
+   * Whether event `seq` is marked reordered: as decided by the last
+   * {@link finish} (call it first; later observations count from the next).
+   */
+  isReordered(seq: number): boolean {
+    return (this.#reads[seq] ?? 0) > 0 && !this.#isInLongest(seq);
+  }
+
+  /**
+   * Bytes of per-event state of the ledger and this verifier together: the
+   * typed arrays' byteLength (the pile-top bit sets and far links as allocated
+   * so far) / capacity. Per-group and per-partition tables, the samples and the
+   * read-count overflow map are excluded.
    */
   get bytesPerEvent(): number {
     const capacity = this.#ledger.capacity;
     if (capacity === 0) return 0;
-    return this.#ledger.bytesPerEvent +
-      (this.#reads.byteLength + this.#reorderedBits.byteLength) / capacity;
+    let bytes = this.#reads.byteLength + this.#atAck.byteLength + this.#inLongest.byteLength +
+      this.#links.byteLength + this.#farSeqs.byteLength + this.#farReplaced.byteLength +
+      (this.#keySet?.byteLength ?? 0);
+    for (const set of this.#otherSets.values()) bytes += set.byteLength;
+    for (const set of this.#partitionSets) bytes += set?.byteLength ?? 0;
+    return this.#ledger.bytesPerEvent + bytes / capacity;
   }
 
   /**
@@ -250,6 +538,7 @@ export class Verifier {
    * May be called again after more observations.
    */
   finish(recordsRead?: number, durationMs?: number): VerificationReport {
+    this.#chooseLongest();
     const ledger = this.#ledger;
     const counts: VerificationCounts = {
       ok: 0,
@@ -258,10 +547,11 @@ export class Verifier {
       duplicates: this.#duplicates,
       phantom: 0,
       failedAbsent: 0,
-      reordered: this.#reordered,
+      reordered: 0,
       foreign: this.#foreign,
       unverified: 0,
     };
+    let misplaced = 0;
     const lost: EventSample[] = [];
     const failedAbsent: EventSample[] = [];
     const unverified: EventSample[] = [];
@@ -271,6 +561,11 @@ export class Verifier {
       const status = ledger.statusCode(seq);
       if (status === STATUS_UNUSED || status === STATUS_NOT_SENT) continue;
       const reads = this.#reads[seq];
+      const reordered = this.isReordered(seq);
+      if (reordered) counts.reordered++;
+      if (reads > 0 && !this.#isAtAck(seq)) {
+        if (status === STATUS_ACKED || ledger.isAckedAfterFailure(seq)) misplaced++;
+      }
       if (status === STATUS_ACKED) {
         if (reads === 0) {
           const partition = ledger.ackPartition(seq);
@@ -283,7 +578,7 @@ export class Verifier {
             counts.lost++;
             if (lost.length < room) lost.push(this.#ackedSample(seq, "acked, never read"));
           }
-        } else if (reads === 1 && !this.#isReordered(seq)) {
+        } else if (reads === 1 && !reordered) {
           counts.ok++;
         }
         continue;
@@ -321,7 +616,7 @@ export class Verifier {
       ["duplicated", duplicated],
       ["phantom", this.#samples.phantom],
       ["failedAbsent", failedAbsent],
-      ["reordered", this.#samples.reordered],
+      ["reordered", this.#reorderedSamples()],
       ["foreign", this.#samples.foreign],
       ["unverified", unverified],
     ];
@@ -338,30 +633,274 @@ export class Verifier {
       recordsRead: recordsRead ?? this.#recordsRead,
       durationMs: durationMs ?? performance.now() - this.#startedMs,
       unreadablePartitions,
+      misplaced,
+      misplacedSamples: this.#misplacedSamples(),
     };
   }
 
-  /** First copy of a sent event: ordering check, phantom sample. */
-  #firstCopy(seq: number, status: number, partition: number, offset: string): void {
-    const group = partition * this.#keyCount + (this.#keyCount === 1 ? 0 : seq % this.#keyCount);
-    let previous: number;
-    if (this.#groupMax !== null) {
-      previous = this.#groupMax[group];
-      if (seq > previous) this.#groupMax[group] = seq;
+  /** Find the pile tops of the ordering group of `key` in `partition` (sets the #at… fields). */
+  #locate(partition: number, key: number): void {
+    if (!this.#keyed) {
+      let set = this.#partitionSets[partition];
+      if (set === undefined) {
+        set = new SuccinctSet(this.#ledger.capacity);
+        this.#partitionSets[partition] = set;
+      }
+      this.#atTable = this.#groups;
+      this.#atSlot = partition;
+      this.#atSet = set;
+      this.#atBase = 0;
+      return;
+    }
+    let home = this.#groups.partition(key);
+    if (home < 0) {
+      home = partition;
+      this.#groups.set(key, partition, -1, 0);
+    }
+    if (home === partition) {
+      this.#atTable = this.#groups;
+      this.#atSlot = key;
+      this.#atSet = this.#keySet!;
+      this.#atBase = key * this.#perKey;
+      return;
+    }
+    const slot = partition * this.#stride + key;
+    let set = this.#otherSets.get(slot);
+    if (set === undefined) {
+      set = new SuccinctSet(this.#perKey);
+      this.#otherSets.set(slot, set);
+      this.#otherGroups.set(slot, partition, -1, 0);
+    }
+    this.#atTable = this.#otherGroups;
+    this.#atSlot = slot;
+    this.#atSet = set;
+    this.#atBase = 0;
+  }
+
+  /** One patience-sorting step for the first copy of `seq` (see Ordering in the module doc). */
+  #order(seq: number, partition: number, offset: string): void {
+    const stride = this.#stride;
+    const key = stride === 1 ? 0 : seq % stride;
+    this.#locate(partition, key);
+    const table = this.#atTable;
+    const slot = this.#atSlot;
+    const set = this.#atSet;
+    const base = this.#atBase;
+    const at = base + Math.floor(seq / stride);
+    const top = table.top(slot);
+    if (top < 0 || seq > top) {
+      set.add(at);
+      table.set(slot, partition, seq, table.piles(slot) + 1);
+      return;
+    }
+    // Replace the smallest pile top above seq: there is one, `top` at least.
+    const above = set.next(at + 1);
+    const replaced = (above - base) * stride + key;
+    set.delete(above);
+    set.add(at);
+    if (replaced === top) table.set(slot, partition, seq, table.piles(slot));
+    const strides = (replaced - seq) / stride;
+    if (strides < LINK_OVERFLOW) {
+      this.#links[seq] = strides;
     } else {
-      previous = this.#groupMaxSparse!.get(group) ?? -1;
-      if (seq > previous) this.#groupMaxSparse!.set(group, seq);
+      this.#links[seq] = LINK_OVERFLOW;
+      this.#addFarLink(seq, replaced);
     }
-    if (previous > seq) {
-      this.#reordered++;
-      this.#reorderedBits[seq >> 3] |= 1 << (seq & 7);
-      this.#sample("reordered", seq, partition, offset, `after seq ${previous}`);
+    if (this.#reorderPairs.length < MAX_REORDER_PAIRS) {
+      this.#reorderPairs.push({
+        seq,
+        partition,
+        offset,
+        replaced,
+        replacedOffset: this.#knownOffset(replaced, partition),
+      });
     }
-    if (status === STATUS_FAILED || status === STATUS_PENDING) {
-      if (this.#samples.phantom.length < this.#samplesPerClass) {
-        this.#sample("phantom", seq, partition, offset, this.#unansweredDetail(seq));
+  }
+
+  #addFarLink(seq: number, replaced: number): void {
+    if (this.#farCount === this.#farSeqs.length) {
+      const grown = Math.ceil(this.#farCount * 1.5);
+      const seqs = new Uint32Array(grown);
+      const replacedTops = new Uint32Array(grown);
+      seqs.set(this.#farSeqs);
+      replacedTops.set(this.#farReplaced);
+      this.#farSeqs = seqs;
+      this.#farReplaced = replacedTops;
+    }
+    this.#farSeqs[this.#farCount] = seq;
+    this.#farReplaced[this.#farCount] = replaced;
+    this.#farCount++;
+  }
+
+  /** Sort the far links by seq for {@link #linkOf} (each seq has at most one). */
+  #sortFarLinks(): void {
+    const count = this.#farCount;
+    if (this.#farSorted === count) return;
+    const seqs = this.#farSeqs;
+    const replaced = this.#farReplaced;
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    order.sort((a, b) => seqs[a] - seqs[b]);
+    const sortedSeqs = new Uint32Array(seqs.length);
+    const sortedReplaced = new Uint32Array(seqs.length);
+    for (let i = 0; i < count; i++) {
+      sortedSeqs[i] = seqs[order[i]];
+      sortedReplaced[i] = replaced[order[i]];
+    }
+    this.#farSeqs = sortedSeqs;
+    this.#farReplaced = sortedReplaced;
+    this.#farSorted = count;
+  }
+
+  /** The pile top the first copy of `seq` replaced, or -1. Far links must be sorted. */
+  #linkOf(seq: number): number {
+    const strides = this.#links[seq];
+    if (strides === 0) return -1;
+    if (strides !== LINK_OVERFLOW) return seq + strides * this.#stride;
+    const seqs = this.#farSeqs;
+    let lo = 0;
+    let hi = this.#farCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seqs[mid] < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.#farReplaced[lo];
+  }
+
+  /** Rebuild one longest increasing subsequence per group into #inLongest (see Ordering). */
+  #chooseLongest(): void {
+    this.#inLongest.fill(0);
+    this.#sortFarLinks();
+    const stride = this.#stride;
+    const walk = (partition: number, key: number, top: number, piles: number) => {
+      this.#locate(partition, key);
+      const set = this.#atSet;
+      const base = this.#atBase;
+      // Last pile: its earliest event, at the end of its replacement links.
+      let chosen = top;
+      for (let s = this.#linkOf(chosen); s >= 0; s = this.#linkOf(chosen)) chosen = s;
+      this.#markLongest(chosen);
+      let pileTop = top;
+      for (let pile = piles - 1; pile >= 1; pile--) {
+        const below = set.prev(base + Math.floor(pileTop / stride) - 1);
+        if (below < base) throw new Error(`verifier: pile ${pile} of a group has no top`);
+        pileTop = (below - base) * stride + key;
+        // The earliest event of this pile that is below the one chosen above.
+        let pick = pileTop;
+        for (let s = this.#linkOf(pick); s >= 0 && s < chosen; s = this.#linkOf(pick)) pick = s;
+        this.#markLongest(pick);
+        chosen = pick;
+      }
+    };
+    if (this.#keyed) {
+      this.#groups.forEachGroup((key, partition, top, piles) => walk(partition, key, top, piles));
+      this.#otherGroups.forEachGroup((slot, partition, top, piles) =>
+        walk(partition, slot % stride, top, piles)
+      );
+    } else {
+      this.#groups.forEachGroup((partition, _, top, piles) => walk(partition, 0, top, piles));
+    }
+  }
+
+  #markLongest(seq: number): void {
+    this.#inLongest[seq >>> 3] |= 1 << (seq & 7);
+  }
+
+  #isInLongest(seq: number): boolean {
+    return (this.#inLongest[seq >>> 3] & (1 << (seq & 7))) !== 0;
+  }
+
+  #isAtAck(seq: number): boolean {
+    return (this.#atAck[seq >>> 3] & (1 << (seq & 7))) !== 0;
+  }
+
+  /** A copy of acknowledged event `seq` read here is where its acknowledgement said. */
+  #matchesAck(seq: number, partition: number, offset: string): boolean {
+    if (this.#ledger.ackPartition(seq) !== partition) return false;
+    const ackOffset = this.#ledger.ackOffset(seq);
+    return ackOffset < 0 || Number(offset) === ackOffset;
+  }
+
+  /**
+   * The offset of the first copy of `seq` read in `partition`, when known
+   * without storing it: its only copy so far was at its acknowledged offset.
+   */
+  #knownOffset(seq: number, partition: number): string | null {
+    const ledger = this.#ledger;
+    if (this.#reads[seq] !== 1 || !this.#isAtAck(seq)) return null;
+    if (ledger.ackPartition(seq) !== partition || ledger.ackOffset(seq) < 0) return null;
+    return String(ledger.ackOffset(seq));
+  }
+
+  /** Remember a misplaced first copy for the samples, dropping those a later copy put right. */
+  #noteMisplaced(seq: number, partition: number, offset: string): void {
+    if (!this.#collectMisplaced) return;
+    const list = this.#misplacedCandidates;
+    if (list.length >= MAX_MISPLACED_CANDIDATES) {
+      const still = list.filter((c) => !this.#isAtAck(c.seq));
+      this.#misplacedCandidates = still;
+      // Mostly still misplaced: enough examples; stop rather than filter again and again.
+      if (still.length > MAX_MISPLACED_CANDIDATES / 2) {
+        this.#collectMisplaced = false;
+        return;
       }
     }
+    this.#misplacedCandidates.push({ seq, partition, offset });
+  }
+
+  #misplacedSamples(): MisplacedSample[] {
+    const out: MisplacedSample[] = [];
+    const ledger = this.#ledger;
+    for (const c of this.#misplacedCandidates) {
+      if (out.length >= this.#samplesPerClass) break;
+      if (this.#isAtAck(c.seq)) continue;
+      const ackOffset = ledger.ackOffset(c.seq);
+      out.push({
+        seq: c.seq,
+        key: keyOf(this.#keys, c.seq),
+        ackPartition: ledger.ackPartition(c.seq),
+        ackOffset: ackOffset < 0 ? null : String(ackOffset),
+        partition: c.partition,
+        offset: c.offset,
+      });
+    }
+    return out;
+  }
+
+  /** Reordered samples from the remembered replacements, in the order they happened. */
+  #reorderedSamples(): EventSample[] {
+    const out: EventSample[] = [];
+    const room = this.#samplesPerClass;
+    const pairs = this.#reorderPairs;
+    const offsetOf = new Map<number, string>();
+    for (const p of pairs) offsetOf.set(p.seq, p.offset);
+    const taken = new Set<number>();
+    for (const p of pairs) {
+      if (out.length >= room) break;
+      if (!taken.has(p.replaced) && !this.#isInLongest(p.replaced)) {
+        taken.add(p.replaced);
+        out.push({
+          seq: p.replaced,
+          partition: p.partition,
+          offset: p.replacedOffset ?? offsetOf.get(p.replaced) ?? null,
+          key: keyOf(this.#keys, p.replaced),
+          detail: `before seq ${p.seq}`,
+        });
+      }
+      if (out.length >= room) break;
+      if (!taken.has(p.seq) && !this.#isInLongest(p.seq)) {
+        taken.add(p.seq);
+        out.push({
+          seq: p.seq,
+          partition: p.partition,
+          offset: p.offset,
+          key: keyOf(this.#keys, p.seq),
+          detail: `after seq ${p.replaced}`,
+        });
+      }
+    }
+    return out;
   }
 
   #foreignRecord(
@@ -430,10 +969,6 @@ export class Verifier {
     const partition = this.#ledger.ackPartition(seq);
     if (partition < 0) return "";
     return ` (acked at ${partition}/${this.#ledger.ackOffset(seq)})`;
-  }
-
-  #isReordered(seq: number): boolean {
-    return (this.#reorderedBits[seq >> 3] & (1 << (seq & 7))) !== 0;
   }
 
   #checkPartition(partition: number): void {

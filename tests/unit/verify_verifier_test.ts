@@ -1,4 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
+import { Ajv } from "ajv";
 import { Ledger } from "../../lib/verify/ledger.ts";
 import { Verifier } from "../../lib/verify/verifier.ts";
 import { encodeEvent } from "../../lib/load/payload.ts";
@@ -185,10 +186,10 @@ Deno.test("verifier: reordered per partition when events carry no key", () => {
   log.partitions[1].forEach((r, offset) => v.observe(1, String(offset), null, r.value));
   log.partitions[0].forEach((r, offset) => v.observe(0, String(offset), null, r.value));
   const report = v.finish();
-  deepStrictEqual(report.counts, counts({ ok: 4, reordered: 2 }));
+  // 0, 3, 1, 2: one event out of place (3), not two read after it.
+  deepStrictEqual(report.counts, counts({ ok: 5, reordered: 1 }));
   deepStrictEqual(report.samples.reordered, [
-    { seq: 1, partition: 0, offset: "2", key: null, detail: "after seq 3" },
-    { seq: 2, partition: 0, offset: "3", key: null, detail: "after seq 3" },
+    { seq: 3, partition: 0, offset: "1", key: null, detail: "before seq 1" },
   ]);
 });
 
@@ -209,10 +210,10 @@ Deno.test("verifier: reordered per key with fixed keys", () => {
   deepStrictEqual(report.samples.reordered, [
     { seq: 4, partition: 0, offset: "5", key: "k0", detail: "after seq 6" },
   ]);
-  // The same log without keys: 0 and 2 follow 3, 4 and 5 follow 6.
+  // The same log without keys: 1, 3, 0, 2, 6, 4, 5 keeps 4 in order (e.g. 1, 2, 4, 5).
   const unkeyed = verifier(ledger, 1, NONE);
   log.feed(unkeyed);
-  deepStrictEqual(unkeyed.finish().counts, counts({ ok: 3, reordered: 4 }));
+  deepStrictEqual(unkeyed.finish().counts, counts({ ok: 4, reordered: 3 }));
 });
 
 Deno.test("verifier: per-event keys order by partition", () => {
@@ -225,8 +226,9 @@ Deno.test("verifier: per-event keys order by partition", () => {
   const v = verifier(ledger, 1, { kind: "per-event" });
   log.feed(v);
   const report = v.finish();
-  deepStrictEqual(report.counts, counts({ ok: 1, reordered: 2 }));
-  deepStrictEqual(report.samples.reordered!.map((s) => s.key), ["e0", "e1"]);
+  // 2, 0, 1: 0 and 1 are in order, 2 is the one out of place.
+  deepStrictEqual(report.counts, counts({ ok: 2, reordered: 1 }));
+  deepStrictEqual(report.samples.reordered!.map((s) => s.key), ["e2"]);
 });
 
 Deno.test("verifier: only the first copy counts for ordering", () => {
@@ -238,16 +240,28 @@ Deno.test("verifier: only the first copy counts for ordering", () => {
 });
 
 Deno.test("verifier: a reordered acked event is not ok, a reordered phantom stays phantom", () => {
-  const ledger = new Ledger(3);
+  const ledger = new Ledger(5);
   const log = new Log(1);
-  for (let seq = 0; seq < 3; seq++) ledger.markSent(seq);
-  ledger.markAcked(2, 0, log.append(0, 2));
-  ledger.markAcked(0, 0, log.append(0, 0));
-  ledger.markFailed(1, "x");
-  log.append(0, 1);
+  // Read 0, 2, 1, 4, 3: 0, 2, 4 stay in place; 1 (failed, yet written) and 3 (acked) are late.
+  for (let seq = 0; seq < 5; seq++) ledger.markSent(seq);
+  for (const seq of [0, 2, 1, 4, 3]) {
+    if (seq === 1) {
+      ledger.markFailed(1, "x");
+      log.append(0, 1);
+    } else {
+      ledger.markAcked(seq, 0, log.append(0, seq));
+    }
+  }
   const v = verifier(ledger, 1);
   log.feed(v);
-  deepStrictEqual(v.finish().counts, counts({ ok: 1, phantom: 1, reordered: 2 }));
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 3, phantom: 1, reordered: 2 }));
+  deepStrictEqual(report.samples.reordered!.map((s) => [s.seq, s.detail]), [
+    [1, "after seq 2"],
+    [3, "after seq 4"],
+  ]);
+  strictEqual(v.isReordered(1), true);
+  strictEqual(v.isReordered(2), false);
 });
 
 Deno.test("verifier: foreign records are counted per record", () => {
@@ -308,16 +322,21 @@ Deno.test("verifier: a late ack after failure is classified by the log", () => {
       detail: "Request timed out; acked late at 0/1",
     },
   ]);
-  strictEqual(v.misplaced, 0);
+  strictEqual(report.misplaced, 0);
+  deepStrictEqual(report.misplacedSamples, []);
 });
 
-Deno.test("verifier: a read in another partition than the ack is counted as misplaced only", () => {
+Deno.test("verifier: a read in another partition than the ack is misplaced, outside the counts", () => {
   const { ledger } = ackedRun(2, 2);
   const v = verifier(ledger, 2);
   v.observe(0, "0", null, value(0));
-  v.observe(0, "1", null, value(1)); // acked in partition 1
-  deepStrictEqual(v.finish().counts, counts({ ok: 2 }));
-  strictEqual(v.misplaced, 1);
+  v.observe(0, "1", null, value(1)); // acked in partition 1 at offset 0
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 2 }));
+  strictEqual(report.misplaced, 1);
+  deepStrictEqual(report.misplacedSamples, [
+    { seq: 1, key: null, ackPartition: 1, ackOffset: "0", partition: 0, offset: "1" },
+  ]);
 });
 
 Deno.test("verifier: samples are capped per class", () => {
@@ -339,9 +358,299 @@ Deno.test("verifier: bad partitions throw", () => {
 });
 
 Deno.test("verifier: memory stays within 16 bytes per event", () => {
-  const v = verifier(new Ledger(8000), 4);
+  const n = 8000;
+  // Per event: ledger 12, reads 1, replaced-top link 1, two bits; far links: 2 × 64 × 4 bytes.
+  const base = 12 + 1 + 1 + 2 / 8 + 512 / n;
+  // Pile tops of every key side by side: 8000 bits, plus summary levels (250 + 8 + 1 words).
+  const keyed = ackedRun(n, 4);
+  const v = verifier(keyed.ledger, 4, { kind: "fixed", count: 16 });
+  keyed.log.feed(v);
+  v.finish();
+  strictEqual(v.bytesPerEvent, base + (259 * 4) / n);
   strictEqual(v.bytesPerEvent <= 16, true);
-  strictEqual(v.bytesPerEvent, 12 + 1 + 1 / 8);
+  // Without keys: the same bit set once per partition read.
+  const unkeyed = ackedRun(n, 4);
+  const u = verifier(unkeyed.ledger, 4);
+  unkeyed.log.feed(u);
+  u.finish();
+  strictEqual(u.bytesPerEvent, base + (4 * 259 * 4) / n);
+  strictEqual(u.bytesPerEvent <= 16, true);
+});
+
+/**
+ * Send and ack events in `order`, appending each to `partitionOf(seq)`: the log holds them in
+ * send order, and every ack gives the record's real position.
+ */
+function sentInOrder(order: number[], partitions = 1, partitionOf = (_seq: number) => 0) {
+  const ledger = new Ledger(Math.max(...order) + 1);
+  const log = new Log(partitions);
+  for (const seq of order) {
+    ledger.markSent(seq);
+    ledger.markAcked(seq, partitionOf(seq), log.append(partitionOf(seq), seq));
+  }
+  return { ledger, log };
+}
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+Deno.test("verifier: one early event is one event out of place (0, 99, 1 … 98)", () => {
+  const { ledger, log } = sentInOrder([0, 99, ...range(1, 98)]);
+  const v = verifier(ledger, 1);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 99, reordered: 1 }));
+  deepStrictEqual(report.samples.reordered, [
+    { seq: 99, partition: 0, offset: "1", key: null, detail: "before seq 1" },
+  ]);
+  deepStrictEqual(range(0, 99).filter((seq) => v.isReordered(seq)), [99]);
+});
+
+Deno.test("verifier: a batch moved as a block counts its size", () => {
+  // A retried batch 1 … 10 written after 11 … 20: the late batch is what is marked.
+  const late = sentInOrder([0, ...range(11, 20), ...range(1, 10), ...range(21, 30)]);
+  const v = verifier(late.ledger, 1, NONE, 20);
+  late.log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 21, reordered: 10 }));
+  deepStrictEqual(report.samples.reordered!.map((s) => s.seq), range(1, 10));
+  deepStrictEqual(report.samples.reordered![0], {
+    seq: 1,
+    partition: 0,
+    offset: "11",
+    key: null,
+    detail: "after seq 11",
+  });
+  // A batch written ahead of 15 events: it is the 5 out of place, not the 15 behind it.
+  const early = sentInOrder([0, ...range(21, 25), ...range(1, 20), ...range(26, 30)]);
+  const w = verifier(early.ledger, 1, NONE, 20);
+  early.log.feed(w);
+  const ahead = w.finish();
+  deepStrictEqual(ahead.counts, counts({ ok: 26, reordered: 5 }));
+  deepStrictEqual(ahead.samples.reordered!.map((s) => [s.seq, s.offset]), [
+    [21, "1"],
+    [22, "2"],
+    [23, "3"],
+    [24, "4"],
+    [25, "5"],
+  ]);
+});
+
+Deno.test("verifier: with fixed keys, events out of place are counted per key", () => {
+  // Keys k0, k1, k2 interleaved in one partition. k0 in order; k1's last event (28) read
+  // second; k2's first two events (2, 5) read last.
+  const order = range(0, 29).filter((seq) => seq !== 28 && seq !== 2 && seq !== 5);
+  order.splice(order.indexOf(1) + 1, 0, 28);
+  order.push(2, 5);
+  const { ledger, log } = sentInOrder(order);
+  const keys: KeySpace = { kind: "fixed", count: 3 };
+  const v = verifier(ledger, 1, keys);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 27, reordered: 3 }));
+  deepStrictEqual(range(0, 29).filter((seq) => v.isReordered(seq)), [2, 5, 28]);
+  deepStrictEqual(report.samples.reordered!.map((s) => [s.seq, s.key, s.detail]), [
+    [28, "k1", "before seq 4"],
+    [2, "k2", "after seq 8"],
+    [5, "k2", "after seq 11"],
+  ]);
+  // Two partitions holding keys apart: a key's order is its own, whatever the other does.
+  const split = sentInOrder(order, 2, (seq) => seq % 3 === 1 ? 1 : 0);
+  const w = verifier(split.ledger, 2, keys);
+  split.log.feed(w);
+  deepStrictEqual(w.finish().counts, counts({ ok: 27, reordered: 3 }));
+});
+
+Deno.test("verifier: only the first copy of an event counts for ordering, early or late", () => {
+  // 5 is first read early; its second copy, in its place, does not put it back in order.
+  const { ledger, log } = sentInOrder([0, 1, 5, 2, 3, 4, 6]);
+  log.partitions[0].splice(6, 0, { seq: 5, value: value(5) });
+  const v = verifier(ledger, 1);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 6, duplicated: 1, duplicates: 1, reordered: 1 }));
+  strictEqual(v.isReordered(5), true);
+  strictEqual(report.samples.reordered![0].seq, 5);
+});
+
+Deno.test("verifier: misplaced compares each ack's partition and offset with the copies read", () => {
+  const ledger = new Ledger(7);
+  for (let seq = 0; seq < 7; seq++) ledger.markSent(seq);
+  ledger.markAcked(0, 0, 0); // read at 0/0: in place
+  ledger.markAcked(1, 1, 7); // read at 0/1: another partition
+  ledger.markAcked(2, 0, 9); // read at 0/2: another offset
+  ledger.markAcked(3, 0, 4); // a retried send: copies at 0/3 and 0/4, acked at the second
+  ledger.markAcked(4, 1, 0); // read at 1/0: in place
+  ledger.markFailed(5, "Request timed out");
+  ledger.markAcked(5, 1, 9); // late ack at 1/9, read at 1/1
+  ledger.markAcked(6, 0, 10); // never read: lost, not misplaced
+  const log = new Log(2);
+  for (const seq of [0, 1, 2, 3, 3]) log.append(0, seq);
+  for (const seq of [4, 5]) log.append(1, seq);
+  const v = verifier(ledger, 2);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(
+    report.counts,
+    counts({ ok: 4, lost: 1, duplicated: 1, duplicates: 1, phantom: 1 }),
+  );
+  strictEqual(report.misplaced, 3);
+  deepStrictEqual(report.misplacedSamples, [
+    { seq: 1, key: null, ackPartition: 1, ackOffset: "7", partition: 0, offset: "1" },
+    { seq: 2, key: null, ackPartition: 0, ackOffset: "9", partition: 0, offset: "2" },
+    { seq: 5, key: null, ackPartition: 1, ackOffset: "9", partition: 1, offset: "1" },
+  ]);
+});
+
+Deno.test("verifier: an ack without offset (acks=0) is checked on its partition only", () => {
+  const ledger = new Ledger(3);
+  for (let seq = 0; seq < 3; seq++) {
+    ledger.markSent(seq);
+    ledger.markAcked(seq, seq === 2 ? 1 : 0, -1); // acks=0: the client reports offset -1
+  }
+  const log = new Log(2);
+  for (const seq of [0, 1, 2]) log.append(0, seq); // 2 acked in partition 1
+  const v = verifier(ledger, 2);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 3 }));
+  strictEqual(report.misplaced, 1);
+  deepStrictEqual(report.misplacedSamples, [
+    { seq: 2, key: null, ackPartition: 1, ackOffset: null, partition: 0, offset: "2" },
+  ]);
+});
+
+/** Length of a longest strictly increasing subsequence (patience sorting, for the checks below). */
+function longestIncreasing(values: number[]): number {
+  const tops: number[] = [];
+  for (const x of values) {
+    let lo = 0;
+    let hi = tops.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tops[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    tops[lo] = x;
+  }
+  return tops.length;
+}
+
+Deno.test("verifier: reordered and its marks match a brute-force count on random logs", () => {
+  for (let trial = 0; trial < 300; trial++) {
+    const random = prng(1000 + trial);
+    const n = 1 + Math.floor(random() * (trial % 10 === 0 ? 1500 : 60));
+    const partitions = 1 + Math.floor(random() * 3);
+    const kind = trial % 3;
+    const keys: KeySpace = kind === 0
+      ? NONE
+      : kind === 1
+      ? { kind: "fixed", count: 1 + Math.floor(random() * 5) }
+      : { kind: "per-event" };
+    const keyCount = keys.kind === "fixed" ? keys.count : 1;
+    // Send order: shuffled, locally swapped, or with a block moved.
+    const order = range(0, n - 1);
+    const mode = trial % 4;
+    if (mode === 0) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+    } else if (mode === 1) {
+      for (let k = 0; k < n / 8; k++) {
+        const i = Math.floor(random() * n);
+        const j = Math.min(n - 1, i + Math.floor(random() * 20));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+    } else if (mode === 2) {
+      const block = order.splice(Math.floor(random() * n), Math.floor(random() * n));
+      order.splice(Math.floor(random() * (order.length + 1)), 0, ...block);
+    }
+    const ledger = new Ledger(n);
+    const log = new Log(partitions);
+    for (const seq of order) {
+      ledger.markSent(seq);
+      let partition = keys.kind === "fixed"
+        ? (seq % keyCount) % partitions
+        : Math.floor(random() * partitions);
+      if (random() < 0.03) partition = Math.floor(random() * partitions); // a stray key
+      if (random() < 0.1) ledger.markFailed(seq, "x");
+      else ledger.markAcked(seq, partition, log.partitions[partition].length);
+      if (random() < 0.05) continue; // lost
+      log.append(partition, seq);
+      if (random() < 0.05) log.append(partition, seq); // duplicated
+    }
+    // Interleave partitions randomly; remember the first copies per ordering group.
+    const v = verifier(ledger, partitions, keys);
+    const groups = new Map<number, number[]>();
+    const next = new Array(partitions).fill(0);
+    let remaining = log.partitions.reduce((sum, p) => sum + p.length, 0);
+    while (remaining > 0) {
+      const p = Math.floor(random() * partitions);
+      if (next[p] >= log.partitions[p].length) continue;
+      const { seq, value } = log.partitions[p][next[p]];
+      if (v.readsOf(seq) === 0) {
+        const group = p * keyCount + seq % keyCount;
+        groups.set(group, [...groups.get(group) ?? [], seq]);
+      }
+      v.observe(p, String(next[p]++), null, value);
+      remaining--;
+    }
+    const report = v.finish();
+    let outOfPlace = 0;
+    for (const firstCopies of groups.values()) {
+      const longest = longestIncreasing(firstCopies);
+      outOfPlace += firstCopies.length - longest;
+      // The unmarked first copies are one longest increasing subsequence.
+      const kept = firstCopies.filter((seq) => !v.isReordered(seq));
+      strictEqual(kept.length, longest, `trial ${trial}`);
+      for (let i = 1; i < kept.length; i++) strictEqual(kept[i] > kept[i - 1], true);
+    }
+    strictEqual(report.counts.reordered, outOfPlace, `trial ${trial}`);
+    for (const sample of report.samples.reordered ?? []) {
+      strictEqual(v.isReordered(sample.seq), true);
+    }
+    // The accounting identity of the module doc.
+    const c = report.counts;
+    let acknowledgedNotOk = 0;
+    for (let seq = 0; seq < n; seq++) {
+      const reads = v.readsOf(seq);
+      if (ledger.status(seq) === "acked" && reads >= 1 && (reads > 1 || v.isReordered(seq))) {
+        acknowledgedNotOk++;
+      }
+    }
+    strictEqual(
+      ledger.counts().sent,
+      c.ok + c.lost + c.phantom + c.failedAbsent + c.unverified + acknowledgedNotOk,
+    );
+  }
+});
+
+Deno.test("verifier: the report matches the schema's VerificationReport", async () => {
+  const schema = JSON.parse(
+    await Deno.readTextFile(new URL("../../lib/report/report.schema.json", import.meta.url)),
+  );
+  const ajv = new Ajv({ allErrors: true, strict: true, validateFormats: false });
+  ajv.addSchema(schema);
+  const validate = ajv.compile({ $ref: `${schema.$id}#/definitions/VerificationReport` });
+  // Reordered, duplicated, an ack without offset, a copy in another partition.
+  const { ledger, log } = sentInOrder([0, 2, 1, 3, 5]);
+  ledger.markSent(4);
+  ledger.markAcked(4, 0, -1);
+  log.append(0, 4);
+  log.append(0, 3);
+  const v = verifier(ledger, 2);
+  log.feed(v);
+  v.observe(1, "0", null, value(1));
+  const report = v.finish();
+  strictEqual(report.misplaced, 0);
+  strictEqual(report.counts.reordered, 2);
+  strictEqual(validate(report), true, JSON.stringify(validate.errors));
+  const misplaced = verifier(ledger, 2);
+  misplaced.observe(1, "0", null, value(0));
+  const withSample = misplaced.finish();
+  strictEqual(withSample.misplacedSamples.length, 1);
+  strictEqual(validate(withSample), true, JSON.stringify(validate.errors));
 });
 
 /** Deterministic PRNG (mulberry32) so the mixture test is reproducible. */
