@@ -227,6 +227,17 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
       }),
     };
   });
+  // Records found elsewhere than their acknowledgement said: shown when any variant has one.
+  if (variants.some((v) => (v.verification?.misplaced ?? 0) > 0)) {
+    verification.push({
+      label: t(lang, "misplaced"),
+      help: t(lang, "help.misplaced"),
+      bad: variants.map((v) => (v.verification?.misplaced ?? 0) > 0),
+      cells: variants.map((v) =>
+        v.verification ? esc(f.int(v.verification.misplaced)) : esc(t(lang, "counts.notVerified"))
+      ),
+    });
+  }
   const throughput: Row[] = [
     {
       label: t(lang, "throughput.acked"),

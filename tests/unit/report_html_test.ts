@@ -211,3 +211,12 @@ Deno.test("html: the driver's notes on settings are shown under the producer tab
   );
   assert.ok(!renderHtml(fixture(), { lang: "en" }).includes("How the client departed"));
 });
+
+Deno.test("html: records found elsewhere than acknowledged get a row, only when there are some", () => {
+  const report = fixture();
+  assert.doesNotMatch(renderHtml(report, { lang: "en" }), /Found elsewhere/);
+  report.variants[0].verification!.misplaced = 3;
+  const html = renderHtml(report, { lang: "en" });
+  assert.match(html, /Found elsewhere/);
+  assert.match(renderHtml(report, { lang: "fr" }), /Trouvés ailleurs/);
+});
