@@ -19,7 +19,12 @@ import { entryLine } from "../suite/console.ts";
 import { interruptOnSignals } from "../suite/interrupt.ts";
 import { acquireEnvironment, type RunEnvironment } from "../run/environment.ts";
 import { loadScenario } from "../scenario/load.ts";
-import { runSuite, type SuiteScenario } from "../suite/suite.ts";
+import {
+  releaseResources,
+  runSuite,
+  type SuiteResource,
+  type SuiteScenario,
+} from "../suite/suite.ts";
 import { suiteExitCode } from "../suite/types.ts";
 import { UsageError } from "./usage.ts";
 
@@ -86,6 +91,14 @@ export async function selectScenarios(
   return all.filter((s) => wanted.includes(s.name));
 }
 
+/** A cluster of the suite as what the suite stops at its end. */
+function suiteResource(cluster: RunEnvironment): SuiteResource {
+  return {
+    description: `the ${cluster.brokerIds.length}-broker ${cluster.mode} cluster`,
+    release: () => cluster.release(),
+  };
+}
+
 /** Run `ci`; returns the exit code. */
 export async function ciCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -143,9 +156,12 @@ export async function ciCommand(args: string[]): Promise<number> {
   // One local cluster per broker count for the whole suite, instead of one per scenario;
   // clusters someone else started are reused and left running.
   const clusters: RunEnvironment[] = [];
+  // Until the suite runs, stopping the clusters is this function's job; then runSuite's.
+  let suiteReleases = false;
   try {
     const counts = new Set<number>();
     for (const s of scenarios) {
+      // the suite loads the file again and records why it is invalid as the scenario's error
       const plan = await loadScenario(s.file).catch(() => null);
       if (plan) counts.add(plan.cluster.brokers);
     }
@@ -154,6 +170,7 @@ export async function ciCommand(args: string[]): Promise<number> {
         await acquireEnvironment({ brokers, progress: (line) => console.error(line) }),
       );
     }
+    suiteReleases = true;
     const { result, paths } = await runSuite({
       scenarios,
       profile,
@@ -163,11 +180,17 @@ export async function ciCommand(args: string[]): Promise<number> {
       tolerances,
       signal: interrupt.signal,
       onEntry: (entry) => console.log(entryLine(entry, width)),
+      resources: clusters.map(suiteResource),
+      onError: (error) => console.error(`suite error: ${error}`),
     });
     console.log(`\n${paths.index}`);
     return suiteExitCode(result);
   } finally {
-    for (const c of clusters) await c.release().catch(() => {});
+    if (!suiteReleases) {
+      for (const error of await releaseResources(clusters.map(suiteResource))) {
+        console.error(`suite error: ${error}`);
+      }
+    }
     interrupt.dispose();
   }
 }

@@ -72,6 +72,7 @@ export class SharedFaults {
     this.#holders = holders;
     this.#create = create;
     this.#outcome = new Promise((resolve) => (this.#signalDone = (o) => resolve(o)));
+    // whoever awaits release() or stop() gets a failure; this only keeps an unawaited one quiet
     this.#outcome.catch(() => {});
   }
 
@@ -115,6 +116,7 @@ export class SharedFaults {
     this.#stopping = true;
     if (!this.#done) {
       this.#done = (async () => {
+        // prepare()'s failure reached every joiner; what it did set up is still healed below
         const engine = this.#ready ? await this.#ready.catch(() => this.#engine) : null;
         if (!engine) return { startEpochMs: 0, windows: [], errors: [], resolvedOn: null };
         return await engine.finish();

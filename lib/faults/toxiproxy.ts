@@ -108,7 +108,7 @@ export function toxiproxyHttp(url: string, timeoutMs = TOXIPROXY_TIMEOUT_MS): To
       if (!text.trim()) return undefined;
       try {
         return JSON.parse(text);
-      } catch {
+      } catch { // the parse error says less than the text itself
         throw new ToxiproxyError(
           `${what}: HTTP ${res.status} but not JSON: ${text.slice(0, 200)}`,
           res.status,
@@ -171,7 +171,7 @@ function errorDetail(text: string): string {
   try {
     const e = JSON.parse(text) as { error?: unknown };
     if (typeof e.error === "string") return `: ${e.error}`;
-  } catch { /* not JSON */ }
+  } catch { /* not JSON: the raw text below says it */ }
   return `: ${text.trim().slice(0, 200)}`;
 }
 

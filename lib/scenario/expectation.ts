@@ -122,7 +122,7 @@ export function parseExpectation(text: string, source: SourceRef): Expectation {
     case "latency":
       try {
         value = parseDuration(valueText);
-      } catch {
+      } catch { // reported as a problem of the expectation, with the form it expects
         return fail(
           `${metric} is a latency: the value must be a duration such as 250ms or 1s, got "${valueText}"`,
         );

@@ -91,7 +91,7 @@ function summaryOf(text: string): string {
     const description = (parse(text) as { description?: unknown } | null)?.description;
     if (typeof description !== "string") return "";
     return description.trim().split("\n")[0].trim();
-  } catch {
+  } catch { // a broken file is still listed; running it reports why
     return "";
   }
 }
@@ -99,7 +99,7 @@ function summaryOf(text: string): string {
 function isFile(path: string): boolean {
   try {
     return Deno.statSync(path).isFile;
-  } catch {
+  } catch { // not there: look elsewhere, then say what is available
     return false;
   }
 }
@@ -110,7 +110,7 @@ function namesIn(dir: string): string[] {
       .filter((entry) => entry.isFile && EXTENSIONS.includes(extname(entry.name)))
       .map((entry) => basename(entry.name, extname(entry.name)))
       .sort();
-  } catch {
+  } catch { // only a hint in the error about the scenario asked for: none to offer
     return [];
   }
 }

@@ -39,6 +39,7 @@ export async function withAdmin<T>(
   try {
     return await fn(admin);
   } finally {
+    // the work is done (or its own error is on its way); a failed disconnect leaves nothing behind
     await admin.disconnect().catch(() => {});
   }
 }

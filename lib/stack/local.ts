@@ -78,7 +78,7 @@ export function stackDir(basePort = DEFAULT_BASE_PORT): string {
 export async function readState(basePort = DEFAULT_BASE_PORT): Promise<StackState | null> {
   try {
     return JSON.parse(await Deno.readTextFile(join(stackDir(basePort), "state.json")));
-  } catch {
+  } catch { // no readable state file: no stack sismo can find or control on this port
     return null;
   }
 }
@@ -107,7 +107,7 @@ function portFree(port: number): boolean {
     const l = Deno.listen({ hostname: HOST, port });
     l.close();
     return true;
-  } catch {
+  } catch { // cannot listen: something holds the port, which is what is asked
     return false;
   }
 }
@@ -142,7 +142,12 @@ export async function stackDown(
       }
     }
   }
-  await Deno.remove(stackDir(basePort), { recursive: true }).catch(() => {});
+  await Deno.remove(stackDir(basePort), { recursive: true }).catch((e) => {
+    // no folder: nothing was left; otherwise the data stays on disk until the next `down` or `up`
+    if (!(e instanceof Deno.errors.NotFound)) {
+      progress(`could not delete ${stackDir(basePort)}: ${(e as Error).message}`);
+    }
+  });
   return stopped;
 }
 
@@ -214,7 +219,7 @@ async function waitFor<T>(
 }
 
 async function tail(file: string, lines = 30): Promise<string> {
-  const text = await Deno.readTextFile(file).catch(() => "");
+  const text = await Deno.readTextFile(file).catch(() => ""); // no log: nothing to quote
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
@@ -352,7 +357,13 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
     return state;
   } catch (e) {
     progress("Start failed; stopping what was started…");
-    await stackDown({ basePort }).catch(() => {});
+    // the start error is the one thrown; a failed clean-up is said, as it leaves processes behind
+    await stackDown({ basePort }).catch((down) =>
+      progress(
+        `could not stop what was started: ${(down as Error).message}; ` +
+          `run \`deno task stack down --base-port ${basePort}\``,
+      )
+    );
     throw e;
   }
 }
@@ -388,7 +399,7 @@ export async function roundTrip(
   try {
     await producer.send({ topic, acks: -1, messages: [{ value: marker }] });
   } finally {
-    await producer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {}); // its work is done or its error is on its way
   }
   const consumer = client.consumer({ groupId: `sismo-health-${marker}` });
   await consumer.connect();
@@ -410,8 +421,9 @@ export async function roundTrip(
       }).catch(reject);
     });
   } finally {
-    await consumer.disconnect().catch(() => {});
+    await consumer.disconnect().catch(() => {}); // its work is done or its error is on its way
   }
+  // best effort: a leftover empty health-check group is harmless and expires with its offsets
   await withAdmin(direct, (admin) => admin.deleteGroups([`sismo-health-${marker}`]))
     .catch(() => {});
 }
@@ -438,6 +450,7 @@ export async function stackStatus(basePort = DEFAULT_BASE_PORT): Promise<StackSt
   }));
   let registered: number[] | null = null;
   if (processes.some((p) => p.name.startsWith("broker-") && p.status === "running")) {
+    // null is shown as "unreachable": a status report, not a failure
     registered = await registeredBrokers(state.directBootstrap).catch(() => null);
   }
   return { state, processes, registered };

@@ -26,7 +26,7 @@ export function processStartTime(pid: number): number | null {
     const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     if (rest[0] === "Z" || rest[0] === "X") return null;
     return Number(rest[19]);
-  } catch {
+  } catch { // no /proc entry: the process is gone
     return null;
   }
 }
@@ -36,7 +36,7 @@ export function processState(pid: number): string | null {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
-  } catch {
+  } catch { // no /proc entry: the process is gone
     return null;
   }
 }
@@ -69,6 +69,7 @@ export async function startProcess(
   }).spawn();
   child.unref();
   children.set(child.pid, child);
+  // Only reaps: stack processes are watched through /proc, not through their exit status.
   child.status.then(() => children.delete(child.pid)).catch(() => {});
   // The start time is readable as soon as the pid exists.
   let startTime: number | null = null;
@@ -77,7 +78,7 @@ export async function startProcess(
     if (startTime === null) await delay(10);
   }
   if (startTime === null) {
-    const tail = await Deno.readTextFile(log).catch(() => "");
+    const tail = await Deno.readTextFile(log).catch(() => ""); // no log: nothing to quote
     throw new Error(`${name} exited at once:\n${tail.slice(-2000)}`);
   }
   return { name, pid: child.pid, startTime, command, log };
@@ -89,7 +90,7 @@ export function signal(rec: ProcessRecord, sig: Deno.Signal): boolean {
   try {
     Deno.kill(rec.pid, sig);
     return true;
-  } catch {
+  } catch { // it exited between the check and the signal: "not sent" is the answer
     return false;
   }
 }

@@ -65,7 +65,7 @@ export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
-  } catch {
+  } catch { // what cannot be stat'ed is treated as absent: the caller creates or reports it
     return false;
   }
 }
@@ -95,6 +95,7 @@ export async function copyMavenDependencies(
   extraArgs: string[] = [],
 ): Promise<number> {
   const libs = join(dir, "libs");
+  // absent unless an earlier attempt was cut short; Maven overwrites what that left
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   await Deno.mkdir(dir, { recursive: true });
   const r = await run("mvn", [
@@ -108,6 +109,7 @@ export async function copyMavenDependencies(
     ...extraArgs,
   ]);
   if (!r.ok) {
+    // best effort: Maven's error is the one to report; without `.complete` the folder is redone
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw new ProvisionError(`Maven could not resolve ${what}:\n${r.text.slice(-3000)}`);
   }
@@ -124,7 +126,7 @@ export async function which(name: string): Promise<string | null> {
     try {
       const st = await Deno.stat(p);
       if (st.isFile && ((st.mode ?? 0) & 0o111)) return p;
-    } catch { /* not here */ }
+    } catch { /* not in this PATH entry: try the next */ }
   }
   return null;
 }
@@ -217,6 +219,7 @@ export async function ensureToxiproxy(progress: Progress = () => {}): Promise<To
   progress(
     `Building Toxiproxy ${TOXIPROXY_VERSION} with go install into ${dir} (first time only)…`,
   );
+  // absent unless an earlier attempt was cut short; go install overwrites what that left
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   const gobin = join(dir, "gobin");
   await Deno.mkdir(gobin, { recursive: true });
@@ -225,11 +228,12 @@ export async function ensureToxiproxy(progress: Progress = () => {}): Promise<To
     `github.com/Shopify/toxiproxy/v2/cmd/server@v${TOXIPROXY_VERSION}`,
   ], { GOBIN: gobin });
   if (!r.ok) {
+    // best effort: go's error is the one to report; without `.complete` the folder is redone
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw new ProvisionError(`go install of Toxiproxy failed:\n${r.text.slice(-3000)}`);
   }
   await Deno.rename(join(gobin, "server"), bin);
-  await Deno.remove(gobin, { recursive: true }).catch(() => {});
+  await Deno.remove(gobin, { recursive: true }).catch(() => {}); // an empty leftover: harmless
   await Deno.writeTextFile(join(dir, ".complete"), `${new Date().toISOString()}\n`);
   progress(`Toxiproxy ${TOXIPROXY_VERSION} ready.`);
   return { path: bin, source: "cache" };

@@ -62,7 +62,7 @@ export function reportsOfSuiteJson(json: unknown, dir: string): Map<string, stri
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isFile;
-  } catch {
+  } catch { // not there: the layout is another one, or the run left no report
     return false;
   }
 }
@@ -99,8 +99,11 @@ export async function findBaselineReports(dir: string): Promise<BaselineReports>
   let stat: Deno.FileInfo;
   try {
     stat = await Deno.stat(dir);
-  } catch {
-    throw new BaselineError(`baseline folder ${dir} does not exist`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new BaselineError(`baseline folder ${dir} does not exist`);
+    }
+    throw new BaselineError(`baseline folder ${dir}: ${(error as Error).message}`);
   }
   if (!stat.isDirectory) throw new BaselineError(`baseline ${dir} is not a folder`);
 

@@ -48,6 +48,7 @@ td.baseline .badge { margin-left: 0; }
 .variant li.fail { color: var(--fail); font-weight: 600; }
 .mark { display: inline-block; width: 1.2em; margin-left: -1.2em; }
 .error { color: var(--fail); white-space: pre-wrap; }
+.suite-error { margin: 0 0 12px; font-weight: 600; }
 .links a { display: block; white-space: nowrap; }
 .regressions { margin: 4px 0 0; padding-left: 1.2em; color: var(--fail); font-size: 0.95rem; }
 `;
@@ -171,6 +172,8 @@ export function renderSuiteIndex(result: SuiteResult): string {
       ]
       : []),
   ];
+  const suiteErrors = safe.errors.map((e) => `<div class="error suite-error">${esc(e)}</div>\n`)
+    .join("");
   const head = ["Scenario", "Outcome", "Variants and expectations", "Duration", "Reports"]
     .map((h) => `<th${h === "Duration" ? ' class="num"' : ""}>${h}</th>`)
     .concat(withBaseline ? ["<th>Baseline</th>"] : [])
@@ -188,7 +191,7 @@ export function renderSuiteIndex(result: SuiteResult): string {
 <main>
 <h1>sismo regression suite <span class="outcome ${outcome}">${outcome}</span></h1>
 <div class="meta">${meta.map((m) => `<span>${m}</span>`).join("")}</div>
-<div class="scroll">
+${suiteErrors}<div class="scroll">
 <table class="suite">
 <thead><tr>${head}</tr></thead>
 <tbody>

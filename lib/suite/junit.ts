@@ -7,7 +7,9 @@
  *   erroring `run` test case;
  * - for a scenario the interrupted suite never reached: a skipped `run` case;
  * - for a scenario compared with a baseline: a suite `<scenario>.baseline`
- *   with one case per compared variant, failing when it regressed.
+ *   with one case per compared variant, failing when it regressed;
+ * - for errors of the suite itself (a cluster not stopped): a suite `suite`
+ *   with an erroring `run` test case.
  *
  * @example
  * ```ts
@@ -141,6 +143,15 @@ function suitesOf(entry: SuiteEntry): Suite[] {
 export function renderSuiteJunit(result: SuiteResult): string {
   const safe = redact(result);
   const suites = safe.entries.flatMap(suitesOf);
+  if (safe.errors.length > 0) {
+    const text = safe.errors.join("\n");
+    suites.push(singleCaseSuite(
+      "suite",
+      `      <error message="${x(safe.errors[0].split("\n")[0])}" type="suite">${x(text)}</error>`,
+      "error",
+      0,
+    ));
+  }
   const sum = (pick: (s: Suite) => number) => suites.reduce((n, s) => n + pick(s), 0);
   const elapsed = Date.parse(safe.finishedAt) - Date.parse(safe.startedAt);
   return `<?xml version="1.0" encoding="UTF-8"?>

@@ -1,7 +1,8 @@
 /**
  * `summary.md` of a suite run, for CI job summaries (`$GITHUB_STEP_SUMMARY`)
- * and merge-request comments: one table row per scenario, then the failed
- * expectations, regressions and errors of each scenario that did not pass.
+ * and merge-request comments: one table row per scenario, the suite's own
+ * errors, then the failed expectations, regressions and errors of each
+ * scenario that did not pass.
  *
  * @example
  * ```ts
@@ -111,6 +112,9 @@ export function renderSuiteMarkdown(result: SuiteResult): string {
     ),
     "",
   );
+  if (safe.errors.length > 0) {
+    out.push("## ⚠️ Suite errors", "", ...safe.errors.map((e) => `- ${cell(e)}`), "");
+  }
   for (const entry of safe.entries) {
     const lines = details(entry);
     if (lines.length === 0) continue;

@@ -30,10 +30,12 @@ export { regressionLines } from "./regressions.ts";
 export { runAndWrite, type RunOneOptions, type WrittenRun } from "./run_one.ts";
 export {
   LIVE_DEPS,
+  releaseResources,
   runSuite,
   type SuiteDeps,
   type SuiteOptions,
   type SuitePaths,
+  type SuiteResource,
   type SuiteScenario,
   writeSuiteOutputs,
 } from "./suite.ts";

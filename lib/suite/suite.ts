@@ -6,7 +6,9 @@
  * A scenario that cannot run (invalid file, setup error) becomes an `error`
  * entry and the suite goes on. Once the signal aborts, the current run cleans
  * up and keeps its partial report (the runner does that), and the scenarios
- * not reached are recorded as `not-run`.
+ * not reached are recorded as `not-run`. What the suite started for its
+ * scenarios (its clusters) is released at the end; a release that fails is an
+ * error of the suite and fails it.
  *
  * @example
  * ```ts
@@ -45,6 +47,13 @@ export interface SuiteScenario {
   file: string;
 }
 
+/** Something started for the suite's scenarios (a cluster), stopped after the last one. */
+export interface SuiteResource {
+  /** What it is, for the error when it cannot be stopped, e.g. `the 3-broker local cluster`. */
+  description: string;
+  release(): Promise<void>;
+}
+
 /** Options of {@link runSuite}. */
 export interface SuiteOptions {
   /** In run order. */
@@ -60,6 +69,13 @@ export interface SuiteOptions {
   signal: AbortSignal;
   /** Called with each entry as it is recorded (run, failed to run, or not run). */
   onEntry?: (entry: SuiteEntry) => void;
+  /**
+   * Released once the scenarios are over, whether they ended, were interrupted or the
+   * suite failed; one that cannot be released is one of the result's `errors`.
+   */
+  resources?: SuiteResource[];
+  /** Called with each error of the suite itself as it is recorded. */
+  onError?: (error: string) => void;
 }
 
 /** What {@link runSuite} uses from the outside world; tests replace it. */
@@ -105,6 +121,19 @@ export async function writeSuiteOutputs(result: SuiteResult, dir: string): Promi
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Release each resource in turn; one error line for each that could not be released. */
+export async function releaseResources(resources: readonly SuiteResource[]): Promise<string[]> {
+  const errors: string[] = [];
+  for (const resource of resources) {
+    try {
+      await resource.release();
+    } catch (error) {
+      errors.push(`${resource.description} could not be stopped: ${errorText(error)}`);
+    }
+  }
+  return errors;
 }
 
 /**
@@ -203,26 +232,36 @@ export async function runSuite(
     tolerances: { ...opts.tolerances },
     interrupted: false,
     entries: [],
+    errors: [],
   };
-  let paths = await writeSuiteOutputs(result, opts.dir);
-  for (const scenario of opts.scenarios) {
-    const entry: SuiteEntry = opts.signal.aborted
-      ? {
-        scenario: scenario.name,
-        file: scenario.file,
-        outcome: "not-run",
-        dir: null,
-        durationMs: 0,
-        report: null,
-        error: null,
-        baseline: null,
-      }
-      : await runEntry(scenario, opts, deps);
-    result.entries.push(entry);
-    result.interrupted = opts.signal.aborted;
-    result.finishedAt = new Date(deps.now()).toISOString();
-    opts.onEntry?.(entry);
+  let paths: SuitePaths;
+  try {
     paths = await writeSuiteOutputs(result, opts.dir);
+    for (const scenario of opts.scenarios) {
+      const entry: SuiteEntry = opts.signal.aborted
+        ? {
+          scenario: scenario.name,
+          file: scenario.file,
+          outcome: "not-run",
+          dir: null,
+          durationMs: 0,
+          report: null,
+          error: null,
+          baseline: null,
+        }
+        : await runEntry(scenario, opts, deps);
+      result.entries.push(entry);
+      result.interrupted = opts.signal.aborted;
+      result.finishedAt = new Date(deps.now()).toISOString();
+      opts.onEntry?.(entry);
+      paths = await writeSuiteOutputs(result, opts.dir);
+    }
+  } finally {
+    for (const error of await releaseResources(opts.resources ?? [])) {
+      result.errors.push(error);
+      opts.onError?.(error);
+    }
   }
+  if (result.errors.length > 0) paths = await writeSuiteOutputs(result, opts.dir);
   return { result, paths };
 }

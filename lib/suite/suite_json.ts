@@ -59,5 +59,6 @@ export function suiteJson(result: SuiteResult): SuiteJson {
     baseline: result.baselineDir,
     tolerances: { ...result.tolerances },
     scenarios: Object.fromEntries(result.entries.map((e) => [e.scenario, jsonEntry(e)])),
+    errors: [...result.errors],
   };
 }

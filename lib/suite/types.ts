@@ -55,11 +55,17 @@ export interface SuiteResult {
   /** Whether the suite was stopped (Ctrl-C) before its end. */
   interrupted: boolean;
   entries: SuiteEntry[];
+  /**
+   * Problems of the suite itself, outside any scenario: a cluster started for the
+   * suite that could not be stopped. Any of them fails the suite.
+   */
+  errors: string[];
 }
 
 /**
- * The suite's verdict: `passed` only when every scenario passed and none regressed;
- * `inconclusive` when nothing failed but some scenario's verification was incomplete.
+ * The suite's verdict: `passed` only when every scenario passed, none regressed and the
+ * suite had no error of its own; `inconclusive` when nothing failed but some scenario's
+ * verification was incomplete.
  */
 export type SuiteOutcome = "passed" | "failed" | "inconclusive" | "interrupted";
 
@@ -76,6 +82,7 @@ export function suiteOutcome(result: SuiteResult): SuiteOutcome {
   ) {
     return "interrupted";
   }
+  if (result.errors.length > 0) return "failed";
   if (result.entries.every((e) => e.outcome === "passed" && !entryRegressed(e))) return "passed";
   return result.entries.every((e) =>
       (e.outcome === "passed" || e.outcome === "inconclusive") && !entryRegressed(e)
@@ -126,4 +133,6 @@ export interface SuiteJson {
   tolerances: Tolerances;
   /** Scenario name → result, in run order. */
   scenarios: Record<string, SuiteJsonEntry>;
+  /** Errors of the suite itself, outside any scenario (e.g. a cluster not stopped). */
+  errors: string[];
 }

@@ -97,5 +97,6 @@ export function suiteOf(entries: SuiteEntry[], baselineDir: string | null = null
     tolerances: { ...DEFAULT_TOLERANCES },
     interrupted: false,
     entries,
+    errors: [],
   };
 }

@@ -60,6 +60,12 @@ Deno.test("suite outcome and exit code", () => {
   stopped.interrupted = true;
   assert.equal(suiteOutcome(stopped), "interrupted");
   assert.equal(suiteExitCode(suiteOf([])), 0);
+  const notStopped = suiteOf([ranEntry(passedReport("a"))]);
+  notStopped.errors.push("the 1-broker local cluster could not be stopped: EPERM");
+  assert.equal(suiteOutcome(notStopped), "failed");
+  assert.equal(suiteExitCode(notStopped), 1);
+  notStopped.interrupted = true;
+  assert.equal(suiteOutcome(notStopped), "interrupted");
 });
 
 Deno.test("regression lines name the variant, the figure and both values", () => {
@@ -172,6 +178,23 @@ Deno.test("junit.xml combines every scenario's suites, errors, skips and baselin
   assert.equal(byName["alpha.baseline"].failures, "0");
 });
 
+Deno.test("errors of the suite itself: an erroring suite case, a section, a list", () => {
+  const result = suiteOf([ranEntry(passedReport("alpha"))]);
+  result.errors.push("the 3-broker local cluster could not be stopped: <EPERM>");
+  const doc = parseXml(renderSuiteJunit(result));
+  const suite = doc.testsuites.testsuite.find((s: Node) => s.name === "suite");
+  assert.equal(suite.testcase[0].error.type, "suite");
+  assert.match(suite.testcase[0].error.message, /could not be stopped: <EPERM>/);
+  assert.equal(Number(doc.testsuites.errors), 1);
+  assert.match(renderSuiteMarkdown(result), /^# ❌ sismo suite — failed\n/);
+  assert.match(renderSuiteMarkdown(result), /## ⚠️ Suite errors\n\n- the 3-broker .*&lt;EPERM&gt;/);
+  assert.match(
+    renderSuiteIndex(result),
+    /<div class="error suite-error">[^<]*&lt;EPERM&gt;<\/div>/,
+  );
+  assert.deepEqual(suiteJson(result).errors, [result.errors[0]]);
+});
+
 Deno.test("testsuitesOf keeps renderJunit's suites and totals", () => {
   const report = failedReport("bravo");
   const suites = testsuitesOf(renderJunit(report));
@@ -235,6 +258,7 @@ Deno.test("suite.json: scenario → outcome, dir, duration, regressions", () => 
   assert.equal(json.scenarios.charlie.dir, null);
   assert.match(json.scenarios.charlie.error!, /must be > 0/);
   assert.equal(json.scenarios.echo.outcome, "not-run");
+  assert.deepEqual(json.errors, []);
 });
 
 Deno.test("console lines: outcome, name, time, and what went wrong", () => {

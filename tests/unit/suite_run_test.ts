@@ -10,7 +10,12 @@ import { loadScenario } from "../../lib/scenario/load.ts";
 import type { Plan, ProfileName } from "../../lib/scenario/types.ts";
 import { findBaselineReports } from "../../lib/suite/baseline.ts";
 import type { RunOneOptions } from "../../lib/suite/run_one.ts";
-import { runSuite, type SuiteDeps, type SuiteScenario } from "../../lib/suite/suite.ts";
+import {
+  releaseResources,
+  runSuite,
+  type SuiteDeps,
+  type SuiteScenario,
+} from "../../lib/suite/suite.ts";
 import type { SuiteJson } from "../../lib/suite/types.ts";
 import { suiteExitCode } from "../../lib/suite/types.ts";
 import { failedReport, passedReport } from "./suite_helpers.ts";
@@ -262,6 +267,90 @@ Deno.test("Ctrl-C during a run: that run keeps its partial report, the rest are 
     assert.equal(json.outcome, "interrupted");
     assert.equal(json.profile, "full");
   });
+});
+
+Deno.test("a cluster the suite cannot stop is a suite error: console, outputs, exit 1", async () => {
+  await withTempDir(async (dir) => {
+    const released: string[] = [];
+    const reported: string[] = [];
+    const { result, paths } = await runSuite({
+      scenarios: [SCENARIOS[0]],
+      profile: "quick",
+      dir,
+      baseline: null,
+      tolerances: DEFAULT_TOLERANCES,
+      signal: new AbortController().signal,
+      resources: [
+        {
+          description: "the 3-broker local cluster",
+          release: () => (released.push("3"), Promise.reject(new Error("broker-2 still running"))),
+        },
+        {
+          description: "the 1-broker local cluster",
+          release: () => (released.push("1"), Promise.resolve()),
+        },
+      ],
+      onError: (e) => reported.push(e),
+    }, fakeDeps({ loaded: [], runs: [] }));
+
+    assert.deepEqual(released, ["3", "1"], "a failed release does not skip the next one");
+    const expected = "the 3-broker local cluster could not be stopped: broker-2 still running";
+    assert.deepEqual(reported, [expected]);
+    assert.deepEqual(result.errors, [expected]);
+    assert.equal(result.entries[0].outcome, "passed");
+    assert.equal(suiteExitCode(result), 1);
+    const json: SuiteJson = JSON.parse(await Deno.readTextFile(paths.json));
+    assert.equal(json.outcome, "failed");
+    assert.deepEqual(json.errors, [expected]);
+    assert.match(await Deno.readTextFile(paths.markdown), /## ⚠️ Suite errors\n\n- the 3-broker/);
+    assert.match(await Deno.readTextFile(paths.index), /class="error suite-error">the 3-broker/);
+    assert.match(
+      await Deno.readTextFile(paths.junit),
+      /<error message="the 3-broker[^"]*" type="suite">/,
+    );
+  });
+});
+
+Deno.test("the suite's clusters are stopped even when the suite itself fails", async () => {
+  await withTempDir(async (dir) => {
+    const released: string[] = [];
+    const reported: string[] = [];
+    const deps = fakeDeps({ loaded: [], runs: [] });
+    await assert.rejects(
+      runSuite({
+        scenarios: [SCENARIOS[0]],
+        profile: "quick",
+        dir,
+        baseline: null,
+        tolerances: DEFAULT_TOLERANCES,
+        signal: new AbortController().signal,
+        onEntry: () => {
+          throw new Error("console gone");
+        },
+        resources: [{
+          description: "the 1-broker local cluster",
+          release: () => (released.push("1"), Promise.reject(new Error("no such process"))),
+        }],
+        onError: (e) => reported.push(e),
+      }, deps),
+      /console gone/,
+    );
+    assert.deepEqual(released, ["1"]);
+    assert.deepEqual(reported, [
+      "the 1-broker local cluster could not be stopped: no such process",
+    ]);
+  });
+});
+
+Deno.test("releaseResources releases each in turn and returns what failed", async () => {
+  const order: string[] = [];
+  const errors = await releaseResources([
+    { description: "a", release: () => (order.push("a"), Promise.reject("refused")) },
+    { description: "b", release: () => (order.push("b"), Promise.resolve()) },
+  ]);
+  assert.deepEqual(order, ["a", "b"]);
+  assert.deepEqual(errors, ["a could not be stopped: refused"]);
+  assert.deepEqual(await releaseResources([]), []);
 });
 
 Deno.test("selectScenarios: all in name order, or those --only names; unknown names suggest", async () => {

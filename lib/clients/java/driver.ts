@@ -110,10 +110,12 @@ async function compileSidecar(kafkaClasspath: string, kafkaVersion: string): Pro
         "openjdk-17-jdk-headless, or choose another client",
     );
   }
+  // absent unless an earlier attempt was cut short; javac overwrites what that left
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   await Deno.mkdir(dir, { recursive: true });
   const r = await run("javac", ["-nowarn", "-cp", kafkaClasspath, "-d", dir, SIDECAR]);
   if (!r.ok) {
+    // best effort: javac's error is the one to report; without `.complete` the folder is redone
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw new ProvisionError(`javac could not build the Java sidecar:\n${r.text.slice(-3000)}`);
   }
@@ -148,7 +150,7 @@ async function describeClient(progress: (line: string) => void): Promise<Prepare
 function prepareOnce(progress: (line: string) => void = () => {}): Promise<Prepared> {
   if (!prepared) {
     prepared = describeClient(progress);
-    prepared.catch(() => prepared = null);
+    prepared.catch(() => prepared = null); // the caller gets the failure; the next call tries again
   }
   return prepared;
 }
@@ -303,7 +305,7 @@ class FrameWriter {
         await this.writer.write(full.subarray(0, n));
         this.spare = full; // written: free to fill again
       }
-    } catch {
+    } catch { // a broken pipe: the sidecar is gone, and its exit reports every pending record
       this.failed = true;
       this.len = 0;
     } finally {
@@ -321,6 +323,7 @@ class FrameWriter {
 
   async close() {
     await this.flush();
+    // already closed: the sidecar exited, which `finished` reports
     await this.writer.close().catch(() => {});
   }
 }
@@ -357,7 +360,7 @@ async function createJavaDriver(opts: DriverOptions): Promise<ProducerDriver> {
       }
     }
     if (rest) tail.push(rest);
-  })().catch(() => {});
+  })().catch(() => {}); // an unreadable stderr only shortens the tail quoted in errors
   const stderrTail = () => tail.join("\n").slice(-4000);
 
   // --- stdout: frames from the child.

@@ -71,6 +71,7 @@ export async function ensureLibrdkafka(
     `Provisioning librdkafka ${w.librdkafkaVersion} (from ${w.package} ${w.version} on PyPI) ` +
       `into ${dir} (first time only)…`,
   );
+  // absent unless an earlier attempt was cut short; pip and the unpacking overwrite what that left
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   const download = join(dir, "download");
   await Deno.mkdir(download, { recursive: true });
@@ -96,6 +97,7 @@ export async function ensureLibrdkafka(
     "--quiet",
   ]);
   if (!got.ok) {
+    // best effort: pip's error is the one to report; without `.complete` the folder is redone
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw new ProvisionError(`pip could not download ${w.package} ${w.version}:\n${got.text}`);
   }
@@ -114,10 +116,11 @@ export async function ensureLibrdkafka(
     lib,
   ]);
   if (!unpack.ok) {
+    // best effort: the unpacking error is the one to report; without `.complete` it is redone
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw new ProvisionError(`could not unpack librdkafka from the wheel:\n${unpack.text}`);
   }
-  await Deno.remove(download, { recursive: true }).catch(() => {});
+  await Deno.remove(download, { recursive: true }).catch(() => {}); // a leftover wheel: harmless
   await Deno.writeTextFile(
     join(dir, ".complete"),
     `${new Date().toISOString()} ${w.package}==${w.version} sha256:${hash}\n`,
