@@ -49,7 +49,7 @@ export function decodeHistogram(encoded: string): Histogram | null {
   if (encoded.trim() === "") return null;
   try {
     return decodeFromCompressedBase64(encoded);
-  } catch {
+  } catch { // treated as missing: callers fall back to the stored figures or draw no curve
     return null;
   }
 }

@@ -5,6 +5,9 @@
  *
  * @example
  * ```ts
+ * import type { SuiteResult } from "./types.ts";
+ * import { join } from "node:path";
+ * declare const suiteDir: string, result: SuiteResult;
  * import { renderSuiteIndex } from "./index_html.ts";
  * await Deno.writeTextFile(join(suiteDir, "index.html"), renderSuiteIndex(result));
  * ```

@@ -5,6 +5,9 @@
  *
  * @example
  * ```ts
+ * import { runScenario } from "../run/run.ts";
+ * import type { Plan } from "../scenario/types.ts";
+ * declare const plan: Plan;
  * import { interruptOnSignals } from "./interrupt.ts";
  * const interrupt = interruptOnSignals("stopping the load…");
  * try {

@@ -13,6 +13,9 @@
  *
  * @example
  * ```ts
+ * import type { SuiteResult } from "./types.ts";
+ * import { join } from "node:path";
+ * declare const suiteDir: string, result: SuiteResult;
  * import { renderSuiteJunit } from "./junit.ts";
  * await Deno.writeTextFile(join(suiteDir, "junit.xml"), renderSuiteJunit(result));
  * ```

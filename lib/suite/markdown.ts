@@ -6,6 +6,9 @@
  *
  * @example
  * ```ts
+ * import type { SuiteResult } from "./types.ts";
+ * import { join } from "node:path";
+ * declare const suiteDir: string, result: SuiteResult;
  * import { renderSuiteMarkdown } from "./markdown.ts";
  * await Deno.writeTextFile(join(suiteDir, "summary.md"), renderSuiteMarkdown(result));
  * ```

@@ -6,6 +6,8 @@
  *
  * @example
  * ```ts
+ * import { DEFAULT_TOLERANCES } from "../report/compare.ts";
+ * declare const signal: AbortSignal;
  * import { findBaselineReports, runSuite, suiteExitCode } from "./mod.ts";
  * const { result, paths } = await runSuite({
  *   scenarios: [{ name: "idempotent-vs-plain", file: "scenarios/idempotent-vs-plain.yaml" }],

@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import type { Plan } from "../scenario/types.ts";
+ * declare const plan: Plan;
  * import { runAndWrite } from "./run_one.ts";
  * const controller = new AbortController();
  * const { report, files } = await runAndWrite(plan, { signal: controller.signal });

@@ -12,6 +12,8 @@
  *
  * @example
  * ```ts
+ * import { DEFAULT_TOLERANCES } from "../report/compare.ts";
+ * import { suiteExitCode } from "./types.ts";
  * import { runSuite } from "./suite.ts";
  * const { result, paths } = await runSuite({
  *   scenarios: [{ name: "idempotent-vs-plain", file: "scenarios/idempotent-vs-plain.yaml" }],

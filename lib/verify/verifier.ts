@@ -114,6 +114,14 @@
  *
  * @example
  * ```ts
+ * import type { Ledger } from "./ledger.ts";
+ * declare const ledger: Ledger, runId: Uint8Array;
+ * declare const records: {
+ *   partition: number;
+ *   offset: string;
+ *   key: Uint8Array | null;
+ *   value: Uint8Array | null;
+ * }[];
  * const verifier = new Verifier(ledger, { runId, variant: 0, keys: { kind: "none" }, partitions: 3 });
  * for (const r of records) verifier.observe(r.partition, r.offset, r.key, r.value);
  * const report = verifier.finish();
