@@ -131,3 +131,56 @@ Deno.test("generator: events not sent at the outstanding bound are counted by in
   assert.equal(first.acked, 20);
   assert.equal(ledger.counts().notSent, 80);
 });
+
+Deno.test("generator: sync sends keep one event outstanding, late events wait and their latency shows it", async () => {
+  const rate = { kind: "constant", perSecond: 100 } as const;
+  const deliveries = new DeliveryRouter();
+  const startEpochMs = Date.now() + 50;
+  let inFlight = 0, maxInFlight = 0, offset = 0;
+  const driver: ProducerDriver = {
+    ...fakeDriver(deliveries, startEpochMs, () => 0),
+    send(record: OutRecord) {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      setTimeout(() => { // each send takes 30 ms: three times the gap between events
+        inFlight--;
+        deliveries.onDelivery({
+          token: record.token,
+          partition: 0,
+          offset: offset++,
+          status: "persisted",
+        });
+      }, 30);
+    },
+  };
+  const fromIntended = new LatencyRecorder();
+  const ledger = new Ledger(10_000);
+  const result = await runLoad({
+    load: {
+      rate,
+      warmupMs: 0,
+      durationMs: 500,
+      keys: { kind: "none" },
+      messageSize: 64,
+      send: { kind: "sync", maxOutstanding: 1000 },
+    },
+    send: { kind: "sync", maxOutstanding: 1000 },
+    driver,
+    deliveries,
+    runId: newRunId(),
+    variantIndex: 0,
+    recorders: {
+      ledger,
+      fromIntended,
+      fromSend: new LatencyRecorder(),
+      dispatchLag: new LatencyRecorder(),
+      timeline: new TimelineRecorder(startEpochMs),
+    },
+    startEpochMs,
+    drainMs: 5000,
+  });
+  assert.equal(maxInFlight, 1);
+  assert.equal(ledger.counts().acked, 50);
+  assert.equal(result.outstandingAtEnd, 0);
+  // The 50th event is due at 490 ms but waits behind 49 sends of 30 ms: about 1 s late.
+  assert.ok(fromIntended.summary().max > 900, `max ${fromIntended.summary().max}`);
+});
