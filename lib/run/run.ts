@@ -97,6 +97,25 @@ export function startBarrier(n: number): StartBarrier {
   };
 }
 
+/**
+ * A run's outcome, most serious first: interrupted (Ctrl-C), error (setup, or a fault that did
+ * not start or heal), inconclusive (verification could not cover every event: whatever the
+ * expectations say), failed (an expectation did not hold, or a variant is missing), passed.
+ */
+export function runOutcome(o: {
+  aborted: boolean;
+  errors: readonly string[];
+  variants: readonly VariantReport[];
+  /** Variants the plan has. */
+  planned: number;
+}): RunReport["outcome"] {
+  if (o.aborted) return "interrupted";
+  if (o.errors.length) return "error";
+  if (o.variants.some((v) => (v.inconclusive ?? []).length > 0)) return "inconclusive";
+  const allPassed = o.variants.every((v) => v.expectations.every((e) => e.passed));
+  return allPassed && o.variants.length === o.planned ? "passed" : "failed";
+}
+
 function timestamp(d: Date): string {
   return d.toISOString().replace(/[:]/g, "-").replace(/\.\d+Z$/, "Z");
 }
@@ -229,17 +248,13 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
     await restoreBrokers("at the end of the run");
     await env.release();
   }
-  const allPassed = variants.every((v) => v.expectations.every((e) => e.passed));
   const inconclusive = variants.flatMap((v) => v.inconclusive ?? []);
-  const outcome: RunReport["outcome"] = opts.signal.aborted
-    ? "interrupted"
-    : errors.length
-    ? "error"
-    : inconclusive.length
-    ? "inconclusive"
-    : allPassed && variants.length === plan.variants.length
-    ? "passed"
-    : "failed";
+  const outcome = runOutcome({
+    aborted: opts.signal.aborted,
+    errors,
+    variants,
+    planned: plan.variants.length,
+  });
   const report: RunReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "sismo", version: SISMO_VERSION },

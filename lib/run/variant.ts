@@ -12,7 +12,8 @@ import { DeliveryRouter, type LoadProgress, runLoad } from "../load/generator.ts
 import { createSchedule, firstSeqAt } from "../load/schedule.ts";
 import { Ledger } from "../verify/ledger.ts";
 import { Verifier } from "../verify/verifier.ts";
-import { consumeRanges, partitionOffsets } from "../verify/consume.ts";
+import { consumeRanges, type ConsumeResult, partitionOffsets } from "../verify/consume.ts";
+import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { readBackEnds } from "../verify/read_back.ts";
 import { intendedLatency, LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
@@ -54,6 +55,46 @@ export interface VariantRunOptions {
    * faults on its own timeline and reports their errors among its own.
    */
   faults?: (startEpochMs: number) => Promise<FaultLease>;
+  /** The cluster side of the variant (topic, offsets, read-back); Kafka's by default. */
+  cluster?: VariantCluster;
+  /** Create the producer; the registry's driver for the variant's client by default. */
+  createDriver?: (opts: DriverOptions) => Promise<ProducerDriver>;
+}
+
+/**
+ * What a variant asks of the cluster besides producing: the orchestration's seam, so that
+ * tests can run a variant against an in-memory log.
+ */
+export interface VariantCluster {
+  /** Create the variant's fresh topic (the plan's partitions, replication and configs). */
+  createTopic(topic: string): Promise<void>;
+  /** High watermark of every partition, in partition order; throws when they cannot be read. */
+  offsets(topic: string): Promise<{ partition: number; high: number }[]>;
+  /** Read ranges of the topic back (see `consumeRanges`). */
+  consume(opts: Parameters<typeof consumeRanges>[0]): Promise<ConsumeResult>;
+}
+
+/** The Kafka side of a variant, on the environment's control listeners. */
+export function kafkaCluster(env: RunEnvironment, plan: Plan): VariantCluster {
+  return {
+    createTopic: async (topic) => {
+      await withAdmin(env.controlBootstrap, (admin) =>
+        admin.createTopics({
+          waitForLeaders: true,
+          topics: [{
+            topic,
+            numPartitions: plan.topic.partitions,
+            replicationFactor: plan.topic.replicationFactor,
+            configEntries: Object.entries(plan.topic.configs).map(([name, value]) => ({
+              name,
+              value,
+            })),
+          }],
+        }));
+    },
+    offsets: (topic) => partitionOffsets(env.controlBootstrap, topic),
+    consume: consumeRanges,
+  };
 }
 
 /**
@@ -91,33 +132,21 @@ export function topicName(plan: Plan, variant: VariantPlan, runId: Uint8Array): 
   return `sismo.${plan.name}.${variant.name}.${runIdHex(runId).slice(0, 8)}`;
 }
 
-function createTopic(env: RunEnvironment, plan: Plan, topic: string): Promise<boolean> {
-  return withAdmin(env.controlBootstrap, (admin) =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: [{
-        topic,
-        numPartitions: plan.topic.partitions,
-        replicationFactor: plan.topic.replicationFactor,
-        configEntries: Object.entries(plan.topic.configs).map(([name, value]) => ({ name, value })),
-      }],
-    }));
-}
-
 /**
  * Offsets of every partition of `topic` once all of them answer, or null after
  * `timeoutMs`. A fresh topic's leaders learn of it a moment after the controller
  * created it; after a fault, stopped brokers may still be starting.
  */
 async function readableOffsets(
-  env: RunEnvironment,
+  cluster: VariantCluster,
   topic: string,
   partitions: number,
   timeoutMs: number,
 ) {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const offsets = await partitionOffsets(env.controlBootstrap, topic).catch(() => null);
+    // Not answering yet is what this waits out; the read-back records a lasting failure.
+    const offsets = await cluster.offsets(topic).catch(() => null);
     if (offsets?.length === partitions) return offsets;
     if (Date.now() > until) return null;
     await new Promise((r) => setTimeout(r, 250));
@@ -151,14 +180,15 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const log = o.log ?? (() => {});
   const startedAt = new Date().toISOString();
   const topic = topicName(plan, variant, o.runId);
-  await createTopic(env, plan, topic).catch((e) => {
+  const cluster = o.cluster ?? kafkaCluster(env, plan);
+  await cluster.createTopic(topic).catch((e) => {
     // Right after a cluster starts, waiting for the new topic's leaders can fail with a
     // retriable error ("does not host this topic-partition") although the topic was created:
     // the wait for readable partitions below decides.
     if (!(e as { retriable?: boolean })?.retriable) throw e;
     log(`[${variant.name}] topic ${topic}: ${(e as Error).message}; waiting for its partitions`);
   });
-  const before = await readableOffsets(env, topic, plan.topic.partitions, 30000);
+  const before = await readableOffsets(cluster, topic, plan.topic.partitions, 30000);
   if (!before) throw new Error(`topic ${topic} not readable 30 s after its creation`);
 
   const totalMs = plan.load.warmupMs + plan.load.durationMs;
@@ -168,7 +198,9 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const fromSend = new LatencyRecorder();
   const clientErrors = new Map<string, number>();
   const deliveries = new DeliveryRouter();
-  const driver = await clientFactory(variant.client).create({
+  const createDriver = o.createDriver ??
+    ((d: DriverOptions) => clientFactory(variant.client).create(d));
+  const driver = await createDriver({
     bootstrap: env.bootstrap,
     topic,
     partitions: plan.topic.partitions,
@@ -263,12 +295,12 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     });
     // Brokers a fault stopped may still be starting: read back once every partition answers,
     // up to where the acknowledgements say records are (see lib/verify/read_back.ts).
-    const after = await readableOffsets(env, topic, plan.topic.partitions, 60000);
+    const after = await readableOffsets(cluster, topic, plan.topic.partitions, 60000);
     if (!after) log(`[${variant.name}] topic still unreadable after 60 s`);
     const ends = await readBackEnds({
       before,
       ackedEnd: ackedEnds(ledger, schedule.total),
-      offsets: () => partitionOffsets(env.controlBootstrap, topic),
+      offsets: () => cluster.offsets(topic),
       deadlineMs: after ? 15_000 : 1_000,
     });
     readNotes.push(...ends.notes);
@@ -277,7 +309,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       inconclusive.push(`[${variant.name}] ${u.reason}`);
     }
     const totalRecords = ends.ranges.reduce((s, r) => s + (r.end - r.start), 0);
-    const read = await consumeRanges({
+    const read = await cluster.consume({
       bootstrap: env.controlBootstrap,
       topic,
       ranges: ends.ranges,
