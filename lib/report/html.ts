@@ -25,7 +25,7 @@ import { formatMetric, latencyLabel } from "./metrics.ts";
 import { htmlPage } from "./page.ts";
 import { faultPhases, type PhaseFigures } from "./phases.ts";
 import { redact } from "./redact.ts";
-import type { RunReport, VariantReport, VerificationCounts } from "./types.ts";
+import type { ExpectationOutcome, RunReport, VariantReport, VerificationCounts } from "./types.ts";
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {
@@ -151,12 +151,38 @@ ${inconclusive}${errors}
 </header>`;
 }
 
+/** Anomaly classes a scenario may expect to see on purpose (a negative control). */
+const ANOMALY_METRICS = new Set(["lost", "duplicated", "duplicates", "phantom", "reordered"]);
+
+/** `duplicated > 0` and the like: the expectation is that the anomaly shows. */
+function expectsAnomaly(e: ExpectationOutcome): boolean {
+  return ANOMALY_METRICS.has(e.metric) &&
+    ((e.op === ">" && e.threshold >= 0) || (e.op === ">=" && e.threshold > 0) ||
+      (e.op === "!=" && e.threshold === 0));
+}
+
+/**
+ * One card per variant: passed, failed, inconclusive (verification incomplete: its own look,
+ * whatever the expectations say), or neutral when it expects nothing.
+ */
 function verdictSection(report: RunReport, lang: Lang, f: Formatter): string {
   const cards = report.variants.map((v) => {
     const passed = v.expectations.every((e) => e.passed);
+    const inconclusive = (v.inconclusive ?? []).length > 0;
+    const state = inconclusive
+      ? "inconclusive"
+      : v.expectations.length === 0
+      ? "neutral"
+      : passed
+      ? "pass"
+      : "fail";
     const rows = v.expectations.map((e) =>
       `<tr><td class="expectation" title="${esc(t(lang, "verdict.line", { line: e.line }))}">${
         esc(e.text)
+      }${
+        e.passed && expectsAnomaly(e)
+          ? `<span class="shown">${esc(t(lang, "verdict.anomalyShown"))}</span>`
+          : ""
       }</td><td class="num">${
         e.unbounded
           ? esc(t(lang, "verdict.unbounded"))
@@ -172,9 +198,17 @@ function verdictSection(report: RunReport, lang: Lang, f: Formatter): string {
       }</th><th>${
         esc(t(lang, "verdict.result"))
       }</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
-    return `<div class="verdict ${passed ? "pass" : "fail"}"><h3><span>${esc(v.name)}</span>${
-      badge(lang, passed)
-    }</h3><p>${esc(v.description)}</p>${table}</div>`;
+    const cardBadge = state === "pass" || state === "fail"
+      ? badge(lang, passed)
+      : `<span class="badge ${state}">${
+        esc(t(lang, state === "neutral" ? "verdict.neutral" : "verdict.inconclusive"))
+      }</span>`;
+    const reasons = inconclusive
+      ? `<ul class="help">${(v.inconclusive ?? []).map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`
+      : "";
+    return `<div class="verdict ${state}"><h3><span>${esc(v.name)}</span>${cardBadge}</h3><p>${
+      esc(v.description)
+    }</p>${reasons}${table}</div>`;
   });
   return section(
     "verdict",
@@ -330,6 +364,10 @@ function producerTable(variants: VariantReport[], lang: Lang): string {
         return value === undefined ? "—" : String(value);
       }),
     });
+  }
+  // Properties passed through to the client as written (socket.timeout.ms…).
+  for (const key of [...new Set(variants.flatMap((v) => Object.keys(v.properties)))].sort()) {
+    rows.push({ label: key, values: variants.map((v) => v.properties[key] ?? "—") });
   }
   const body = rows.map((r) => {
     const differs = new Set(r.values).size > 1;

@@ -18,7 +18,8 @@ export const CONTENT_SECURITY_POLICY =
 /** Styles of the report: large type and strong contrast, for projectors. */
 export const REPORT_CSS = `
 :root { --fg: #1f2328; --muted: #59636e; --line: #d0d7de; --bg: #ffffff; --panel: #f6f8fa;
-  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9; --warn-bg: #fff8c5; }
+  --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9; --warn-bg: #fff8c5;
+  --unknown: #9a6700; --unknown-bg: #fff8c5; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 18px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
   color: var(--fg); background: var(--bg); }
@@ -32,12 +33,17 @@ p.description { font-size: 1.2rem; max-width: 70em; }
 .outcome { display: inline-block; padding: 4px 16px; border-radius: 8px; font-weight: 700;
   font-size: 1.4rem; vertical-align: middle; margin-left: 12px; }
 .outcome.passed, .badge.pass { background: var(--pass-bg); color: var(--pass); }
-.outcome.failed, .outcome.error, .outcome.interrupted, .outcome.inconclusive, .badge.fail { background: var(--fail-bg); color: var(--fail); }
+.outcome.failed, .outcome.error, .outcome.interrupted, .badge.fail { background: var(--fail-bg); color: var(--fail); }
+.outcome.inconclusive, .badge.inconclusive { background: var(--unknown-bg); color: var(--unknown); }
+.badge.neutral { background: var(--panel); color: var(--muted); }
 .verdicts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 20px; }
 .verdicts.single { grid-template-columns: minmax(0, 1100px); }
 .verdict { border: 2px solid var(--line); border-radius: 12px; padding: 12px 20px 16px; }
 .verdict.pass { border-color: var(--pass); }
 .verdict.fail { border-color: var(--fail); }
+.verdict.inconclusive { border-color: var(--unknown); border-style: dashed; }
+.verdict.neutral { border-color: var(--line); }
+.verdict .shown { color: var(--muted); font-size: 0.9rem; font-weight: 400; display: block; }
 .verdict h3 { margin: 4px 0 4px; font-size: 1.6rem; display: flex; justify-content: space-between; align-items: center; }
 .verdict p { margin: 0 0 8px; color: var(--muted); }
 .verdict table { font-size: 1.3rem; width: 100%; }

@@ -199,6 +199,8 @@ export interface VariantReport {
   description: string;
   client: { name: string; version: string };
   producer: ProducerConfig;
+  /** Further client properties given to this variant's client as written (Kafka's names). */
+  properties: Record<string, string>;
   send: SendMode;
   topic: string;
   startedAt: string;

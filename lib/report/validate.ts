@@ -159,6 +159,7 @@ const variant = object({
   description: string,
   client: object({ name: string, version: string }),
   producer: anyObject,
+  properties: record(string),
   send: object({ kind: oneOf("sync", "pipelined"), maxOutstanding: number }),
   topic: string,
   startedAt: string,

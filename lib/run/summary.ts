@@ -30,9 +30,14 @@ export function summaryTable(report: RunReport): string {
     k === "acks" || k === "enable.idempotence" ||
     vs.some((v) => v.producer[k] !== vs[0].producer[k])
   );
+  // Pass-through client properties (socket.timeout.ms…) where the variants differ.
+  const passThrough = [...new Set(vs.flatMap((v) => Object.keys(v.properties)))].filter((k) =>
+    vs.some((v) => v.properties[k] !== vs[0].properties[k])
+  );
   const rows: [string, (v: Variant) => string][] = [
     ["client", (v) => `${v.client.name} ${v.client.version}`],
     ...properties.map((k): [string, (v: Variant) => string] => [k, (v) => String(v.producer[k])]),
+    ...passThrough.map((k): [string, (v: Variant) => string] => [k, (v) => v.properties[k] ?? "–"]),
     ["send mode", (v) => v.send.kind],
     ["sent", (v) => fmtInt(v.counts.sent)],
     ["acked", (v) => fmtInt(v.counts.acked)],

@@ -384,6 +384,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     network: driver.stats(),
     appResends: result.appResends,
     producer: variant.producer,
+    properties: variant.properties,
     send: variant.send,
     topic,
     startedAt,

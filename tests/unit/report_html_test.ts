@@ -220,3 +220,37 @@ Deno.test("html: records found elsewhere than acknowledged get a row, only when 
   assert.match(html, /Found elsewhere/);
   assert.match(renderHtml(report, { lang: "fr" }), /Trouvés ailleurs/);
 });
+
+Deno.test("html: verdict cards are neutral without expectations, dashed when inconclusive, and say a negative control showed its anomaly", () => {
+  const report = fixture();
+  const verdictOf = (html: string) =>
+    html.slice(html.indexOf('<section id="verdict">'), html.indexOf('<section id="side-by-side">'));
+  // A negative control: the plain producer is expected to duplicate.
+  const plain = report.variants[0];
+  plain.expectations = [{
+    text: "duplicated > 0",
+    metric: "duplicated",
+    op: ">",
+    threshold: 0,
+    observed: 12,
+    passed: true,
+    line: 9,
+  }];
+  let verdict = verdictOf(renderHtml(report, { lang: "en" }));
+  assert.match(verdict, /duplicated &gt; 0<span class="shown">anomaly shown, as expected<\/span>/);
+  plain.expectations = [];
+  verdict = verdictOf(renderHtml(report, { lang: "en" }));
+  assert.match(
+    verdict,
+    /<div class="verdict neutral"><h3><span>plain<\/span><span class="badge neutral">NO EXPECTATION/,
+  );
+  report.variants[1].inconclusive = [
+    "[idempotent] partition(s) 2 not read to their end within 30 s",
+  ];
+  verdict = verdictOf(renderHtml(report, { lang: "fr" }));
+  assert.match(
+    verdict,
+    /<div class="verdict inconclusive"><h3><span>idempotent<\/span><span class="badge inconclusive">NON CONCLUANT/,
+  );
+  assert.match(verdict, /partition\(s\) 2 not read/);
+});
