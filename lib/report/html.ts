@@ -309,7 +309,10 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
       cells: variants.map((v) => esc(f.int(v.appResends ?? 0))),
     });
   }
-  const latency = (which: "fromIntended" | "fromSend", keys: readonly LatencyRow[]): Row[] =>
+  const latency = (
+    which: "fromIntended" | "fromSend" | "scheduleLag",
+    keys: readonly LatencyRow[],
+  ): Row[] =>
     keys.map((key) => ({
       label: latencyLabel(key),
       cells: variants.map((v) => esc(f.ms(v.latency[which][key]))),
@@ -331,6 +334,7 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
     { title: t(lang, "latency.allIntended"), rows: allIntended },
     { title: t(lang, "latency.fromIntended"), rows: latency("fromIntended", LATENCY_ROWS) },
     { title: t(lang, "latency.fromSend"), rows: latency("fromSend", ["p50", "p99", "max"]) },
+    { title: t(lang, "latency.scheduleLag"), rows: latency("scheduleLag", ["p50", "p99", "max"]) },
   ]);
   return section(
     "side-by-side",
@@ -533,7 +537,9 @@ function errorsSection(report: RunReport, lang: Lang, f: Formatter): string {
 function environmentSection(report: RunReport, lang: Lang, f: Formatter): string {
   const env = report.environment;
   const clients = [...new Set(report.variants.map((v) => `${v.client.name} ${v.client.version}`))];
+  const runMs = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
   const rows: [string, string][] = [
+    [t(lang, "env.duration"), Number.isFinite(runMs) ? f.seconds(runMs) : "—"],
     [t(lang, "env.kafka"), `${env.kafka.version} (${env.kafka.mode})`],
     [t(lang, "env.bootstrap"), env.kafka.bootstrap],
     [t(lang, "env.brokers"), f.int(env.kafka.brokers)],

@@ -90,7 +90,9 @@ const en = {
   "latency": "Latency",
   "latency.allIntended": "Latency of every intended event (never acknowledged = ∞)",
   "latency.fromIntended": "Latency from intended send time, acknowledged events only",
-  "latency.fromSend": "Latency from send",
+  "latency.fromSend": "Latency from the hand-off to the client",
+  "latency.scheduleLag":
+    "Schedule lag: how late the generator emitted events (already in the latencies above)",
   "latency.note":
     "Latency is measured from the time each event was meant to be sent, so waiting behind a slow send counts (no coordinated omission). Expectations on latency judge every intended event of the measured window: an event never acknowledged (not sent, failed, unanswered) is slower than any bound, shown ∞. Throughput counts what happened within the measured window; acknowledgements that came during the drain are counted apart.",
   "producer.property": "Property",
@@ -148,6 +150,7 @@ const en = {
   "errors.message": "Message",
   "errors.count": "Count",
   "errors.none": "No errors.",
+  "env.duration": "Run time (cluster start, every variant, verification)",
   "env.kafka": "Kafka",
   "env.bootstrap": "Bootstrap",
   "env.brokers": "Brokers",
@@ -258,7 +261,9 @@ const fr: Record<MessageKey, string> = {
   "latency": "Latence",
   "latency.allIntended": "Latence de chaque événement prévu (jamais acquitté = ∞)",
   "latency.fromIntended": "Latence depuis l’heure d’envoi prévue, événements acquittés seulement",
-  "latency.fromSend": "Latence depuis l’envoi",
+  "latency.fromSend": "Latence depuis la remise au client",
+  "latency.scheduleLag":
+    "Retard du générateur sur le calendrier (déjà compris dans les latences ci-dessus)",
   "latency.note":
     "La latence est mesurée depuis l’heure à laquelle chaque événement devait partir : l’attente derrière un envoi lent compte (pas d’omission coordonnée). Les attentes sur la latence jugent chaque événement prévu de la fenêtre mesurée : un événement jamais acquitté (non envoyé, en échec, sans réponse) est plus lent que toute borne, noté ∞. Le débit compte ce qui s’est passé dans la fenêtre mesurée ; les acquittements arrivés pendant la vidange sont comptés à part.",
   "producer.property": "Propriété",
@@ -316,6 +321,7 @@ const fr: Record<MessageKey, string> = {
   "errors.message": "Message",
   "errors.count": "Nombre",
   "errors.none": "Aucune erreur.",
+  "env.duration": "Durée du run (démarrage du cluster, chaque variante, vérification)",
   "env.kafka": "Kafka",
   "env.bootstrap": "Amorçage",
   "env.brokers": "Brokers",

@@ -239,6 +239,12 @@ export interface VariantReport {
     fromIntended: LatencySummary;
     /** From the moment the client was handed the event. */
     fromSend: LatencySummary;
+    /**
+     * How late the generator emitted each event after its intended time (warm-up excluded):
+     * its own precision, OpenMessaging Benchmark's "publish delay". Already inside every
+     * latency above; a large value means the machine could not keep the schedule.
+     */
+    scheduleLag: LatencySummary;
   };
   timeline: TimelinePoint[];
   faults: FaultWindow[];

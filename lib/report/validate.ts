@@ -182,6 +182,7 @@ const variant = object({
     allIntended: intendedLatency,
     fromIntended: latencySummary,
     fromSend: latencySummary,
+    scheduleLag: latencySummary,
   }),
   timeline: array(timelinePoint),
   faults: array(faultWindow),

@@ -236,6 +236,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       : Promise.resolve(null);
     return (await faultsStopped)?.windows ?? [];
   };
+  const dispatchLag = o.dispatchLag ?? new LatencyRecorder();
   let result;
   try {
     lease = await joinFaults(startEpochMs);
@@ -250,7 +251,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         ledger,
         fromIntended,
         fromSend,
-        dispatchLag: o.dispatchLag ?? new LatencyRecorder(),
+        dispatchLag,
         timeline,
       },
       startEpochMs,
@@ -407,6 +408,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       allIntended: intendedLatency(fromIntended, windowEvents),
       fromIntended: fromIntended.summary(),
       fromSend: fromSend.summary(),
+      scheduleLag: dispatchLag.summary(),
     },
     timeline: points,
     faults: windows,
