@@ -113,6 +113,11 @@ export interface LoadResult {
   window: { sent: number; acked: number; ms: number };
   /** Acknowledgements received after the load, during the drain, and how long it lasted. */
   drain: { acked: number; ms: number };
+  /**
+   * Per event (by sequence): ms from its intended send time to its acknowledgement; NaN when
+   * it was never acknowledged. What exact figures of any window by intended time come from.
+   */
+  latencies: Float32Array;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -136,8 +141,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const template = valueTemplate(opts.runId, opts.variantIndex, load.messageSize);
   const maxOutstanding = opts.send.maxOutstanding;
   const sync = opts.send.kind === "sync";
-  // Hand-off time of each event relative to its intended time (ms), for latency from send.
-  const handoffLag = new Float32Array(Math.max(1, schedule.total));
+  // Per event, in ms after its intended time: its hand-off to the client until it is answered
+  // (for latency from send), then its acknowledgement; NaN for events never acknowledged.
+  // One array for both, so that per-event figures cost 4 bytes.
+  const eventMs = new Float32Array(Math.max(1, schedule.total));
 
   // performance.now() at the load start, aligned with startEpochMs.
   const waitStart = opts.startEpochMs - Date.now();
@@ -166,7 +173,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const handOff = (seq: number) => {
     const now = performance.now();
     const intended = schedule.timeOf(seq);
-    handoffLag[seq] = now - t0 - intended;
+    eventMs[seq] = now - t0 - intended;
     if (inWindow(now - t0)) sentInWindow++;
     const value = stampEvent(template, seq, (opts.startEpochMs + intended) * 1000);
     driver.send({ token: seq, key: keyOf(load.keys, seq), value });
@@ -210,8 +217,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       else if (now - t0 >= totalMs) ackedInDrain++;
       if (intended >= load.warmupMs) {
         recorders.fromIntended.record(latUs);
-        recorders.fromSend.record((now - t0 - intended - handoffLag[seq]) * 1000);
+        recorders.fromSend.record((now - t0 - intended - eventMs[seq]) * 1000);
       }
+      eventMs[seq] = now - t0 - intended;
       if (resendEvery > 0 && seq % resendEvery === resendEvery - 1) {
         appResends++;
         outstanding++; // the drain waits for resends too
@@ -337,6 +345,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   }
   const unansweredAfterPurge = outstanding;
   closed = true;
+  for (let s = 0; s < schedule.total; s++) if (ledger.status(s) !== "acked") eventMs[s] = NaN;
   const drainEnded = performance.now();
   timeline.outstanding(epochOf(performance.now()), outstanding);
   progress();
@@ -358,5 +367,6 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         : load.durationMs,
     },
     drain: { acked: ackedInDrain, ms: Math.max(0, drainEnded - Math.max(loadEnded, t0 + totalMs)) },
+    latencies: eventMs,
   };
 }

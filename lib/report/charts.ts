@@ -144,7 +144,10 @@ function timelineAxis(variant: VariantReport) {
   return { points, x: points.map((p) => p.t + 0.5) };
 }
 
-/** p50 and p99 of each second of a variant, fault windows shaded. */
+/**
+ * p50 and p99 of the events intended in each second (whenever they were acknowledged), so a
+ * fault's damage is drawn where it happened; fault windows shaded.
+ */
 export function latencyTimelineChart(
   id: string,
   variant: VariantReport,
@@ -161,14 +164,28 @@ export function latencyTimelineChart(
     yLog: true,
     x,
     series: [
-      { label: "p50", color, width: 1.5, dash: [6, 4], values: points.map((p) => positive(p.p50)) },
-      { label: "p99", color, width: 2.5, values: points.map((p) => positive(p.p99)) },
+      {
+        label: "p50",
+        color,
+        width: 1.5,
+        dash: [6, 4],
+        values: points.map((p) => positive(p.intended?.p50 ?? null)),
+      },
+      {
+        label: "p99",
+        color,
+        width: 2.5,
+        values: points.map((p) => positive(p.intended?.p99 ?? null)),
+      },
     ],
     bands: faultBands(variant.faults, timelineEndMs(variant.timeline)),
   };
 }
 
-/** Acknowledgements per second (line) and errors per second (failed + not sent, bars). */
+/**
+ * Acknowledgements per second as they arrived (line), the target (events intended per second,
+ * dashed), and the events of each intended second never acknowledged (bars).
+ */
 export function throughputTimelineChart(
   id: string,
   variant: VariantReport,
@@ -192,10 +209,19 @@ export function throughputTimelineChart(
         values: points.map((p) => p.acked),
       },
       {
+        label: t(lang, "chart.targetPerSecond"),
+        color: "#59636e",
+        width: 1,
+        dash: [4, 4],
+        values: points.map((p) => p.intended?.events ?? null),
+      },
+      {
         label: t(lang, "chart.errorsPerSecond"),
         color: "#cf222e",
         bars: true,
-        values: points.map((p) => p.failed + p.notSent),
+        values: points.map((p) =>
+          p.intended ? p.intended.events - p.intended.acked : p.failed + p.notSent
+        ),
       },
     ],
     bands: faultBands(variant.faults, timelineEndMs(variant.timeline)),

@@ -23,9 +23,15 @@ import { escapeHtml as esc } from "./escape.ts";
 import { format, type Formatter, type Lang, type MessageKey, t } from "./i18n.ts";
 import { formatMetric, latencyLabel } from "./metrics.ts";
 import { htmlPage } from "./page.ts";
-import { faultPhases, type PhaseFigures } from "./phases.ts";
+import { faultPhases } from "./phases.ts";
 import { redact } from "./redact.ts";
-import type { ExpectationOutcome, RunReport, VariantReport, VerificationCounts } from "./types.ts";
+import type {
+  ExpectationOutcome,
+  PhaseFigures,
+  RunReport,
+  VariantReport,
+  VerificationCounts,
+} from "./types.ts";
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {
@@ -398,9 +404,8 @@ function phasesSection(report: RunReport, lang: Lang, f: Formatter): string {
   const parts: string[] = [`<p class="help">${esc(t(lang, "phases.help"))}</p>`];
   let any = false;
   for (const variant of report.variants) {
-    for (const phase of faultPhases(variant)) {
+    for (const { fault, phase } of faultPhases(variant)) {
       any = true;
-      const fault = phase.fault;
       const planned = t(lang, "phases.planned", {
         at: f.seconds(fault.plannedAtMs),
         length: fault.plannedForMs === null
@@ -425,44 +430,33 @@ function phasesSection(report: RunReport, lang: Lang, f: Formatter): string {
       if (phase.during === null) continue;
       const windows = [phase.before, phase.during, phase.after];
       const cell = (w: PhaseFigures | null, pick: (w: PhaseFigures) => string) =>
-        `<td class="num">${w === null || w.seconds === 0 ? "—" : esc(pick(w))}</td>`;
+        `<td class="num">${w === null || w.events === 0 ? "—" : esc(pick(w))}</td>`;
       const row = (label: string, pick: (w: PhaseFigures) => string) =>
         `<tr><th>${esc(label)}</th>${windows.map((w) => cell(w, pick)).join("")}</tr>`;
       const windowLabel = (w: PhaseFigures | null) =>
         w === null
           ? ""
           : `<br><small>${esc(f.seconds(w.fromMs))} → ${esc(f.seconds(w.toMs))}</small>`;
-      const recovered = (ms: number | null) =>
-        ms === null
-          ? t(lang, "phases.notWithinRun")
-          : t(lang, "phases.after.ms", { time: f.seconds(ms) });
+      // ∞: the percentile falls among events never acknowledged; ≈: too few events for a p99.
+      const ms = (w: PhaseFigures, v: number | null) =>
+        `${v === null ? "∞" : f.ms(v)}${w.fewEvents ? " ≈" : ""}`;
+      const recovered = phase.recoveredMs === null
+        ? t(lang, "phases.notWithinRun")
+        : t(lang, "phases.after.ms", { time: f.seconds(phase.recoveredMs) });
       parts.push(
         `<div class="scroll"><table><thead><tr><th></th>${
           (["phases.before", "phases.during", "phases.after"] as const).map((key, i) =>
             `<th class="num">${esc(t(lang, key))}${windowLabel(windows[i])}</th>`
           ).join("")
         }</tr></thead><tbody>
-${
-          row(t(lang, "phases.ackedPerSecond"), (w) =>
-            w.ackedPerSecond === null ? "—" : f.rate(w.ackedPerSecond))
-        }
-${row(t(lang, "phases.p99"), (w) => w.p99 === null ? "—" : f.ms(w.p99))}
-${row(t(lang, "phases.failed"), (w) => f.int(w.failed))}
-${row(t(lang, "phases.notSent"), (w) => f.int(w.notSent))}
+${row(t(lang, "phases.events"), (w) => f.int(w.events))}
+${row(t(lang, "phases.notAcked"), (w) => f.int(w.notAcked))}
+${row("p50", (w) => ms(w, w.p50))}
+${row("p99", (w) => ms(w, w.p99))}
+${row("max", (w) => ms(w, w.max))}
 <tr class="group"><th colspan="4">${esc(t(lang, "phases.recovery"))}</th></tr>
-<tr><th>${esc(t(lang, "phases.acksResumed"))}</th><td colspan="3">${
-          esc(
-            fault.endedAtMs === null
-              ? t(lang, "phases.neverEnded")
-              : recovered(phase.recovery.acksResumedMs),
-          )
-        }</td></tr>
 <tr><th>${esc(t(lang, "phases.p99Recovered"))}</th><td colspan="3">${
-          esc(
-            fault.endedAtMs === null
-              ? t(lang, "phases.neverEnded")
-              : recovered(phase.recovery.p99RecoveredMs),
-          )
+          esc(fault.endedAtMs === null ? t(lang, "phases.neverEnded") : recovered)
         }</td></tr>
 </tbody></table></div>`,
       );

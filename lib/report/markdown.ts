@@ -15,7 +15,8 @@ import { escapeMarkdownCell as cell, markdownCode } from "./escape.ts";
 import { LATENCY_ROWS, VERIFICATION_ROWS } from "./html.ts";
 import { format, type Lang, type MessageKey, t } from "./i18n.ts";
 import { latencyLabel, observedText } from "./metrics.ts";
-import { faultPhases, type PhaseFigures } from "./phases.ts";
+import { faultPhases } from "./phases.ts";
+import type { PhaseFigures } from "./types.ts";
 import { redact } from "./redact.ts";
 import type { RunReport } from "./types.ts";
 
@@ -140,8 +141,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
 
   const faultRows: string[][] = [];
   for (const v of safe.variants) {
-    for (const phase of faultPhases(v)) {
-      const fault = phase.fault;
+    for (const { fault, phase } of faultPhases(v)) {
       const ran = fault.startedAtMs === null
         ? t(lang, "phases.neverStarted")
         : `${f.seconds(fault.startedAtMs)} → ${
@@ -149,7 +149,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
         }`;
       const three = (pick: (w: PhaseFigures) => string) =>
         [phase.before, phase.during, phase.after].map((w) =>
-          w === null || w.seconds === 0 ? "—" : pick(w)
+          w === null || w.events === 0 ? "—" : pick(w)
         ).join(" → ");
       const recovered = (ms: number | null) =>
         fault.endedAtMs === null
@@ -161,10 +161,9 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
         cell(v.name),
         cell(`${fault.id}: ${fault.label}`),
         ran,
-        three((w) => w.ackedPerSecond === null ? "—" : f.rate(w.ackedPerSecond)),
-        three((w) => w.p99 === null ? "—" : f.ms(w.p99)),
-        phase.during === null ? "—" : recovered(phase.recovery.acksResumedMs),
-        phase.during === null ? "—" : recovered(phase.recovery.p99RecoveredMs),
+        three((w) => f.int(w.notAcked)),
+        three((w) => `${w.p99 === null ? "∞" : f.ms(w.p99)}${w.fewEvents ? " ≈" : ""}`),
+        phase.during === null ? "—" : recovered(phase.recoveredMs),
       ]);
     }
   }
@@ -175,17 +174,16 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
         "",
         t(lang, "phases.fault"),
         t(lang, "phases.window"),
-        `${t(lang, "phases.ackedPerSecond")} (${t(lang, "phases.before")} → ${
+        `${t(lang, "phases.notAcked")} (${t(lang, "phases.before")} → ${
           t(lang, "phases.during")
         } → ${t(lang, "phases.after")})`,
         `${t(lang, "phases.p99")} (${t(lang, "phases.before")} → ${t(lang, "phases.during")} → ${
           t(lang, "phases.after")
         })`,
-        t(lang, "phases.acksResumed"),
         t(lang, "phases.p99Recovered"),
       ],
       faultRows,
-      ["l", "l", "l", "r", "r", "r", "r"],
+      ["l", "l", "l", "r", "r", "r"],
     ),
     "",
   );

@@ -36,5 +36,5 @@ export {
 } from "./compare.ts";
 export { renderComparisonHtml, renderComparisonMarkdown } from "./compare_render.ts";
 export { redact, redactString } from "./redact.ts";
-export { type FaultPhase, faultPhases, type PhaseFigures, type Recovery } from "./phases.ts";
+export { faultPhases } from "./phases.ts";
 export type { Lang } from "./i18n.ts";

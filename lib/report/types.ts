@@ -116,6 +116,44 @@ export interface FaultWindow {
   error?: string;
 }
 
+/**
+ * Exact figures of the events whose intended send time falls in one window, whatever became
+ * of them later (see `lib/metrics/phases.ts`).
+ */
+export interface PhaseFigures {
+  /** Window start and end (exclusive), ms since the variant's load started. */
+  fromMs: number;
+  toMs: number;
+  /** Events intended in the window. */
+  events: number;
+  /** Of those, acknowledged (whenever the acknowledgement came). */
+  acked: number;
+  /** Of those, never acknowledged: failed, not sent or unanswered. */
+  notAcked: number;
+  /** Latency from the intended time over every event of the window, ms; null: beyond every bound (or no event). */
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  /** Fewer than 100 events: the p99 says little. */
+  fewEvents: boolean;
+}
+
+/** Before, during and after one fault, by intended send time, and when latency recovered. */
+export interface FaultPhase {
+  /** The fault's id (see `faults`). */
+  faultId: string;
+  /** Null when the fault never started. */
+  before: PhaseFigures | null;
+  during: PhaseFigures | null;
+  after: PhaseFigures | null;
+  /**
+   * Ms from the fault's end to the first one-second window of intended events all
+   * acknowledged with a p99 within 1.5 × the p99 before the fault; null when not within the
+   * load (or the fault never ended).
+   */
+  recoveredMs: number | null;
+}
+
 /** One anomalous event kept as an example. */
 export interface EventSample {
   seq: number;
@@ -248,6 +286,8 @@ export interface VariantReport {
   };
   timeline: TimelinePoint[];
   faults: FaultWindow[];
+  /** One per fault, in the same order: what the events intended around it went through. */
+  phases: FaultPhase[];
   verification: VerificationReport | null;
   /** Why verification could not cover every event of this variant; absent when it did. */
   inconclusive?: string[];

@@ -127,6 +127,26 @@ const faultWindow = object({
   endedAtMs: nullable(number),
 }, { error: string });
 
+const phaseFigures = object({
+  fromMs: number,
+  toMs: number,
+  events: number,
+  acked: number,
+  notAcked: number,
+  p50: nullable(number),
+  p99: nullable(number),
+  max: nullable(number),
+  fewEvents: boolean,
+});
+
+const faultPhase = object({
+  faultId: string,
+  before: nullable(phaseFigures),
+  during: nullable(phaseFigures),
+  after: nullable(phaseFigures),
+  recoveredMs: nullable(number),
+});
+
 const COUNT_KEYS = [
   "ok",
   "lost",
@@ -186,6 +206,7 @@ const variant = object({
   }),
   timeline: array(timelinePoint),
   faults: array(faultWindow),
+  phases: array(faultPhase),
   verification: nullable(verification),
   expectations: array(object({
     text: string,

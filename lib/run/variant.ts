@@ -17,6 +17,7 @@ import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { readBackEnds } from "../verify/read_back.ts";
 import { intendedLatency, LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
+import { faultPhasesOf } from "../metrics/phases.ts";
 import { FaultEngine, type FaultOutcome } from "../faults/engine.ts";
 import { type FaultLease, SharedFaults } from "../faults/shared.ts";
 import type { RunEnvironment } from "./environment.ts";
@@ -412,6 +413,11 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     },
     timeline: points,
     faults: windows,
+    phases: faultPhasesOf(windows, {
+      schedule,
+      latencies: result.latencies,
+      loadEndMs: plan.load.warmupMs + result.window.ms,
+    }),
     verification,
     ...(inconclusive.length ? { inconclusive } : {}),
     errors,

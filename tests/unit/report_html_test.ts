@@ -128,15 +128,23 @@ Deno.test("html: chart data holds the percentile curves from the histograms and 
   const throughput = data.charts[2];
   const t20 = report.variants[0].timeline.find((p) => p.t === 20)!;
   assert.equal(throughput.series[0].values[latency.x.indexOf(20.5)], t20.acked);
-  assert.equal(throughput.series[1].values[latency.x.indexOf(20.5)], t20.failed + t20.notSent);
+  assert.equal(throughput.series[1].values[latency.x.indexOf(20.5)], t20.intended!.events);
+  assert.equal(
+    throughput.series[2].values[latency.x.indexOf(20.5)],
+    t20.intended!.events - t20.intended!.acked,
+  );
+  // Latency is drawn by intended second: the second 20 of the fault shows its damage.
+  assert.equal(latency.series[1].values[latency.x.indexOf(20.5)], t20.intended!.p99);
 });
 
 Deno.test("html: fault phases and anomaly samples are shown", () => {
   const report = fixture();
   const html = renderHtml(report, { lang: "en" });
   assert.ok(html.includes("plain — f1: latency 800ms ±400ms downstream on all"));
-  assert.ok(html.includes("Acknowledgements resumed"));
+  assert.ok(html.includes("Latency back to its pre-fault level"));
   assert.match(html, /after the fault ended|not within the run/);
+  // By intended time: the events sent during the fault were never all acknowledged (∞).
+  assert.match(html, /<th>p99<\/th><td class="num">7\.77 ms<\/td><td class="num">∞<\/td>/);
   const sample = report.variants[0].verification!.samples.duplicated![0];
   assert.ok(html.includes(sample.detail!));
   assert.ok(html.includes(`<code>${sample.key}</code>`));
@@ -176,7 +184,10 @@ Deno.test("html: report text is escaped, the data block cannot close its script"
   assert.ok(html.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more"));
   assert.ok(!html.includes("<img src=x"));
   const data = chartDataOf(html);
-  assert.equal(data.charts[1].title, `Latency per second — </script><img src=x onerror=alert(1)>`);
+  assert.equal(
+    data.charts[1].title,
+    `Latency of the events intended each second — </script><img src=x onerror=alert(1)>`,
+  );
 });
 
 Deno.test("html: a report without verification, faults or expectations still renders", () => {

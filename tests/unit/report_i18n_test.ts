@@ -30,9 +30,18 @@ Deno.test("i18n: French words are written properly", () => {
 });
 
 Deno.test("i18n: placeholders are filled, unknown ones left visible", () => {
-  assert.equal(t("en", "chart.latencyOf", { variant: "plain" }), "Latency per second — plain");
-  assert.equal(t("fr", "chart.latencyOf", { variant: "plain" }), "Latence par seconde — plain");
-  assert.equal(t("en", "chart.latencyOf"), "Latency per second — {variant}");
+  assert.equal(
+    t("en", "chart.latencyOf", { variant: "plain" }),
+    "Latency of the events intended each second — plain",
+  );
+  assert.equal(
+    t("fr", "chart.latencyOf", { variant: "plain" }),
+    "Latence des événements prévus chaque seconde — plain",
+  );
+  assert.equal(
+    t("en", "chart.latencyOf"),
+    "Latency of the events intended each second — {variant}",
+  );
 });
 
 Deno.test("i18n: every French string keeps the English placeholders", async () => {
