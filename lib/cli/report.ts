@@ -32,6 +32,7 @@ Exit 1 when a figure regressed beyond its tolerance or a verification count got 
 
 Options:
   --tolerance LIST   e.g. p99=10%,throughput=5% (defaults: p50=10%, p99=10%, throughput=5%)
+  --allow-different  Compare runs whose plans, clients or cluster differ (refused otherwise, exit 2)
   --out DIR          Where to write comparison.html and comparison.md (default: next to current)
   --lang en|fr       Language of the HTML (default en)`;
 
@@ -75,6 +76,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       tolerance: { type: "string" },
+      "allow-different": { type: "boolean" },
       out: { type: "string" },
       lang: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -91,6 +93,14 @@ export async function compareCommand(args: string[]): Promise<number> {
   const tolerances = parseTolerances(values.tolerance ?? "");
   const [baseline, current] = await Promise.all(positionals.map((p) => readReport(p)));
   const comparison = compareReports(baseline, current, tolerances);
+  if (comparison.differences.length > 0 && !values["allow-different"]) {
+    throw new UsageError(
+      `${positionals[0]} and ${positionals[1]} did not run the same thing, so their figures ` +
+        `are not comparable:\n${comparison.differences.map((d) => `  - ${d}`).join("\n")}\n` +
+        "Give --allow-different to compare them anyway (the comparison says so).",
+    );
+  }
+  for (const w of comparison.warnings) console.error(`warning: ${w}`);
   const md = renderComparisonMarkdown(comparison);
   const dir = values.out ?? dirname(positionals[1]);
   await Deno.mkdir(dir, { recursive: true });

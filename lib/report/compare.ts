@@ -9,9 +9,16 @@
  *   latency above `baseline × (1 + tolerance)`, throughput below `baseline × (1 − tolerance)`.
  *   Defaults: p50 10%, p99 10%, throughput 5%; other latencies are informational
  *   unless given a tolerance.
- * - Any increase of lost, duplicated, phantom, reordered or unverified events is
- *   a regression, whatever the tolerances; so is a variant missing from the
- *   current run, or verification missing where the baseline had it.
+ * - Any increase of lost, duplicated, phantom, reordered or unverified events
+ *   **per event sent** is a regression, whatever the tolerances — unless the
+ *   current variant expects that anomaly (`duplicated > 0`: a negative control),
+ *   where more is not worse; so is a variant missing from the current run, or
+ *   verification missing where the baseline had it.
+ * - Runs are only comparable when they ran the same thing: {@link runDifferences}
+ *   lists what differs (load, faults, topic, each variant's client, version and
+ *   settings, Kafka version and brokers). The CLI refuses such a pair unless
+ *   told otherwise; the comparison carries the list, and warnings (a "current"
+ *   run older than its baseline).
  *
  * @example
  * ```ts
@@ -91,8 +98,13 @@ export interface MetricComparison {
   change: number | null;
   /** Tolerance applied (fraction); null when the figure is informational or guarded. */
   tolerance: number | null;
-  /** Any increase regresses (lost, duplicated, phantom, reordered, unverified). */
+  /**
+   * Any increase per event sent regresses (lost, duplicated, phantom, reordered, unverified),
+   * unless the current variant expects the anomaly.
+   */
   guarded: boolean;
+  /** For counts: the count per event sent in each run. */
+  perSent?: { baseline: number | null; current: number | null };
   regressed: boolean;
   /** For latencies: recomputed from the histogram, or the stored percentile as a fallback. */
   source?: "histogram" | "stored";
@@ -126,6 +138,10 @@ export interface Comparison {
   onlyInBaseline: string[];
   /** Variants new in the current run: shown, not compared. */
   onlyInCurrent: string[];
+  /** What the two runs did differently; not empty: their figures are not comparable. */
+  differences: string[];
+  /** Things to know, e.g. the "current" run is older than the baseline. */
+  warnings: string[];
   regressed: boolean;
 }
 
@@ -213,9 +229,15 @@ function compareVariant(
     ...GUARDED_COUNTS.map((key) => ({ key, guarded: true })),
     ...INFORMATIONAL_COUNTS.map((key) => ({ key, guarded: false })),
   ];
-  for (const { key, guarded } of counts) {
+  const perSent = (n: number | null, v: VariantReport) =>
+    n === null ? null : v.counts.sent > 0 ? n / v.counts.sent : n;
+  for (const { key, guarded: always } of counts) {
     const b = countOf(base, key);
     const c = countOf(current, key);
+    // A negative control (`duplicated > 0`) expects the anomaly: more of it is not worse.
+    const guarded = always && !expectsMore(current, key);
+    const bRate = perSent(b, base);
+    const cRate = perSent(c, current);
     metrics.push({
       metric: key,
       kind: "count",
@@ -224,8 +246,9 @@ function compareVariant(
       change: relativeChange(b, c),
       tolerance: null,
       guarded,
+      perSent: { baseline: bRate, current: cRate },
       // Verification gone where the baseline had it: nothing shows the count did not rise.
-      regressed: guarded && b !== null && (c === null || c > b),
+      regressed: guarded && b !== null && (c === null || cRate! > bRate!),
     });
   }
   for (const key of ["sent", "acked", "failed", "notSent"] as const) {
@@ -249,6 +272,56 @@ function compareVariant(
       current: percentileCurve(current.latency.fromIntended.histogram),
     },
   };
+}
+
+/** Whether a variant expects more of an anomaly (`duplicated > 0`, `lost >= 1`, `reordered != 0`). */
+function expectsMore(v: VariantReport, key: keyof VerificationCounts): boolean {
+  return v.expectations.some((e) =>
+    e.metric === expectationMetric(key) &&
+    (e.op === ">" || e.op === ">=" || (e.op === "!=" && e.threshold === 0))
+  );
+}
+
+/** The expectation metric of a verification count (`failedAbsent` is `failed_absent`). */
+function expectationMetric(key: keyof VerificationCounts): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * What two runs did differently, one line each: the load, the faults, the topic, each shared
+ * variant's client, version, producer settings and properties, Kafka's version and brokers.
+ * Empty when their figures can be compared.
+ */
+export function runDifferences(baseline: RunReport, current: RunReport): string[] {
+  const out: string[] = [];
+  const differ = (what: string, b: unknown, c: unknown) => {
+    const bs = JSON.stringify(b);
+    const cs = JSON.stringify(c);
+    if (bs !== cs) out.push(`${what}: ${bs} → ${cs}`);
+  };
+  if (baseline.scenario.name !== current.scenario.name) {
+    out.push(`scenario: ${baseline.scenario.name} → ${current.scenario.name}`);
+  }
+  const bp = baseline.scenario.resolved as Partial<RunReport["scenario"]["resolved"]>;
+  const cp = current.scenario.resolved as Partial<RunReport["scenario"]["resolved"]>;
+  differ("load", bp.load, cp.load);
+  differ("drain", bp.drainMs, cp.drainMs);
+  differ("topic", bp.topic, cp.topic);
+  const faultsOf = (p: typeof bp) =>
+    (p.faults ?? []).map((f) => ({ label: f.label, at: f.atMs, for: f.forMs }));
+  differ("faults", faultsOf(bp), faultsOf(cp));
+  differ("Kafka version", baseline.environment.kafka.version, current.environment.kafka.version);
+  differ("brokers", baseline.environment.kafka.brokers, current.environment.kafka.brokers);
+  const byName = new Map(current.variants.map((v) => [v.name, v]));
+  for (const b of baseline.variants) {
+    const c = byName.get(b.name);
+    if (!c) continue;
+    differ(`${b.name} client`, b.client, c.client);
+    differ(`${b.name} producer`, b.producer, c.producer);
+    differ(`${b.name} properties`, b.properties, c.properties);
+    differ(`${b.name} send mode`, b.send, c.send);
+  }
+  return out;
 }
 
 function runOf(report: RunReport): ComparedRun {
@@ -277,6 +350,13 @@ export function compareReports(
   });
   const onlyInBaseline = base.variants.filter((v) => !currentByName.has(v.name)).map((v) => v.name);
   const onlyInCurrent = now.variants.filter((v) => !baseNames.has(v.name)).map((v) => v.name);
+  const warnings: string[] = [];
+  if (Date.parse(now.startedAt) < Date.parse(base.startedAt)) {
+    warnings.push(
+      `the current run (${now.startedAt}) is older than its baseline (${base.startedAt}): ` +
+        "were the two swapped?",
+    );
+  }
   return {
     baseline: runOf(base),
     current: runOf(now),
@@ -284,6 +364,8 @@ export function compareReports(
     variants,
     onlyInBaseline,
     onlyInCurrent,
+    differences: runDifferences(base, now),
+    warnings,
     regressed: onlyInBaseline.length > 0 || variants.some((v) => v.regressed),
   };
 }

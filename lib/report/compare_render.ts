@@ -84,6 +84,12 @@ export function renderComparisonMarkdown(
   if (c.onlyInCurrent.length > 0) {
     out.push(cell(t(lang, "comparison.onlyInCurrent", { list: c.onlyInCurrent.join(", ") })), "");
   }
+  if (c.differences.length > 0) {
+    out.push(`**⚠️ ${t(lang, "comparison.differences")}**`, "");
+    for (const d of c.differences) out.push(`- ${markdownCode(d)}`);
+    out.push("");
+  }
+  for (const w of c.warnings) out.push(`⚠️ ${cell(w)}`, "");
   for (const v of c.variants) {
     out.push(`## ${v.regressed ? "❌" : "✅"} ${v.name}`, "");
     out.push(
@@ -151,6 +157,12 @@ export function renderComparisonHtml(comparison: Comparison, opts: { lang: Lang 
         esc(t(lang, "comparison.onlyInCurrent", { list: c.onlyInCurrent.join(", ") }))
       }</p>`
       : "",
+    c.differences.length > 0
+      ? `<div class="verdict fail"><h3>${esc(t(lang, "comparison.differences"))}</h3><ul>${
+        c.differences.map((d) => `<li><code>${esc(d)}</code></li>`).join("")
+      }</ul></div>`
+      : "",
+    ...c.warnings.map((w) => `<p class="help">⚠️ ${esc(w)}</p>`),
   ].join("");
   const tables = c.variants.map((v) => {
     const rows = v.metrics.map((m) =>

@@ -175,6 +175,8 @@ const en = {
   "comparison.verdictOk": "No regression",
   "comparison.onlyInBaseline": "Variants missing from the current run: {list}",
   "comparison.onlyInCurrent": "Variants new in the current run: {list}",
+  "comparison.differences":
+    "These runs did not run the same thing: their figures are not comparable",
   "comparison.anyIncrease": "any increase",
   "comparison.curves": "Percentile distribution, baseline (dashed) and current",
   "comparison.seriesBaseline": "{variant} baseline",
@@ -345,6 +347,8 @@ const fr: Record<MessageKey, string> = {
   "comparison.verdictOk": "Aucune régression",
   "comparison.onlyInBaseline": "Variantes absentes de l’exécution actuelle : {list}",
   "comparison.onlyInCurrent": "Nouvelles variantes dans l’exécution actuelle : {list}",
+  "comparison.differences":
+    "Ces exécutions n’ont pas fait la même chose : leurs chiffres ne sont pas comparables",
   "comparison.anyIncrease": "toute hausse",
   "comparison.curves": "Distribution des centiles, référence (tirets) et actuelle",
   "comparison.seriesBaseline": "{variant} référence",

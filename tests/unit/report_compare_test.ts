@@ -175,3 +175,63 @@ Deno.test("comparison renderers show regressions and both curves", () => {
     data.charts[0].series.every((s: { values: unknown[] }) => s.values.some((v) => v !== null)),
   );
 });
+
+Deno.test("compare: runs that did not run the same thing are listed as not comparable", () => {
+  const base = fixture();
+  assert.deepEqual(compareReports(base, fixture()).differences, []);
+  const other = fixture();
+  other.scenario.resolved.load.rate = { kind: "constant", perSecond: 5000 };
+  other.environment.kafka.version = "4.1.0";
+  other.variants[0].producer = { ...other.variants[0].producer, "linger.ms": 50 };
+  other.variants[1].client = { name: "librdkafka", version: "2.16.0" };
+  const d = compareReports(base, other).differences;
+  assert.equal(d.length, 4, d.join("\n"));
+  assert.match(d.join("\n"), /^load: /m);
+  assert.match(d.join("\n"), /^Kafka version: "3\.9\.1" → "4\.1\.0"/m);
+  assert.match(d.join("\n"), /^plain producer: /m);
+  assert.match(d.join("\n"), /^idempotent client: /m);
+  assert.match(renderComparisonMarkdown(compareReports(base, other)), /not comparable/);
+});
+
+Deno.test("compare: anomaly counts are compared per event sent", () => {
+  const base = fixture();
+  const current = fixture();
+  // Twice the events sent, 1.5× the duplicates: fewer per event, not a regression.
+  const [b, c] = [base.variants[0], current.variants[0]];
+  c.counts.sent = b.counts.sent * 2;
+  c.verification!.counts.duplicated = Math.round(b.verification!.counts.duplicated * 1.5);
+  c.expectations = []; // not a negative control here
+  assert.equal(metric(compareReports(base, current), "plain", "duplicated").regressed, false);
+  // Same events sent, more duplicates: a regression.
+  c.counts.sent = b.counts.sent;
+  assert.equal(metric(compareReports(base, current), "plain", "duplicated").regressed, true);
+});
+
+Deno.test("compare: more of an anomaly a variant expects (a negative control) is not a regression", () => {
+  const base = fixture();
+  const current = fixture();
+  const c = current.variants[0];
+  c.verification!.counts.duplicated += 100;
+  c.expectations = [{
+    text: "duplicated > 0",
+    metric: "duplicated",
+    op: ">",
+    threshold: 0,
+    observed: c.verification!.counts.duplicated,
+    passed: true,
+    line: 3,
+  }];
+  const m = metric(compareReports(base, current), "plain", "duplicated");
+  assert.equal(m.guarded, false);
+  assert.equal(m.regressed, false);
+});
+
+Deno.test("compare: a current run older than its baseline is warned about", () => {
+  const base = fixture();
+  const current = fixture();
+  current.startedAt = new Date(Date.parse(base.startedAt) - 86_400_000).toISOString();
+  const c = compareReports(base, current);
+  assert.equal(c.warnings.length, 1);
+  assert.match(c.warnings[0], /older than its baseline/);
+  assert.deepEqual(compareReports(base, fixture()).warnings, []);
+});
