@@ -3,7 +3,8 @@
  * those named by `--only`) one after another, in the quick profile by
  * default, into `reports/ci/<timestamp>/`, compares each with a baseline when
  * one is given, and exits 0 only when every expectation held and nothing
- * regressed.
+ * regressed. `--repeat N` runs the list N times over and reports each
+ * scenario's stability.
  *
  * @module
  */
@@ -15,7 +16,8 @@ import { isProfileName, PROFILE_NAMES } from "../scenario/profile.ts";
 import { CLIENT_NAMES, isClientName } from "../clients/names.ts";
 import { closest } from "../scenario/suggest.ts";
 import { BaselineError, type BaselineReports, findBaselineReports } from "../suite/baseline.ts";
-import { entryLine } from "../suite/console.ts";
+import { entryLine, entryName, stabilityLines } from "../suite/console.ts";
+import { suiteStability } from "../suite/stability.ts";
 import { interruptOnSignals } from "../suite/interrupt.ts";
 import { acquireEnvironment, type RunEnvironment } from "../run/environment.ts";
 import { loadScenario } from "../scenario/load.ts";
@@ -27,6 +29,25 @@ import {
 } from "../suite/suite.ts";
 import { suiteExitCode } from "../suite/types.ts";
 import { UsageError } from "./usage.ts";
+
+/** The most runs of each scenario `--repeat` accepts. */
+export const MAX_REPEAT = 100;
+
+/**
+ * The value of `--repeat`: a whole number from 1 to {@link MAX_REPEAT}; 1 when absent.
+ *
+ * @throws {UsageError} otherwise.
+ */
+export function parseRepeat(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT) {
+    throw new UsageError(
+      `--repeat must be a whole number of runs from 1 to ${MAX_REPEAT}, got "${text}"`,
+    );
+  }
+  return n;
+}
 
 /** Help text of `ci`. */
 export const CI_HELP = `Usage: deno task ci [options]
@@ -44,10 +65,16 @@ Options:
   --tolerance LIST       e.g. p99=10%,throughput=5% (defaults: p50=10%, p99=10%, throughput=5%)
   --reports DIR          Parent folder of suite folders (default reports/ci)
   --scenarios DIR        Folder of the scenario files (default scenarios)
+  --repeat N             Run the whole list N times over (1 to ${MAX_REPEAT}, default 1) and report
+                         each expectation's runs held and observed min/median/max against its
+                         threshold: stable, thin (held every time, but the median is less than
+                         twice the spread from the threshold), flaky (held in some runs only)
+                         or failing (in none)
   -h, --help             This help
 
-Exit codes: 0 every expectation held and nothing regressed, 1 otherwise, 2 bad input,
-130 interrupted (Ctrl-C ends the current run cleanly, keeps its partial report, skips the rest).`;
+Exit codes: 0 every expectation held (in every run) and nothing regressed, 1 otherwise,
+2 bad input, 3 nothing failed but some run was inconclusive, 130 interrupted (Ctrl-C ends the
+current run cleanly, keeps its partial report, skips the rest).`;
 
 /** Suite folder name: the start time, as run directories are named. */
 function timestamp(d: Date): string {
@@ -112,6 +139,7 @@ export async function ciCommand(args: string[]): Promise<number> {
       tolerance: { type: "string" },
       reports: { type: "string" },
       scenarios: { type: "string" },
+      repeat: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -119,6 +147,7 @@ export async function ciCommand(args: string[]): Promise<number> {
     console.log(CI_HELP);
     return 0;
   }
+  const repeat = parseRepeat(values.repeat);
   if (positionals.length > 0) {
     throw new UsageError(
       `ci takes no scenario names (got ${positionals.join(" ")}); use --only a,b`,
@@ -145,11 +174,18 @@ export async function ciCommand(args: string[]): Promise<number> {
   }
 
   const dir = await freshFolder(values.reports ?? join("reports", "ci"), timestamp(new Date()));
-  const width = Math.max(...scenarios.map((s) => s.name.length));
+  const width = Math.max(
+    ...scenarios.map((s) =>
+      entryName({ scenario: s.name, round: repeat > 1 ? repeat : undefined }).length
+    ),
+  );
   const compared = baseline === null
     ? ""
     : `, against ${baseline.root} (${baseline.reports.size} baseline report(s))`;
-  console.error(`Suite: ${scenarios.length} scenario(s), ${profile} profile${compared} → ${dir}`);
+  const times = repeat > 1 ? ` × ${repeat} runs` : "";
+  console.error(
+    `Suite: ${scenarios.length} scenario(s)${times}, ${profile} profile${compared} → ${dir}`,
+  );
   const interrupt = interruptOnSignals(
     "ending the current scenario cleanly, then stopping the suite…",
   );
@@ -174,6 +210,7 @@ export async function ciCommand(args: string[]): Promise<number> {
     const { result, paths } = await runSuite({
       scenarios,
       profile,
+      repeat,
       client,
       dir,
       baseline,
@@ -183,6 +220,9 @@ export async function ciCommand(args: string[]): Promise<number> {
       resources: clusters.map(suiteResource),
       onError: (error) => console.error(`suite error: ${error}`),
     });
+    if (repeat > 1) {
+      console.log(["", ...stabilityLines(suiteStability(result.entries), repeat)].join("\n"));
+    }
     console.log(`\n${paths.index}`);
     return suiteExitCode(result);
   } finally {

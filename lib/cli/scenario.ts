@@ -1,17 +1,24 @@
 /**
- * `sismo scenario <name|file> [options]` and `sismo scenario --list`.
+ * `sismo scenario <name|file> [options]` and `sismo scenario --list`;
+ * `--repeat N` runs the scenario N times and prints its stability.
  *
  * @module
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadScenario } from "../scenario/load.ts";
 import { listScenarios, resolveScenarioPath } from "../scenario/list.ts";
 import { isProfileName, PROFILE_NAMES } from "../scenario/profile.ts";
 import { summaryTable } from "../run/summary.ts";
 import { interruptOnSignals } from "../suite/interrupt.ts";
-import { runAndWrite } from "../suite/run_one.ts";
+import { runAndWrite, type RunOneOptions } from "../suite/run_one.ts";
+import { entryLine, stabilityLines } from "../suite/console.ts";
+import { repeatExitCode, repeatRuns } from "../suite/repeat.ts";
+import { scenarioStability } from "../suite/stability.ts";
+import type { Plan } from "../scenario/types.ts";
 import { UsageError } from "./usage.ts";
 import { CLIENT_NAMES, isClientName } from "../clients/names.ts";
+import { MAX_REPEAT, parseRepeat } from "./ci.ts";
 
 /** Help text of `scenario`. */
 export const SCENARIO_HELP = `Usage: deno task scenario <name|file.yaml> [options]
@@ -31,10 +38,15 @@ Options:
   --client NAME          Run every variant once, on this client: ${CLIENT_NAMES.join(", ")}
                          (default: what the file says; librdkafka when it names none)
   --keep-topics          Keep the variants' topics after verification
+  --repeat N             Run the scenario N times (1 to ${MAX_REPEAT}, default 1), each run with its
+                         own reports, then print each expectation's runs held and observed
+                         min/median/max against its threshold: stable, thin (held every time, but
+                         the median is less than twice the spread from the threshold), flaky
+                         (held in some runs only) or failing (in none)
   -h, --help             This help
 
-Exit codes: 0 every expectation held, 1 one failed, 2 bad input or setup error,
-3 inconclusive (verification could not cover every event), 130 interrupted.`;
+Exit codes: 0 every expectation held (in every run), 1 one failed (in some run), 2 bad input
+or setup error, 3 inconclusive (verification could not cover every event), 130 interrupted.`;
 
 /** Run `scenario`; returns the exit code. */
 export async function scenarioCommand(args: string[]): Promise<number> {
@@ -50,6 +62,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       profile: { type: "string" },
       "keep-topics": { type: "boolean" },
       client: { type: "string" },
+      repeat: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -57,6 +70,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     console.log(SCENARIO_HELP);
     return 0;
   }
+  const repeat = parseRepeat(values.repeat);
   if (values.list) {
     const list = await listScenarios("scenarios");
     const w = Math.max(...list.map((s) => s.name.length));
@@ -89,18 +103,21 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     "stopping the load, ending faults, keeping a partial report…",
   );
   const quick = plan.profile === "full" ? "" : `, ${plan.profile} profile`;
+  const times = repeat > 1 ? `, ${repeat} runs` : "";
   console.error(
-    `Scenario ${plan.name} (${plan.file}): ${plan.variants.length} variant(s)${quick}`,
+    `Scenario ${plan.name} (${plan.file}): ${plan.variants.length} variant(s)${quick}${times}`,
   );
+  const runOptions: RunOneOptions = {
+    bootstrap: values.bootstrap?.split(",").map((s) => s.trim()).filter(Boolean),
+    toxiproxyUrl: values.toxiproxy,
+    reportsDir: values.reports,
+    keepTopics: values["keep-topics"],
+    signal: interrupt.signal,
+    lang,
+  };
   try {
-    const { report, files } = await runAndWrite(plan, {
-      bootstrap: values.bootstrap?.split(",").map((s) => s.trim()).filter(Boolean),
-      toxiproxyUrl: values.toxiproxy,
-      reportsDir: values.reports,
-      keepTopics: values["keep-topics"],
-      signal: interrupt.signal,
-      lang,
-    });
+    if (repeat > 1) return await repeatedCommand(plan, repeat, runOptions);
+    const { report, files } = await runAndWrite(plan, runOptions);
     console.log(summaryTable(report));
     console.log(`\nReport: ${files.html}\n        ${files.json}`);
     for (const e of report.errors) console.error(`error: ${e}`);
@@ -123,4 +140,25 @@ export async function scenarioCommand(args: string[]): Promise<number> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/** `--repeat N` above 1: the runs one after the other, a line each, then the stability table. */
+async function repeatedCommand(plan: Plan, repeat: number, opts: RunOneOptions): Promise<number> {
+  const width = `${plan.name} #${repeat}`.length;
+  const runs = await repeatRuns(plan, repeat, opts, {
+    onRun: (entry) => {
+      const report = entry.dir === null ? "" : `  → ${join(entry.dir, "report.html")}`;
+      console.log(`${entryLine(entry, width)}${report}`);
+    },
+  });
+  console.log(["", ...stabilityLines([scenarioStability(plan.name, runs)], repeat)].join("\n"));
+  const code = repeatExitCode(runs);
+  const verdict: Record<number, string> = {
+    0: `Every expectation held in every run (${runs.length}).`,
+    1: "An expectation failed in some run, or a run could not finish (see above).",
+    3: "Inconclusive: in some run, verification could not cover every event (see its report).",
+    130: "Interrupted: the runs above are all there is.",
+  };
+  console.log(verdict[code] ?? "");
+  return code;
 }

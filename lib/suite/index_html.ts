@@ -1,7 +1,10 @@
 /**
  * `index.html` of a suite run: one self-contained page (no script, no network)
  * with one row per scenario — outcome, each variant's verdicts, duration,
- * links to the run's reports and to the baseline comparison.
+ * links to the run's reports and to the baseline comparison. With `--repeat`,
+ * one row per run, after a "Stability over N runs" section: each
+ * expectation's runs held, observed minimum, median and maximum against its
+ * threshold, and verdict.
  *
  * @example
  * ```ts
@@ -20,6 +23,16 @@ import { REPORT_CSS } from "../report/page.ts";
 import { redact } from "../report/redact.ts";
 import type { VariantReport } from "../report/types.ts";
 import { regressionLines } from "./regressions.ts";
+import {
+  MARGIN_FACTOR,
+  marginText,
+  scenarioMessage,
+  type ScenarioStability,
+  stabilityValue,
+  type StabilityVerdict,
+  suiteStability,
+  thresholdText,
+} from "./stability.ts";
 import { runFile } from "./suite_json.ts";
 import {
   type EntryOutcome,
@@ -54,7 +67,20 @@ td.baseline .badge { margin-left: 0; }
 .suite-error { margin: 0 0 12px; font-weight: 600; }
 .links a { display: block; white-space: nowrap; }
 .regressions { margin: 4px 0 0; padding-left: 1.2em; color: var(--fail); font-size: 0.95rem; }
+table.stability td, table.stability th { padding: 6px 12px; }
+table.stability td.first { border-top: 2px solid var(--line); }
+.badge.thin { background: var(--unknown-bg); color: var(--unknown); }
+table.stability code, table.stability td.nowrap { white-space: nowrap; }
+.stability-scenarios { margin: 8px 0 24px; padding-left: 1.2em; }
+.stability-scenarios .badge { min-width: 0; font-size: 0.8rem; padding: 1px 8px; margin-right: 4px; }
 `;
+
+const VERDICT_BADGE: Record<StabilityVerdict, string> = {
+  stable: "pass",
+  thin: "thin",
+  flaky: "fail",
+  failing: "fail",
+};
 
 const OUTCOME_TEXT: Record<EntryOutcome, string> = {
   passed: "passed",
@@ -125,10 +151,79 @@ function summaryOf(description: string): string {
   return description.trim().split("\n")[0] ?? "";
 }
 
+function verdictBadge(verdict: StabilityVerdict): string {
+  return `<span class="badge ${VERDICT_BADGE[verdict]}">${verdict.toUpperCase()}</span>`;
+}
+
+/** The "Stability over N runs" section of a repeated suite. */
+export function stabilityHtml(stability: readonly ScenarioStability[], repeat: number): string {
+  const rows = stability.flatMap((s) =>
+    s.expectations.map((e, i) => {
+      const value = (pick: "min" | "median" | "max") =>
+        e.spread === null ? "—" : esc(stabilityValue(e.metric, e.spread[pick]));
+      const margin = e.verdict === "thin" ? marginText(e) : null;
+      const classes = (cls: string) => [cls, i === 0 ? "first" : ""].filter((c) => c !== "");
+      const td = (cls: string, body: string) =>
+        classes(cls).length === 0
+          ? `<td>${body}</td>`
+          : `<td class="${classes(cls).join(" ")}">${body}</td>`;
+      const id = i === 0 ? ` id="${esc(`stability-${s.scenario}`)}"` : "";
+      return `<tr${id}>${
+        [
+          td("", i === 0 ? `<b>${esc(s.scenario)}</b>` : ""),
+          td("", esc(e.variant)),
+          td("", `<code>${esc(e.text)}</code>`),
+          td("num", `${e.held} / ${e.runs}`),
+          td("num", value("min")),
+          td("num", value("median")),
+          td("num", value("max")),
+          td("nowrap", esc(thresholdText(e))),
+          td(
+            "",
+            verdictBadge(e.verdict) +
+              (margin === null ? "" : `<div class="help">${esc(margin)}</div>`),
+          ),
+        ].join("")
+      }</tr>`;
+    })
+  ).join("\n");
+  const heads = ["Scenario", "Variant", "Expectation", "Held", "Min", "Median", "Max"]
+    .map((h) =>
+      `<th${["Held", "Min", "Median", "Max"].includes(h) ? ' class="num"' : ""}>${h}</th>`
+    )
+    .concat(["<th>Threshold</th>", "<th>Verdict</th>"])
+    .join("");
+  const scenarios = stability.map((s) =>
+    `<li>${s.verdict === null ? "" : `${verdictBadge(s.verdict)} `}<b>${esc(s.scenario)}</b>: ${
+      esc(scenarioMessage(s))
+    }</li>`
+  ).join("");
+  return `<section id="stability">
+<h2>Stability over ${repeat} runs</h2>
+<p class="help">Stable: held in every run, the median at least ${MARGIN_FACTOR}× the run-to-run
+spread (max − min) from the threshold (for == and !=: never varied). Thin: held in every run, closer
+than that. Flaky: held in some runs only. Failing: held in none. A run that errored or was
+inconclusive counts as one in which nothing held; ∞: beyond every bound (never acknowledged).</p>
+${
+    rows === "" ? "" : `<div class="scroll">
+<table class="stability">
+<thead><tr>${heads}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</div>
+`
+  }<ul class="stability-scenarios">${scenarios}</ul>
+</section>
+`;
+}
+
 function row(entry: SuiteEntry, withBaseline: boolean): string {
   const description = entry.report === null ? "" : summaryOf(entry.report.scenario.description);
+  const run = entry.round === undefined ? "" : `<div>run ${entry.round}</div>`;
   const cells = [
-    `<td class="scenario"><b>${esc(entry.scenario)}</b><div class="help">${
+    `<td class="scenario"><b>${esc(entry.scenario)}</b>${run}<div class="help">${
       esc(description)
     }</div></td>`,
     `<td><span class="outcome small ${entry.outcome}">${OUTCOME_TEXT[entry.outcome]}</span></td>`,
@@ -137,7 +232,8 @@ function row(entry: SuiteEntry, withBaseline: boolean): string {
     `<td>${linksCell(entry)}</td>`,
     ...(withBaseline ? [`<td class="baseline">${baselineCell(entry)}</td>`] : []),
   ];
-  return `<tr id="${esc(`scenario-${entry.scenario}`)}">\n${cells.join("\n")}\n</tr>`;
+  const id = `scenario-${entry.scenario}${entry.round === undefined ? "" : `-run-${entry.round}`}`;
+  return `<tr id="${esc(id)}">\n${cells.join("\n")}\n</tr>`;
 }
 
 /** Tolerances as `p50 +10%, p99 +10%, throughput -5%`. */
@@ -160,13 +256,18 @@ export function renderSuiteIndex(result: SuiteResult): string {
   const safe = redact(result);
   const outcome = suiteOutcome(safe);
   const withBaseline = safe.baselineDir !== null;
+  const repeated = safe.repeat > 1;
   const regressed = safe.entries.filter(entryRegressed).length;
   const elapsed = Date.parse(safe.finishedAt) - Date.parse(safe.startedAt);
   const meta = [
     `Profile <b>${esc(safe.profile)}</b>`,
     `Started <b>${esc(en.date(safe.startedAt))}</b>`,
     ...(Number.isFinite(elapsed) ? [`Took <b>${esc(en.seconds(elapsed))}</b>`] : []),
-    `Scenarios <b>${safe.entries.length}</b>: ${esc(outcomeCounts(safe.entries))}`,
+    repeated
+      ? `Scenarios <b>${
+        new Set(safe.entries.map((e) => e.scenario)).size
+      }</b> × <b>${safe.repeat}</b> runs: ${esc(outcomeCounts(safe.entries))}`
+      : `Scenarios <b>${safe.entries.length}</b>: ${esc(outcomeCounts(safe.entries))}`,
     ...(withBaseline
       ? [
         `Baseline <code>${esc(safe.baselineDir!)}</code> (tolerances ${
@@ -194,7 +295,9 @@ export function renderSuiteIndex(result: SuiteResult): string {
 <main>
 <h1>sismo regression suite <span class="outcome ${outcome}">${outcome}</span></h1>
 <div class="meta">${meta.map((m) => `<span>${m}</span>`).join("")}</div>
-${suiteErrors}<div class="scroll">
+${suiteErrors}${
+    repeated ? stabilityHtml(suiteStability(safe.entries), safe.repeat) + "<h2>Runs</h2>\n" : ""
+  }<div class="scroll">
 <table class="suite">
 <thead><tr>${head}</tr></thead>
 <tbody>

@@ -11,6 +11,14 @@
  * - for errors of the suite itself (a cluster not stopped): a suite `suite`
  *   with an erroring `run` test case.
  *
+ * With `--repeat`, each run's suites carry its number after the scenario's name
+ * (`idempotent-vs-plain.run-2.plain`), and a suite `stability` has one test
+ * case per expectation of each scenario (classname `<scenario>.<variant>`, as
+ * a single run's), failing unless it was stable over the runs, with a message
+ * that starts with the verdict: `flaky: held 7 of 10 (min 0, median 221, max
+ * 965; threshold > 0)`; and one case `runs` per scenario (classname the
+ * scenario), failing when a run errored or was inconclusive.
+ *
  * @example
  * ```ts
  * import type { SuiteResult } from "./types.ts";
@@ -25,6 +33,12 @@ import { escapeXml as x } from "../report/escape.ts";
 import { renderJunit } from "../report/junit.ts";
 import { redact } from "../report/redact.ts";
 import { regressionLine } from "./regressions.ts";
+import {
+  brokenRunText,
+  type ScenarioStability,
+  suiteStability,
+  verdictMessage,
+} from "./stability.ts";
 import type { SuiteEntry, SuiteResult } from "./types.ts";
 
 /** A `<testsuite>` element and its totals. */
@@ -117,7 +131,80 @@ ${cases.join("\n")}
   return { xml, tests: cases.length, failures, errors: 0, skipped: 0 };
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * `xml` with the run's number after the scenario's name in its suite names and class names:
+ * `alpha.plain` becomes `alpha.run-2.plain`, `alpha` becomes `alpha.run-2`.
+ */
+function numbered(xml: string, scenario: string, round: number): string {
+  const name = x(scenario);
+  const pattern = new RegExp(`(<testsuite name="|classname=")${escapeRegExp(name)}(?=[."])`, "g");
+  return xml.replace(pattern, (_all, attribute: string) => `${attribute}${name}.run-${round}`);
+}
+
 function suitesOf(entry: SuiteEntry): Suite[] {
+  const suites = unnumberedSuitesOf(entry);
+  if (entry.round === undefined) return suites;
+  // A run's own junit.xml names its suites after the scenario's name in the file.
+  const names = new Set([entry.scenario, entry.report?.scenario.name ?? entry.scenario]);
+  return suites.map((suite) => {
+    let xml = suite.xml;
+    for (const name of names) xml = numbered(xml, name, entry.round!);
+    return { ...suite, xml };
+  });
+}
+
+/** The `stability` suite of a repeated suite: a case per expectation, one per scenario's runs. */
+function stabilitySuite(stability: readonly ScenarioStability[]): Suite {
+  const cases: string[] = [];
+  let failures = 0;
+  const testcase = (classname: string, name: string, failure: string | null, out: string) => {
+    const open = `    <testcase classname="${x(classname)}" name="${x(name)}" time="0">`;
+    if (failure === null) {
+      return `${open}\n      <system-out>${x(out)}</system-out>\n    </testcase>`;
+    }
+    failures++;
+    const type = failure.split(":")[0];
+    return `${open}
+      <failure message="${x(failure)}" type="${x(type)}">${x(out)}</failure>
+    </testcase>`;
+  };
+  for (const s of stability) {
+    for (const e of s.expectations) {
+      const message = verdictMessage(e);
+      cases.push(testcase(
+        `${s.scenario}.${e.variant}`,
+        e.text,
+        e.verdict === "stable" ? null : message,
+        `${message} (scenario line ${e.line})`,
+      ));
+    }
+    const broken = s.broken.map(brokenRunText);
+    const runs = `${s.passed} of ${s.runs} run${s.runs === 1 ? "" : "s"} passed`;
+    cases.push(testcase(
+      s.scenario,
+      "runs",
+      broken.length === 0
+        ? null
+        : `${
+          broken.length === s.runs ? "failing" : "flaky"
+        }: nothing held in ${broken.length} of ${s.runs} run${s.runs === 1 ? "" : "s"} (${
+          broken.join("; ")
+        })`,
+      [runs, ...broken].join("\n"),
+    ));
+  }
+  const xml = `  <testsuite name="stability" tests="${cases.length}" failures="${failures}" ` +
+    `errors="0" skipped="0" time="0">
+${cases.join("\n")}
+  </testsuite>`;
+  return { xml, tests: cases.length, failures, errors: 0, skipped: 0 };
+}
+
+function unnumberedSuitesOf(entry: SuiteEntry): Suite[] {
   if (entry.report !== null) {
     const own = testsuitesOf(renderJunit(entry.report));
     const baseline = baselineSuite(entry);
@@ -146,6 +233,7 @@ function suitesOf(entry: SuiteEntry): Suite[] {
 export function renderSuiteJunit(result: SuiteResult): string {
   const safe = redact(result);
   const suites = safe.entries.flatMap(suitesOf);
+  if (safe.repeat > 1) suites.push(stabilitySuite(suiteStability(safe.entries)));
   if (safe.errors.length > 0) {
     const text = safe.errors.join("\n");
     suites.push(singleCaseSuite(
@@ -158,7 +246,9 @@ export function renderSuiteJunit(result: SuiteResult): string {
   const sum = (pick: (s: Suite) => number) => suites.reduce((n, s) => n + pick(s), 0);
   const elapsed = Date.parse(safe.finishedAt) - Date.parse(safe.startedAt);
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="${x(`sismo suite (${safe.profile})`)}" tests="${sum((s) => s.tests)}" ` +
+<testsuites name="${
+    x(`sismo suite (${safe.profile}${safe.repeat > 1 ? `, ${safe.repeat} runs each` : ""})`)
+  }" tests="${sum((s) => s.tests)}" ` +
     `failures="${sum((s) => s.failures)}" errors="${sum((s) => s.errors)}" skipped="${
       sum((s) => s.skipped)
     }" time="${seconds(elapsed)}">

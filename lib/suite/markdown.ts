@@ -2,7 +2,9 @@
  * `summary.md` of a suite run, for CI job summaries (`$GITHUB_STEP_SUMMARY`)
  * and merge-request comments: one table row per scenario, the suite's own
  * errors, then the failed expectations, regressions and errors of each
- * scenario that did not pass.
+ * scenario that did not pass. With `--repeat`, one row per run and, first, a
+ * "Stability over N runs" table: each expectation's runs held, observed
+ * minimum, median and maximum against its threshold, and verdict.
  *
  * @example
  * ```ts
@@ -21,6 +23,16 @@ import { OBSERVED_WORDS_EN, observedText } from "../report/metrics.ts";
 import { redact } from "../report/redact.ts";
 import { outcomeCounts, toleranceText } from "./index_html.ts";
 import { regressionLines } from "./regressions.ts";
+import {
+  MARGIN_FACTOR,
+  marginText,
+  scenarioMessage,
+  type ScenarioStability,
+  stabilityValue,
+  type StabilityVerdict,
+  suiteStability,
+  thresholdText,
+} from "./stability.ts";
 import { expectationCounts } from "./suite_json.ts";
 import {
   type EntryOutcome,
@@ -79,39 +91,124 @@ function details(entry: SuiteEntry): string[] {
   return out;
 }
 
+const VERDICT_MARK: Record<StabilityVerdict, string> = {
+  stable: "✅ stable",
+  thin: "⚠️ thin",
+  flaky: "❌ flaky",
+  failing: "❌ failing",
+};
+
+/** The "Stability over N runs" section of a repeated suite. */
+export function stabilitySection(
+  stability: readonly ScenarioStability[],
+  repeat: number,
+): string[] {
+  const out = [
+    `## Stability over ${repeat} runs`,
+    "",
+    `_stable_: held in every run, the median at least ${MARGIN_FACTOR}× the run-to-run spread ` +
+    "(max − min) from the threshold (for `==` and `!=`: never varied); _thin_: held in every " +
+    "run, closer than that; _flaky_: held in some runs only; _failing_: held in none. A run " +
+    "that errored or was inconclusive counts as one in which nothing held.",
+    "",
+  ];
+  const rows = stability.flatMap((s) =>
+    s.expectations.map((e) => {
+      const value = (pick: "min" | "median" | "max") =>
+        e.spread === null ? "—" : cell(stabilityValue(e.metric, e.spread[pick]));
+      return [
+        cell(s.scenario),
+        cell(e.variant),
+        markdownCode(e.text),
+        `${e.held} / ${e.runs}`,
+        value("min"),
+        value("median"),
+        value("max"),
+        cell(thresholdText(e)),
+        VERDICT_MARK[e.verdict] + (e.verdict === "thin" ? cell(`: ${marginText(e)}`) : ""),
+      ];
+    })
+  );
+  if (rows.length > 0) {
+    out.push(
+      markdownTable(
+        [
+          "scenario",
+          "variant",
+          "expectation",
+          "held",
+          "min",
+          "median",
+          "max",
+          "threshold",
+          "verdict",
+        ],
+        rows,
+        ["l", "l", "l", "r", "r", "r", "r", "l", "l"],
+      ),
+      "",
+    );
+  }
+  out.push(
+    ...stability.map((s) =>
+      `- ${cell(s.scenario)}: ${
+        s.verdict === null ? "" : `${VERDICT_MARK[s.verdict].split(" ")[0]} `
+      }${cell(scenarioMessage(s))}`
+    ),
+    "",
+  );
+  return out;
+}
+
 /** Render the suite as Markdown (secrets redacted). */
 export function renderSuiteMarkdown(result: SuiteResult): string {
   const safe = redact(result);
   const outcome = suiteOutcome(safe);
   const icon = outcome === "passed" ? "✅" : outcome === "failed" ? "❌" : "⚠️";
   const elapsed = Date.parse(safe.finishedAt) - Date.parse(safe.startedAt);
+  const repeated = safe.repeat > 1;
+  const scenarioCount = new Set(safe.entries.map((e) => e.scenario)).size;
   const facts = [
     `profile ${markdownCode(safe.profile)}`,
-    `${safe.entries.length} scenario${safe.entries.length === 1 ? "" : "s"}: ${
-      outcomeCounts(safe.entries)
-    }`,
+    repeated
+      ? `${scenarioCount} scenario${scenarioCount === 1 ? "" : "s"} × ${safe.repeat} runs: ${
+        outcomeCounts(safe.entries)
+      }`
+      : `${safe.entries.length} scenario${safe.entries.length === 1 ? "" : "s"}: ${
+        outcomeCounts(safe.entries)
+      }`,
     ...(Number.isFinite(elapsed) ? [`took ${en.seconds(elapsed)}`] : []),
     ...(safe.baselineDir === null ? [] : [
       `baseline ${markdownCode(safe.baselineDir)} (tolerances ${toleranceText(safe.tolerances)})`,
     ]),
   ];
   const out = [`# ${icon} sismo suite — ${outcome}`, "", `${facts.join(" · ")}`, ""];
+  if (repeated) out.push(...stabilitySection(suiteStability(safe.entries), safe.repeat));
   const rows = safe.entries.map((e) => {
     const counts = expectationCounts(e);
     const total = counts.passed + counts.failed;
     return [
       cell(e.scenario),
+      ...(repeated ? [String(e.round ?? "—")] : []),
       OUTCOME_MARK[e.outcome],
       e.report === null ? "—" : `${counts.passed} / ${total}`,
       e.outcome === "not-run" ? "—" : en.seconds(e.durationMs),
       baselineText(e),
     ];
   });
+  if (repeated) out.push("## Runs", "");
   out.push(
     markdownTable(
-      ["scenario", "outcome", "expectations held", "duration", "baseline"],
+      [
+        "scenario",
+        ...(repeated ? ["run"] : []),
+        "outcome",
+        "expectations held",
+        "duration",
+        "baseline",
+      ],
       rows,
-      ["l", "l", "r", "r", "l"],
+      ["l", ...(repeated ? ["r" as const] : []), "l", "r", "r", "l"],
     ),
     "",
   );
@@ -121,7 +218,8 @@ export function renderSuiteMarkdown(result: SuiteResult): string {
   for (const entry of safe.entries) {
     const lines = details(entry);
     if (lines.length === 0) continue;
-    out.push(`## ${OUTCOME_MARK[entry.outcome].split(" ")[0]} ${cell(entry.scenario)}`, "");
+    const run = entry.round === undefined ? "" : ` (run ${entry.round})`;
+    out.push(`## ${OUTCOME_MARK[entry.outcome].split(" ")[0]} ${cell(entry.scenario)}${run}`, "");
     out.push(...lines);
   }
   out.push(

@@ -1,8 +1,9 @@
 /**
  * The regression suite behind `deno task ci`: run scenarios one after another
  * into one folder, compare them with a baseline, and write an index page, one
- * JUnit file, one Markdown summary and `suite.json`. Also the part of running
- * one scenario that `deno task scenario` shares with it.
+ * JUnit file, one Markdown summary and `suite.json`; with `repeat`, each
+ * scenario several times and its stability over the runs. Also the part of
+ * running one scenario that `deno task scenario` shares with it.
  *
  * @example
  * ```ts
@@ -23,12 +24,13 @@
  * @module
  */
 export { BaselineError, type BaselineReports, findBaselineReports } from "./baseline.ts";
-export { entryLine } from "./console.ts";
+export { entryLine, entryName, stabilityLines } from "./console.ts";
 export { renderSuiteIndex } from "./index_html.ts";
 export { type Interrupt, interruptOnSignals } from "./interrupt.ts";
 export { renderSuiteJunit } from "./junit.ts";
 export { renderSuiteMarkdown } from "./markdown.ts";
 export { regressionLines } from "./regressions.ts";
+export { type RepeatDeps, repeatExitCode, type RepeatHooks, repeatRuns } from "./repeat.ts";
 export { runAndWrite, type RunOneOptions, type WrittenRun } from "./run_one.ts";
 export {
   LIVE_DEPS,
@@ -41,12 +43,25 @@ export {
   type SuiteScenario,
   writeSuiteOutputs,
 } from "./suite.ts";
+export {
+  type BrokenRun,
+  type ExpectationStability,
+  MARGIN_FACTOR,
+  type ScenarioStability,
+  scenarioStability,
+  type Spread,
+  type StabilityRun,
+  type StabilityVerdict,
+  suiteStability,
+  verdictMessage,
+} from "./stability.ts";
 export { suiteJson } from "./suite_json.ts";
 export {
   type EntryOutcome,
   type SuiteEntry,
   suiteExitCode,
   type SuiteJson,
+  type SuiteJsonRun,
   type SuiteOutcome,
   suiteOutcome,
   type SuiteResult,

@@ -44,6 +44,16 @@ export interface WrittenRun {
 const encoder = new TextEncoder();
 
 /**
+ * Wait, when needed, until the wall clock has left the second `endedMs` fell in. Run
+ * directories are named after their start, to the second: a scenario run again right after
+ * a run that ended at `endedMs` then gets a directory of its own.
+ */
+export async function afterSecondOf(endedMs: number, now: () => number): Promise<void> {
+  const wait = Math.floor(endedMs / 1000) * 1000 + 1000 - now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/**
  * Run `plan` with {@link runScenario} and write `report.json`, `report.html`,
  * `junit.xml` and `summary.md` into the run directory. Throws what
  * `runScenario` throws (setup errors); run errors are in the report.

@@ -2,6 +2,10 @@
  * Run a list of scenarios one after another into one suite folder, compare
  * each with its baseline, and keep the suite's outputs (`index.html`,
  * `junit.xml`, `summary.md`, `suite.json`) up to date after every scenario.
+ * With `repeat` N above 1, the list runs N times over (every scenario once,
+ * then again: partial results cover every scenario early), each run an entry
+ * with its round, and the outputs add each scenario's stability
+ * (./stability.ts).
  *
  * A scenario that cannot run (invalid file, setup error) becomes an `error`
  * entry and the suite goes on. Once the signal aborts, the current run cleans
@@ -39,7 +43,7 @@ import type { BaselineReports } from "./baseline.ts";
 import { renderSuiteIndex } from "./index_html.ts";
 import { renderSuiteJunit } from "./junit.ts";
 import { renderSuiteMarkdown } from "./markdown.ts";
-import { runAndWrite, type RunOneOptions, type WrittenRun } from "./run_one.ts";
+import { afterSecondOf, runAndWrite, type RunOneOptions, type WrittenRun } from "./run_one.ts";
 import { suiteJson } from "./suite_json.ts";
 import type { BaselineResult, SuiteEntry, SuiteResult } from "./types.ts";
 
@@ -61,6 +65,8 @@ export interface SuiteOptions {
   /** In run order. */
   scenarios: SuiteScenario[];
   profile: ProfileName;
+  /** How many times to run each scenario (`--repeat`), in rounds over the list; default 1. */
+  repeat?: number;
   /** Run every variant of every scenario on this client (`--client`); the files' choice when absent. */
   client?: ClientName;
   /** The suite folder; run directories go inside it. Created if missing. */
@@ -226,10 +232,15 @@ export async function runSuite(
   opts: SuiteOptions,
   deps: SuiteDeps = LIVE_DEPS,
 ): Promise<{ result: SuiteResult; paths: SuitePaths }> {
+  const repeat = opts.repeat ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    throw new RangeError(`repeat must be a whole number of at least 1, got ${repeat}`);
+  }
   const result: SuiteResult = {
     startedAt: new Date(deps.now()).toISOString(),
     finishedAt: new Date(deps.now()).toISOString(),
     profile: opts.profile,
+    repeat,
     baselineDir: opts.baseline?.root ?? null,
     tolerances: { ...opts.tolerances },
     interrupted: false,
@@ -239,24 +250,33 @@ export async function runSuite(
   let paths: SuitePaths;
   try {
     paths = await writeSuiteOutputs(result, opts.dir);
-    for (const scenario of opts.scenarios) {
-      const entry: SuiteEntry = opts.signal.aborted
-        ? {
-          scenario: scenario.name,
-          file: scenario.file,
-          outcome: "not-run",
-          dir: null,
-          durationMs: 0,
-          report: null,
-          error: null,
-          baseline: null,
-        }
-        : await runEntry(scenario, opts, deps);
-      result.entries.push(entry);
-      result.interrupted = opts.signal.aborted;
-      result.finishedAt = new Date(deps.now()).toISOString();
-      opts.onEntry?.(entry);
-      paths = await writeSuiteOutputs(result, opts.dir);
+    // Once interrupted, the rest of the current round is listed as not run; later rounds
+    // are not started.
+    const lastEnded = new Map<string, number>();
+    for (let round = 1; round <= repeat && !(round > 1 && opts.signal.aborted); round++) {
+      for (const scenario of opts.scenarios) {
+        const ended = lastEnded.get(scenario.name);
+        if (ended !== undefined && !opts.signal.aborted) await afterSecondOf(ended, deps.now);
+        const entry: SuiteEntry = opts.signal.aborted
+          ? {
+            scenario: scenario.name,
+            file: scenario.file,
+            outcome: "not-run",
+            dir: null,
+            durationMs: 0,
+            report: null,
+            error: null,
+            baseline: null,
+          }
+          : await runEntry(scenario, opts, deps);
+        if (repeat > 1) entry.round = round;
+        if (repeat > 1) lastEnded.set(scenario.name, deps.now());
+        result.entries.push(entry);
+        result.interrupted = opts.signal.aborted;
+        result.finishedAt = new Date(deps.now()).toISOString();
+        opts.onEntry?.(entry);
+        paths = await writeSuiteOutputs(result, opts.dir);
+      }
     }
   } finally {
     for (const error of await releaseResources(opts.resources ?? [])) {

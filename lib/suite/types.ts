@@ -1,13 +1,15 @@
 /**
  * The results of a regression suite run (`deno task ci`) as plain data: one
- * entry per scenario, its run report when it ran, and its comparison with a
- * baseline when one was given. `suite.json` is {@link suiteJson} of it.
+ * entry per scenario run (per scenario and round with `--repeat`), its run
+ * report when it ran, and its comparison with a baseline when one was given.
+ * `suite.json` is {@link suiteJson} of it.
  *
  * @module
  */
 import type { Comparison, Tolerances } from "../report/compare.ts";
 import type { RunReport } from "../report/types.ts";
 import type { ProfileName } from "../scenario/types.ts";
+import { type StabilityVerdict, suiteStability, verdictFails } from "./stability.ts";
 
 /**
  * What happened to one scenario: its run's outcome; `error` also when it
@@ -25,10 +27,12 @@ export interface BaselineResult {
   note?: string;
 }
 
-/** One scenario of the suite. */
+/** One run of a scenario of the suite. */
 export interface SuiteEntry {
   /** Scenario name as listed (the file name without `.yaml`). */
   scenario: string;
+  /** Which run of the scenario this is (1-based), when the suite runs each more than once. */
+  round?: number;
   /** Scenario file. */
   file: string;
   outcome: EntryOutcome;
@@ -49,11 +53,14 @@ export interface SuiteResult {
   startedAt: string;
   finishedAt: string;
   profile: ProfileName;
+  /** How many times each scenario runs (`--repeat`); 1 runs each once. */
+  repeat: number;
   /** The baseline folder given, or null. */
   baselineDir: string | null;
   tolerances: Tolerances;
   /** Whether the suite was stopped (Ctrl-C) before its end. */
   interrupted: boolean;
+  /** In run order: every scenario once, then again for each further round. */
   entries: SuiteEntry[];
   /**
    * Problems of the suite itself, outside any scenario: a cluster started for the
@@ -63,9 +70,10 @@ export interface SuiteResult {
 }
 
 /**
- * The suite's verdict: `passed` only when every scenario passed, none regressed and the
+ * The suite's verdict: `passed` only when every run passed, none regressed and the
  * suite had no error of its own; `inconclusive` when nothing failed but some scenario's
- * verification was incomplete.
+ * verification was incomplete. A flaky or failing expectation over repeated runs never
+ * passes (a run failed on it, so the suite fails already; checked again all the same).
  */
 export type SuiteOutcome = "passed" | "failed" | "inconclusive" | "interrupted";
 
@@ -83,7 +91,12 @@ export function suiteOutcome(result: SuiteResult): SuiteOutcome {
     return "interrupted";
   }
   if (result.errors.length > 0) return "failed";
-  if (result.entries.every((e) => e.outcome === "passed" && !entryRegressed(e))) return "passed";
+  if (result.entries.every((e) => e.outcome === "passed" && !entryRegressed(e))) {
+    const unsteady = suiteStability(result.entries).some((s) =>
+      s.expectations.some((e) => verdictFails(e.verdict))
+    );
+    return unsteady ? "failed" : "passed";
+  }
   return result.entries.every((e) =>
       (e.outcome === "passed" || e.outcome === "inconclusive") && !entryRegressed(e)
     )
@@ -99,7 +112,7 @@ export function suiteExitCode(result: SuiteResult): number {
 /** Format version of `suite.json`. */
 export const SUITE_JSON_VERSION = 1;
 
-/** One scenario in `suite.json`. */
+/** One scenario run in `suite.json`. */
 export interface SuiteJsonEntry {
   file: string;
   outcome: EntryOutcome;
@@ -121,6 +134,58 @@ export interface SuiteJsonEntry {
   note?: string;
 }
 
+/** One run of a repeated suite in `suite.json`'s `runs`. */
+export interface SuiteJsonRun extends SuiteJsonEntry {
+  scenario: string;
+  /** 1-based. */
+  round: number;
+}
+
+/**
+ * An observed value in `suite.json`'s stability figures: a number in the metric's unit
+ * (ms, events, events/s), or null for a value beyond every bound (+∞: a latency percentile
+ * that fell among events never acknowledged), as `observed` is in `report.json`.
+ */
+export type StabilityJsonValue = number | null;
+
+/** One expectation of one variant over the runs of its scenario, in `suite.json`. */
+export interface StabilityJsonExpectation {
+  variant: string;
+  text: string;
+  metric: string;
+  op: string;
+  threshold: number;
+  line: number;
+  /** Runs counted; `held` of them held. */
+  runs: number;
+  held: number;
+  /** Runs making the spread (judged and measured); `unbounded` of them beyond every bound. */
+  measured: number;
+  unbounded: number;
+  /** Null when never measured. */
+  min: StabilityJsonValue;
+  median: StabilityJsonValue;
+  max: StabilityJsonValue;
+  /** Median at least twice the spread (max − min) from the threshold; null when never measured. */
+  marginMet: boolean | null;
+  verdict: StabilityVerdict;
+  /** The verdict in words: `flaky: held 7 of 10 (min 0, median 221, max 965; threshold > 0)`. */
+  message: string;
+}
+
+/** One scenario over its runs, in `suite.json`. */
+export interface StabilityJsonScenario {
+  /** Runs counted (interrupted and not-run ones are not); `passed` of them passed. */
+  runs: number;
+  passed: number;
+  /** Null when no run was counted. */
+  verdict: StabilityVerdict | null;
+  /** Counted runs that errored, could not run or were inconclusive: nothing held in them. */
+  broken: { round: number; outcome: EntryOutcome; why: string }[];
+  unfinished: number;
+  expectations: StabilityJsonExpectation[];
+}
+
 /** The whole of `suite.json`. */
 export interface SuiteJson {
   suiteVersion: typeof SUITE_JSON_VERSION;
@@ -129,10 +194,19 @@ export interface SuiteJson {
   finishedAt: string;
   profile: ProfileName;
   outcome: SuiteOutcome;
+  /** Runs of each scenario asked for (`--repeat`); 1 by default. */
+  repeat: number;
   baseline: string | null;
   tolerances: Tolerances;
-  /** Scenario name → result, in run order. */
+  /**
+   * Scenario name → result, in run order. With `repeat` above 1, each scenario's latest run
+   * that ran (what a later suite takes as its baseline); every run is in `runs`.
+   */
   scenarios: Record<string, SuiteJsonEntry>;
+  /** With `repeat` above 1: every run, in run order. */
+  runs?: SuiteJsonRun[];
+  /** With `repeat` above 1: scenario name → its stability over its runs. */
+  stability?: Record<string, StabilityJsonScenario>;
   /** Errors of the suite itself, outside any scenario (e.g. a cluster not stopped). */
   errors: string[];
 }

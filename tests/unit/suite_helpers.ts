@@ -93,6 +93,7 @@ export function suiteOf(entries: SuiteEntry[], baselineDir: string | null = null
     startedAt: "2025-11-20T14:00:00.000Z",
     finishedAt: "2025-11-20T14:04:30.000Z",
     profile: "quick",
+    repeat: 1,
     baselineDir,
     tolerances: { ...DEFAULT_TOLERANCES },
     interrupted: false,
