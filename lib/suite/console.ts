@@ -10,10 +10,13 @@
 import { format } from "../report/i18n.ts";
 import { regressionLines } from "./regressions.ts";
 import {
+  isFigureColumn,
   MARGIN_FACTOR,
   scenarioMessage,
   type ScenarioStability,
+  spreadValue,
   spreadWidth,
+  STABILITY_COLUMNS,
   stabilityValue,
   thresholdText,
 } from "./stability.ts";
@@ -86,30 +89,17 @@ function columns(rows: string[][], right: ReadonlySet<number>): string[] {
  * one line per scenario with its verdict, its runs and the runs in which nothing held.
  */
 export function stabilityLines(stability: readonly ScenarioStability[], repeat: number): string[] {
-  const head = [
-    "scenario",
-    "variant",
-    "expectation",
-    "held",
-    "min",
-    "median",
-    "max",
-    "threshold",
-    "verdict",
-  ];
-  const rows: string[][] = [head];
+  const rows: string[][] = [[...STABILITY_COLUMNS]];
   for (const s of stability) {
     s.expectations.forEach((e, i) => {
-      const value = (pick: "min" | "median" | "max") =>
-        e.spread === null ? "—" : stabilityValue(e.metric, e.spread[pick]);
       rows.push([
         i === 0 ? s.scenario : "",
         e.variant,
         e.text,
         `${e.held}/${e.runs}`,
-        value("min"),
-        value("median"),
-        value("max"),
+        spreadValue(e, "min"),
+        spreadValue(e, "median"),
+        spreadValue(e, "max"),
         thresholdText(e),
         e.verdict === "thin" && e.spread !== null && e.op !== "==" && e.op !== "!="
           ? `thin (spread ${stabilityValue(e.metric, spreadWidth(e.spread))})`
@@ -118,7 +108,8 @@ export function stabilityLines(stability: readonly ScenarioStability[], repeat: 
     });
   }
   const out = [`Stability over ${repeat} runs`];
-  if (rows.length > 1) out.push(...columns(rows, new Set([3, 4, 5, 6])));
+  const figures = STABILITY_COLUMNS.flatMap((column, c) => isFigureColumn(column) ? [c] : []);
+  if (rows.length > 1) out.push(...columns(rows, new Set(figures)));
   const width = Math.max(...stability.map((s) => s.scenario.length));
   for (const s of stability) {
     out.push(`${s.scenario.padEnd(width)}  ${scenarioMessage(s)}`);

@@ -24,11 +24,13 @@ import { redact } from "../report/redact.ts";
 import type { VariantReport } from "../report/types.ts";
 import { regressionLines } from "./regressions.ts";
 import {
+  isFigureColumn,
   MARGIN_FACTOR,
   marginText,
   scenarioMessage,
   type ScenarioStability,
-  stabilityValue,
+  spreadValue,
+  STABILITY_COLUMNS,
   type StabilityVerdict,
   suiteStability,
   thresholdText,
@@ -159,8 +161,6 @@ function verdictBadge(verdict: StabilityVerdict): string {
 export function stabilityHtml(stability: readonly ScenarioStability[], repeat: number): string {
   const rows = stability.flatMap((s) =>
     s.expectations.map((e, i) => {
-      const value = (pick: "min" | "median" | "max") =>
-        e.spread === null ? "—" : esc(stabilityValue(e.metric, e.spread[pick]));
       const margin = e.verdict === "thin" ? marginText(e) : null;
       const classes = (cls: string) => [cls, i === 0 ? "first" : ""].filter((c) => c !== "");
       const td = (cls: string, body: string) =>
@@ -174,9 +174,9 @@ export function stabilityHtml(stability: readonly ScenarioStability[], repeat: n
           td("", esc(e.variant)),
           td("", `<code>${esc(e.text)}</code>`),
           td("num", `${e.held} / ${e.runs}`),
-          td("num", value("min")),
-          td("num", value("median")),
-          td("num", value("max")),
+          td("num", esc(spreadValue(e, "min"))),
+          td("num", esc(spreadValue(e, "median"))),
+          td("num", esc(spreadValue(e, "max"))),
           td("nowrap", esc(thresholdText(e))),
           td(
             "",
@@ -187,12 +187,11 @@ export function stabilityHtml(stability: readonly ScenarioStability[], repeat: n
       }</tr>`;
     })
   ).join("\n");
-  const heads = ["Scenario", "Variant", "Expectation", "Held", "Min", "Median", "Max"]
-    .map((h) =>
-      `<th${["Held", "Min", "Median", "Max"].includes(h) ? ' class="num"' : ""}>${h}</th>`
-    )
-    .concat(["<th>Threshold</th>", "<th>Verdict</th>"])
-    .join("");
+  const heads = STABILITY_COLUMNS.map((column) =>
+    `<th${isFigureColumn(column) ? ' class="num"' : ""}>${column[0].toUpperCase()}${
+      column.slice(1)
+    }</th>`
+  ).join("");
   const scenarios = stability.map((s) =>
     `<li>${s.verdict === null ? "" : `${verdictBadge(s.verdict)} `}<b>${esc(s.scenario)}</b>: ${
       esc(scenarioMessage(s))

@@ -24,11 +24,13 @@ import { redact } from "../report/redact.ts";
 import { outcomeCounts, toleranceText } from "./index_html.ts";
 import { regressionLines } from "./regressions.ts";
 import {
+  isFigureColumn,
   MARGIN_FACTOR,
   marginText,
   scenarioMessage,
   type ScenarioStability,
-  stabilityValue,
+  spreadValue,
+  STABILITY_COLUMNS,
   type StabilityVerdict,
   suiteStability,
   thresholdText,
@@ -113,38 +115,24 @@ export function stabilitySection(
     "",
   ];
   const rows = stability.flatMap((s) =>
-    s.expectations.map((e) => {
-      const value = (pick: "min" | "median" | "max") =>
-        e.spread === null ? "—" : cell(stabilityValue(e.metric, e.spread[pick]));
-      return [
-        cell(s.scenario),
-        cell(e.variant),
-        markdownCode(e.text),
-        `${e.held} / ${e.runs}`,
-        value("min"),
-        value("median"),
-        value("max"),
-        cell(thresholdText(e)),
-        VERDICT_MARK[e.verdict] + (e.verdict === "thin" ? cell(`: ${marginText(e)}`) : ""),
-      ];
-    })
+    s.expectations.map((e) => [
+      cell(s.scenario),
+      cell(e.variant),
+      markdownCode(e.text),
+      `${e.held} / ${e.runs}`,
+      cell(spreadValue(e, "min")),
+      cell(spreadValue(e, "median")),
+      cell(spreadValue(e, "max")),
+      cell(thresholdText(e)),
+      VERDICT_MARK[e.verdict] + (e.verdict === "thin" ? cell(`: ${marginText(e)}`) : ""),
+    ])
   );
   if (rows.length > 0) {
     out.push(
       markdownTable(
-        [
-          "scenario",
-          "variant",
-          "expectation",
-          "held",
-          "min",
-          "median",
-          "max",
-          "threshold",
-          "verdict",
-        ],
+        [...STABILITY_COLUMNS],
         rows,
-        ["l", "l", "l", "r", "r", "r", "r", "l", "l"],
+        STABILITY_COLUMNS.map((column) => isFigureColumn(column) ? "r" : "l"),
       ),
       "",
     );

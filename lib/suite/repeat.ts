@@ -19,16 +19,18 @@
  * @module
  */
 import type { Plan } from "../scenario/types.ts";
-import { afterSecondOf, runAndWrite, type RunOneOptions, type WrittenRun } from "./run_one.ts";
+import {
+  afterSecondOf,
+  errorText,
+  LIVE_RUN_DEPS,
+  type RunDeps,
+  type RunOneOptions,
+} from "./run_one.ts";
 import { scenarioStability, verdictFails } from "./stability.ts";
-import type { SuiteEntry } from "./types.ts";
+import { newEntry, type SuiteEntry } from "./types.ts";
 
 /** What {@link repeatRuns} uses from the outside world; tests replace it. */
-export interface RepeatDeps {
-  runOne(plan: Plan, opts: RunOneOptions): Promise<WrittenRun>;
-  /** Wall clock, ms since the epoch. */
-  now(): number;
-}
+export type RepeatDeps = RunDeps;
 
 /** Options of {@link repeatRuns} besides the run's own. */
 export interface RepeatHooks {
@@ -36,10 +38,6 @@ export interface RepeatHooks {
   onRun?: (entry: SuiteEntry) => void;
   /** Replaces the real runner and clock (tests). */
   deps?: RepeatDeps;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -58,23 +56,13 @@ export async function repeatRuns(
   opts: RunOneOptions,
   hooks: RepeatHooks = {},
 ): Promise<SuiteEntry[]> {
-  const deps = hooks.deps ?? { runOne: runAndWrite, now: Date.now };
+  const deps = hooks.deps ?? LIVE_RUN_DEPS;
   const entries: SuiteEntry[] = [];
   let lastEnded: number | null = null;
   for (let round = 1; round <= repeat && !opts.signal.aborted; round++) {
     if (lastEnded !== null) await afterSecondOf(lastEnded, deps.now);
     const started = deps.now();
-    const entry: SuiteEntry = {
-      scenario: plan.name,
-      round,
-      file: plan.file,
-      outcome: "error",
-      dir: null,
-      durationMs: 0,
-      report: null,
-      error: null,
-      baseline: null,
-    };
+    const entry = newEntry(plan, "error", round);
     try {
       const written = await deps.runOne(plan, opts);
       entry.outcome = written.report.outcome;

@@ -41,7 +41,19 @@ export interface WrittenRun {
   files: RunOutputPaths;
 }
 
+/** Running a plan and reading the clock, as the suite and repeated runs do; tests replace them. */
+export interface RunDeps {
+  runOne(plan: Plan, opts: RunOneOptions): Promise<WrittenRun>;
+  /** Wall clock, ms since the epoch. */
+  now(): number;
+}
+
 const encoder = new TextEncoder();
+
+/** The message of a thrown error (of anything thrown, its text). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /**
  * Wait, when needed, until the wall clock has left the second `endedMs` fell in. Run
@@ -94,3 +106,6 @@ export async function runAndWrite(plan: Plan, opts: RunOneOptions): Promise<Writ
     clearLine();
   }
 }
+
+/** The real {@link RunDeps}: {@link runAndWrite} (Kafka) and the wall clock. */
+export const LIVE_RUN_DEPS: RunDeps = { runOne: runAndWrite, now: Date.now };

@@ -46,6 +46,30 @@ import type { EntryOutcome } from "./types.ts";
 /** How far an expectation can be trusted, from best to worst. */
 export type StabilityVerdict = "stable" | "thin" | "flaky" | "failing";
 
+/**
+ * The columns of a stability table (console, `summary.md`, `index.html`), one row per
+ * expectation.
+ */
+export const STABILITY_COLUMNS = [
+  "scenario",
+  "variant",
+  "expectation",
+  "held",
+  "min",
+  "median",
+  "max",
+  "threshold",
+  "verdict",
+] as const;
+
+/** A column of {@link STABILITY_COLUMNS}. */
+export type StabilityColumn = typeof STABILITY_COLUMNS[number];
+
+/** Whether a column of a stability table holds figures (aligned right): `held` to `max`. */
+export function isFigureColumn(column: StabilityColumn): boolean {
+  return column === "held" || column === "min" || column === "median" || column === "max";
+}
+
 /** The verdicts from best to worst. */
 export const STABILITY_VERDICTS: readonly StabilityVerdict[] = [
   "stable",
@@ -75,8 +99,8 @@ export interface Spread {
   max: number;
 }
 
-/** One expectation of one variant over the runs of its scenario. */
-export interface ExpectationStability {
+/** Which expectation of which variant: as the scenario file has it. */
+export interface ExpectationOf {
   variant: string;
   /** As written, e.g. `p99 < 5s`. */
   text: string;
@@ -85,6 +109,25 @@ export interface ExpectationStability {
   threshold: number;
   /** Line of the scenario file. */
   line: number;
+}
+
+/** The {@link ExpectationOf} fields of expectation `e` of `variant`, in that order. */
+export function expectationOf(
+  variant: string,
+  e: Omit<ExpectationOf, "variant">,
+): ExpectationOf {
+  return {
+    variant,
+    text: e.text,
+    metric: e.metric,
+    op: e.op,
+    threshold: e.threshold,
+    line: e.line,
+  };
+}
+
+/** One expectation of one variant over the runs of its scenario. */
+export interface ExpectationStability extends ExpectationOf {
   /** Runs of the scenario counted (errored and inconclusive ones included). */
   runs: number;
   /** Of those, runs in which it held. */
@@ -183,13 +226,7 @@ function brokenWhy(run: StabilityRun): string {
     `run ${run.outcome}`;
 }
 
-interface Tally {
-  variant: string;
-  text: string;
-  metric: string;
-  op: string;
-  threshold: number;
-  line: number;
+interface Tally extends ExpectationOf {
   held: number;
   values: number[];
   unbounded: number;
@@ -220,17 +257,7 @@ export function scenarioStability(
         const key = JSON.stringify([v.name, e.line, e.text]);
         let tally = tallies.get(key);
         if (tally === undefined) {
-          tally = {
-            variant: v.name,
-            text: e.text,
-            metric: e.metric,
-            op: e.op,
-            threshold: e.threshold,
-            line: e.line,
-            held: 0,
-            values: [],
-            unbounded: 0,
-          };
+          tally = { ...expectationOf(v.name, e), held: 0, values: [], unbounded: 0 };
           tallies.set(key, tally);
         }
         if (!isJudged) continue;
@@ -255,12 +282,7 @@ export function scenarioStability(
       ? "stable"
       : "thin";
     return {
-      variant: t.variant,
-      text: t.text,
-      metric: t.metric,
-      op: t.op,
-      threshold: t.threshold,
-      line: t.line,
+      ...expectationOf(t.variant, t),
       runs: count,
       held: t.held,
       measured: t.values.length,
@@ -301,6 +323,11 @@ const en = format("en");
 /** A value of `metric` in its unit; `∞` for +Infinity (beyond every bound). */
 export function stabilityValue(metric: string, value: number): string {
   return value === Infinity ? "∞" : formatMetric(en, metric, value);
+}
+
+/** An observed minimum, median or maximum in its unit (`∞` beyond every bound); `—` when never measured. */
+export function spreadValue(e: ExpectationStability, pick: keyof Spread): string {
+  return e.spread === null ? "—" : stabilityValue(e.metric, e.spread[pick]);
 }
 
 /** The threshold as `< 5,000 ms`, `> 0`, `== 0`. */

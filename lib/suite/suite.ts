@@ -43,9 +43,15 @@ import type { BaselineReports } from "./baseline.ts";
 import { renderSuiteIndex } from "./index_html.ts";
 import { renderSuiteJunit } from "./junit.ts";
 import { renderSuiteMarkdown } from "./markdown.ts";
-import { afterSecondOf, runAndWrite, type RunOneOptions, type WrittenRun } from "./run_one.ts";
+import {
+  afterSecondOf,
+  errorText,
+  LIVE_RUN_DEPS,
+  type RunDeps,
+  type WrittenRun,
+} from "./run_one.ts";
 import { suiteJson } from "./suite_json.ts";
-import type { BaselineResult, SuiteEntry, SuiteResult } from "./types.ts";
+import { type BaselineResult, newEntry, type SuiteEntry, type SuiteResult } from "./types.ts";
 
 /** A scenario to run: its listed name and its file. */
 export interface SuiteScenario {
@@ -87,20 +93,16 @@ export interface SuiteOptions {
 }
 
 /** What {@link runSuite} uses from the outside world; tests replace it. */
-export interface SuiteDeps {
+export interface SuiteDeps extends RunDeps {
   loadPlan(file: string, profile: ProfileName, client?: ClientName): Promise<Plan>;
-  runOne(plan: Plan, opts: RunOneOptions): Promise<WrittenRun>;
   readReport(path: string): Promise<RunReport>;
-  /** Wall clock, ms since the epoch. */
-  now(): number;
 }
 
 /** The real dependencies: scenario files, Kafka, the report reader and the clock. */
 export const LIVE_DEPS: SuiteDeps = {
+  ...LIVE_RUN_DEPS,
   loadPlan: (file, profile, client) => loadScenario(file, { profile, client }),
-  runOne: runAndWrite,
   readReport,
-  now: Date.now,
 };
 
 /** Paths of the suite's own outputs. */
@@ -125,10 +127,6 @@ export async function writeSuiteOutputs(result: SuiteResult, dir: string): Promi
   await Deno.writeTextFile(paths.markdown, renderSuiteMarkdown(result));
   await Deno.writeTextFile(paths.json, JSON.stringify(suiteJson(result), null, 2) + "\n");
   return paths;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Release each resource in turn; one error line for each that could not be released. */
@@ -194,16 +192,7 @@ async function runEntry(
   deps: SuiteDeps,
 ): Promise<SuiteEntry> {
   const started = deps.now();
-  const entry: SuiteEntry = {
-    scenario: scenario.name,
-    file: scenario.file,
-    outcome: "error",
-    dir: null,
-    durationMs: 0,
-    report: null,
-    error: null,
-    baseline: null,
-  };
+  const entry = newEntry(scenario, "error");
   try {
     const plan = await deps.loadPlan(scenario.file, opts.profile, opts.client);
     const written = await deps.runOne(plan, {
@@ -257,17 +246,8 @@ export async function runSuite(
       for (const scenario of opts.scenarios) {
         const ended = lastEnded.get(scenario.name);
         if (ended !== undefined && !opts.signal.aborted) await afterSecondOf(ended, deps.now);
-        const entry: SuiteEntry = opts.signal.aborted
-          ? {
-            scenario: scenario.name,
-            file: scenario.file,
-            outcome: "not-run",
-            dir: null,
-            durationMs: 0,
-            report: null,
-            error: null,
-            baseline: null,
-          }
+        const entry = opts.signal.aborted
+          ? newEntry(scenario, "not-run")
           : await runEntry(scenario, opts, deps);
         if (repeat > 1) entry.round = round;
         if (repeat > 1) lastEnded.set(scenario.name, deps.now());

@@ -9,6 +9,7 @@
 import { SISMO_VERSION } from "../run/about.ts";
 import { regressionLines } from "./regressions.ts";
 import {
+  expectationOf,
   type ExpectationStability,
   type ScenarioStability,
   suiteStability,
@@ -64,12 +65,7 @@ function jsonValue(value: number): StabilityJsonValue {
 
 function jsonExpectation(e: ExpectationStability): StabilityJsonExpectation {
   return {
-    variant: e.variant,
-    text: e.text,
-    metric: e.metric,
-    op: e.op,
-    threshold: e.threshold,
-    line: e.line,
+    ...expectationOf(e.variant, e),
     runs: e.runs,
     held: e.held,
     measured: e.measured,

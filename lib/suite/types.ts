@@ -9,7 +9,12 @@
 import type { Comparison, Tolerances } from "../report/compare.ts";
 import type { RunReport } from "../report/types.ts";
 import type { ProfileName } from "../scenario/types.ts";
-import { type StabilityVerdict, suiteStability, verdictFails } from "./stability.ts";
+import {
+  type ExpectationStability,
+  type ScenarioStability,
+  suiteStability,
+  verdictFails,
+} from "./stability.ts";
 
 /**
  * What happened to one scenario: its run's outcome; `error` also when it
@@ -46,6 +51,28 @@ export interface SuiteEntry {
   error: string | null;
   /** Comparison with the baseline; null without a baseline for this scenario. */
   baseline: BaselineResult | null;
+}
+
+/**
+ * A new entry of `scenario` with the given outcome and nothing else yet: no run directory,
+ * report, error or baseline, no time spent; its `round` when given.
+ */
+export function newEntry(
+  scenario: { name: string; file: string },
+  outcome: EntryOutcome,
+  round?: number,
+): SuiteEntry {
+  return {
+    scenario: scenario.name,
+    ...(round === undefined ? {} : { round }),
+    file: scenario.file,
+    outcome,
+    dir: null,
+    durationMs: 0,
+    report: null,
+    error: null,
+    baseline: null,
+  };
 }
 
 /** A whole suite run. */
@@ -148,41 +175,22 @@ export interface SuiteJsonRun extends SuiteJsonEntry {
  */
 export type StabilityJsonValue = number | null;
 
-/** One expectation of one variant over the runs of its scenario, in `suite.json`. */
-export interface StabilityJsonExpectation {
-  variant: string;
-  text: string;
-  metric: string;
-  op: string;
-  threshold: number;
-  line: number;
-  /** Runs counted; `held` of them held. */
-  runs: number;
-  held: number;
-  /** Runs making the spread (judged and measured); `unbounded` of them beyond every bound. */
-  measured: number;
-  unbounded: number;
+/**
+ * One expectation of one variant over the runs of its scenario, in `suite.json`: its
+ * {@link ExpectationStability} figures, with the spread as `min`, `median` and `max`.
+ */
+export interface StabilityJsonExpectation extends Omit<ExpectationStability, "spread"> {
   /** Null when never measured. */
   min: StabilityJsonValue;
   median: StabilityJsonValue;
   max: StabilityJsonValue;
-  /** Median at least twice the spread (max − min) from the threshold; null when never measured. */
-  marginMet: boolean | null;
-  verdict: StabilityVerdict;
   /** The verdict in words: `flaky: held 7 of 10 (min 0, median 221, max 965; threshold > 0)`. */
   message: string;
 }
 
-/** One scenario over its runs, in `suite.json`. */
-export interface StabilityJsonScenario {
-  /** Runs counted (interrupted and not-run ones are not); `passed` of them passed. */
-  runs: number;
-  passed: number;
-  /** Null when no run was counted. */
-  verdict: StabilityVerdict | null;
-  /** Counted runs that errored, could not run or were inconclusive: nothing held in them. */
-  broken: { round: number; outcome: EntryOutcome; why: string }[];
-  unfinished: number;
+/** One scenario over its runs, in `suite.json`: its {@link ScenarioStability} but the name. */
+export interface StabilityJsonScenario
+  extends Omit<ScenarioStability, "scenario" | "expectations"> {
   expectations: StabilityJsonExpectation[];
 }
 

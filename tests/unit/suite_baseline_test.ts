@@ -6,19 +6,11 @@ import {
   latestName,
   reportsOfSuiteJson,
 } from "../../lib/suite/baseline.ts";
+import { withTempDir } from "./suite_helpers.ts";
 
 async function touch(path: string, text = "{}"): Promise<void> {
   await Deno.mkdir(join(path, ".."), { recursive: true });
   await Deno.writeTextFile(path, text);
-}
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "sismo-suite-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 async function assertBaselineError(promise: Promise<unknown>, message: RegExp): Promise<void> {

@@ -3,9 +3,15 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { compareReports, DEFAULT_TOLERANCES } from "../../lib/report/compare.ts";
 import type { RunReport } from "../../lib/report/types.ts";
-import type { Plan } from "../../lib/scenario/types.ts";
+import { readReport, writeRunOutputs } from "../../lib/report/write.ts";
+import type { Plan, ProfileName } from "../../lib/scenario/types.ts";
+import type { RunOneOptions } from "../../lib/suite/run_one.ts";
+import type { SuiteDeps, SuiteOptions, SuiteScenario } from "../../lib/suite/suite.ts";
 import type { SuiteEntry, SuiteResult } from "../../lib/suite/types.ts";
 import { fixture } from "./report_helpers.ts";
 
@@ -100,4 +106,84 @@ export function suiteOf(entries: SuiteEntry[], baselineDir: string | null = null
     entries,
     errors: [],
   };
+}
+
+/** The plan of scenario file `scenarios/<name>.yaml` in `profile`: the fixture's, renamed. */
+export function planOf(file: string, profile: ProfileName): Plan {
+  const name = file.replace(/^scenarios\/|\.yaml$/g, "");
+  const plan = structuredClone(failedReport(name).scenario.resolved);
+  plan.profile = profile;
+  return plan;
+}
+
+/**
+ * A fake world for `runSuite`: plans come from `loadPlan` ({@link planOf} by default); each
+ * run's report comes from `run` (which may throw, as a run that cannot start does) and is
+ * written into `<reportsDir>/<plan name>/<folder>`; reports are read back from disk; the clock
+ * starts at 2025-11-20T14:00:00Z and advances 1 s per reading.
+ */
+export function fakeSuiteDeps(
+  run: (plan: Plan, opts: RunOneOptions) => { report: RunReport; folder: string },
+  loadPlan: SuiteDeps["loadPlan"] = (file, profile) => Promise.resolve(planOf(file, profile)),
+): SuiteDeps {
+  let clock = Date.parse("2025-11-20T14:00:00Z");
+  return {
+    loadPlan,
+    async runOne(plan: Plan, runOpts: RunOneOptions) {
+      const { report, folder } = run(plan, runOpts);
+      const dir = join(runOpts.reportsDir!, plan.name, folder);
+      const files = await writeRunOutputs(report, dir);
+      return { report, dir, files };
+    },
+    readReport,
+    now: () => (clock += 1000),
+  };
+}
+
+/**
+ * Options of `runSuite` running `scenarios` into `dir`: quick profile, no baseline, default
+ * tolerances, a signal never aborted; `more` adds to them or replaces them.
+ */
+export function suiteOptions(
+  scenarios: SuiteScenario[],
+  dir: string,
+  more: Partial<SuiteOptions> = {},
+): SuiteOptions {
+  return {
+    scenarios,
+    profile: "quick",
+    dir,
+    baseline: null,
+    tolerances: DEFAULT_TOLERANCES,
+    signal: new AbortController().signal,
+    ...more,
+  };
+}
+
+/** Run `fn` with a new temporary folder, removed afterwards. */
+export async function withTempDir(
+  fn: (dir: string) => Promise<void>,
+  prefix = "sismo-suite-",
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A parsed XML node. */
+// deno-lint-ignore no-explicit-any
+export type XmlNode = any;
+
+/** Parse JUnit XML after checking it is valid; suites, cases and properties always as arrays. */
+export function parseXml(xml: string): XmlNode {
+  const valid = XMLValidator.validate(xml);
+  assert.equal(valid, true, `invalid XML: ${JSON.stringify(valid)}`);
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    isArray: (name) => ["testsuite", "testcase", "property"].includes(name),
+  }).parse(xml);
 }

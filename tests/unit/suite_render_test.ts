@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { entryLine } from "../../lib/suite/console.ts";
 import { renderSuiteIndex } from "../../lib/suite/index_html.ts";
 import { renderSuiteJunit, testsuitesOf } from "../../lib/suite/junit.ts";
@@ -12,6 +11,7 @@ import {
   errorEntry,
   failedReport,
   notRunEntry,
+  parseXml,
   passedReport,
   ranEntry,
   suiteOf,
@@ -31,16 +31,6 @@ function mixedSuite() {
     withRegression(ranEntry(passedReport("delta"))),
     notRunEntry("echo"),
   ], "baseline");
-}
-
-function parseXml(xml: string): Node {
-  const valid = XMLValidator.validate(xml);
-  assert.equal(valid, true, `invalid XML: ${JSON.stringify(valid)}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "",
-    isArray: (name) => ["testsuite", "testcase", "property"].includes(name),
-  }).parse(xml);
 }
 
 Deno.test("suite outcome and exit code", () => {

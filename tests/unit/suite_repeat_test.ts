@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { CI_HELP, ciCommand, parseRepeat } from "../../lib/cli/ci.ts";
 import { SCENARIO_HELP, scenarioCommand } from "../../lib/cli/scenario.ts";
 import { UsageError } from "../../lib/cli/usage.ts";
-import { DEFAULT_TOLERANCES } from "../../lib/report/compare.ts";
 import type { RunReport } from "../../lib/report/types.ts";
-import { readReport, writeRunOutputs } from "../../lib/report/write.ts";
 import { compare } from "../../lib/run/expectations.ts";
 import type { ComparisonOp, Plan } from "../../lib/scenario/types.ts";
 import { findBaselineReports } from "../../lib/suite/baseline.ts";
@@ -25,7 +22,15 @@ import {
   type SuiteJson,
   suiteOutcome,
 } from "../../lib/suite/types.ts";
-import { passedReport, ranEntry, suiteOf } from "./suite_helpers.ts";
+import {
+  fakeSuiteDeps,
+  parseXml,
+  passedReport,
+  ranEntry,
+  suiteOf,
+  suiteOptions,
+  withTempDir as withDir,
+} from "./suite_helpers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Node = any;
@@ -65,64 +70,29 @@ const SCENARIOS: SuiteScenario[] = ["steady", "wobbly"].map((name) => ({
  * its reports into `<scenario>/run-<n>`; the clock advances 1 s per reading.
  */
 function fakeDeps(opts: { onRun?: (plan: string, n: number) => void } = {}): SuiteDeps {
-  let clock = Date.parse("2025-11-20T14:00:00Z");
   const runs = new Map<string, number>();
-  return {
-    loadPlan(file, profile) {
-      const name = file.replace(/^scenarios\/|\.yaml$/g, "");
-      const plan = structuredClone(passedReport(name).scenario.resolved);
-      plan.profile = profile;
-      return Promise.resolve(plan);
-    },
-    async runOne(plan: Plan, runOpts: RunOneOptions) {
-      const n = (runs.get(plan.name) ?? 0) + 1;
-      runs.set(plan.name, n);
-      opts.onRun?.(plan.name, n);
-      const report = plan.name === "wobbly"
-        ? reportOf(plan.name, 0, n % 2 === 1 ? 4000 : 6000)
-        : reportOf(plan.name, 0, [1200, 1300, 1250, 1280][(n - 1) % 4]);
-      if (runOpts.signal.aborted) report.outcome = "interrupted";
-      const dir = join(runOpts.reportsDir!, plan.name, `run-${n}`);
-      const files = await writeRunOutputs(report, dir);
-      return { report, dir, files };
-    },
-    readReport,
-    now: () => (clock += 1000),
-  };
+  return fakeSuiteDeps((plan, runOpts) => {
+    const n = (runs.get(plan.name) ?? 0) + 1;
+    runs.set(plan.name, n);
+    opts.onRun?.(plan.name, n);
+    const report = plan.name === "wobbly"
+      ? reportOf(plan.name, 0, n % 2 === 1 ? 4000 : 6000)
+      : reportOf(plan.name, 0, [1200, 1300, 1250, 1280][(n - 1) % 4]);
+    if (runOpts.signal.aborted) report.outcome = "interrupted";
+    return { report, folder: `run-${n}` };
+  });
 }
 
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "sismo-repeat-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-function parseXml(xml: string): Node {
-  const valid = XMLValidator.validate(xml);
-  assert.equal(valid, true, `invalid XML: ${JSON.stringify(valid)}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "",
-    isArray: (name) => ["testsuite", "testcase", "property"].includes(name),
-  }).parse(xml);
-}
+/** A temporary folder of these tests, removed afterwards. */
+const withTempDir = (fn: (dir: string) => Promise<void>) => withDir(fn, "sismo-repeat-");
 
 Deno.test("--repeat: a scenario made flaky on purpose is reported flaky everywhere, not passed", async () => {
   await withTempDir(async (dir) => {
     const lines: string[] = [];
-    const { result, paths } = await runSuite({
-      scenarios: SCENARIOS,
-      profile: "quick",
-      repeat: 4,
-      dir,
-      baseline: null,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: new AbortController().signal,
-      onEntry: (e) => lines.push(entryLine(e, 9)),
-    }, fakeDeps());
+    const { result, paths } = await runSuite(
+      suiteOptions(SCENARIOS, dir, { repeat: 4, onEntry: (e) => lines.push(entryLine(e, 9)) }),
+      fakeDeps(),
+    );
 
     // Round-major: every scenario once, then again.
     assert.deepEqual(result.entries.map((e) => `${e.scenario}#${e.round}:${e.outcome}`), [
@@ -264,15 +234,10 @@ Deno.test("--repeat: a scenario made flaky on purpose is reported flaky everywhe
 
 Deno.test("--repeat: a scenario that always holds with room to spare passes, stable", async () => {
   await withTempDir(async (dir) => {
-    const { result, paths } = await runSuite({
-      scenarios: [SCENARIOS[0]],
-      profile: "quick",
-      repeat: 3,
-      dir,
-      baseline: null,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: new AbortController().signal,
-    }, fakeDeps());
+    const { result, paths } = await runSuite(
+      suiteOptions([SCENARIOS[0]], dir, { repeat: 3 }),
+      fakeDeps(),
+    );
     assert.equal(suiteExitCode(result), 0);
     const json: SuiteJson = JSON.parse(await Deno.readTextFile(paths.json));
     assert.equal(json.outcome, "passed");
@@ -359,15 +324,10 @@ Deno.test("--repeat: a run that could not start makes the scenario flaky, named 
 Deno.test("--repeat: Ctrl-C ends the current round as not run and starts no other", async () => {
   await withTempDir(async (dir) => {
     const controller = new AbortController();
-    const { result } = await runSuite({
-      scenarios: SCENARIOS,
-      profile: "quick",
-      repeat: 3,
-      dir,
-      baseline: null,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: controller.signal,
-    }, fakeDeps({ onRun: (plan, n) => plan === "steady" && n === 2 && controller.abort() }));
+    const { result } = await runSuite(
+      suiteOptions(SCENARIOS, dir, { repeat: 3, signal: controller.signal }),
+      fakeDeps({ onRun: (plan, n) => plan === "steady" && n === 2 && controller.abort() }),
+    );
     assert.deepEqual(result.entries.map((e) => `${e.scenario}#${e.round}:${e.outcome}`), [
       "steady#1:passed",
       "wobbly#1:passed",
@@ -380,14 +340,7 @@ Deno.test("--repeat: Ctrl-C ends the current round as not run and starts no othe
 
 Deno.test("without --repeat, outputs are those of a single run (no stability, no run numbers)", async () => {
   await withTempDir(async (dir) => {
-    const { result, paths } = await runSuite({
-      scenarios: SCENARIOS,
-      profile: "quick",
-      dir,
-      baseline: null,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: new AbortController().signal,
-    }, fakeDeps());
+    const { result, paths } = await runSuite(suiteOptions(SCENARIOS, dir), fakeDeps());
     assert.equal(result.repeat, 1);
     assert.ok(result.entries.every((e) => e.round === undefined));
     const json: SuiteJson = JSON.parse(await Deno.readTextFile(paths.json));

@@ -4,10 +4,9 @@ import { selectScenarios } from "../../lib/cli/ci.ts";
 import { UsageError } from "../../lib/cli/usage.ts";
 import { DEFAULT_TOLERANCES } from "../../lib/report/compare.ts";
 import type { RunReport } from "../../lib/report/types.ts";
-import { readReport, writeRunOutputs } from "../../lib/report/write.ts";
 import { ScenarioError } from "../../lib/scenario/errors.ts";
 import { loadScenario } from "../../lib/scenario/load.ts";
-import type { Plan, ProfileName } from "../../lib/scenario/types.ts";
+import type { ProfileName } from "../../lib/scenario/types.ts";
 import { findBaselineReports } from "../../lib/suite/baseline.ts";
 import type { RunOneOptions } from "../../lib/suite/run_one.ts";
 import {
@@ -18,7 +17,14 @@ import {
 } from "../../lib/suite/suite.ts";
 import type { SuiteJson } from "../../lib/suite/types.ts";
 import { suiteExitCode } from "../../lib/suite/types.ts";
-import { failedReport, passedReport } from "./suite_helpers.ts";
+import {
+  failedReport,
+  fakeSuiteDeps,
+  passedReport,
+  planOf,
+  suiteOptions,
+  withTempDir,
+} from "./suite_helpers.ts";
 
 const SCENARIOS: SuiteScenario[] = ["alpha", "bravo", "charlie", "delta"].map((name) => ({
   name,
@@ -39,12 +45,22 @@ function fakeDeps(
   calls: Calls,
   opts: { profileOfReports?: ProfileName; tweak?: (r: RunReport) => void; onRun?: () => void } = {},
 ): SuiteDeps {
-  let clock = Date.parse("2025-11-20T14:00:00Z");
-  return {
-    loadPlan(file, profile) {
+  return fakeSuiteDeps(
+    (plan, runOpts) => {
+      const { signal: _, ...rest } = runOpts;
+      calls.runs.push({ plan: plan.name, opts: rest });
+      opts.onRun?.();
+      if (plan.name === "delta") throw new Error("port 29091 is in use");
+      const report = plan.name === "charlie" ? failedReport(plan.name) : passedReport(plan.name);
+      report.scenario.resolved.profile = opts.profileOfReports ?? plan.profile;
+      if (runOpts.signal.aborted) report.outcome = "interrupted";
+      opts.tweak?.(report);
+      return { report, folder: "2025-11-20T14-03-12Z" };
+    },
+    (file, profile) => {
       calls.loaded.push([file, profile]);
-      const name = file.replace(/^scenarios\/|\.yaml$/g, "");
-      if (name === "bravo") {
+      const plan = planOf(file, profile);
+      if (plan.name === "bravo") {
         return Promise.reject(
           new ScenarioError([{
             file,
@@ -55,35 +71,9 @@ function fakeDeps(
           }]),
         );
       }
-      const plan = structuredClone(failedReport(name).scenario.resolved);
-      plan.profile = profile;
       return Promise.resolve(plan);
     },
-    async runOne(plan: Plan, runOpts: RunOneOptions) {
-      const { signal: _, ...rest } = runOpts;
-      calls.runs.push({ plan: plan.name, opts: rest });
-      opts.onRun?.();
-      if (plan.name === "delta") throw new Error("port 29091 is in use");
-      const report = plan.name === "charlie" ? failedReport(plan.name) : passedReport(plan.name);
-      report.scenario.resolved.profile = opts.profileOfReports ?? plan.profile;
-      if (runOpts.signal.aborted) report.outcome = "interrupted";
-      opts.tweak?.(report);
-      const dir = join(runOpts.reportsDir!, plan.name, "2025-11-20T14-03-12Z");
-      const files = await writeRunOutputs(report, dir);
-      return { report, dir, files };
-    },
-    readReport,
-    now: () => (clock += 1000),
-  };
-}
-
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "sismo-suite-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  );
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -99,15 +89,10 @@ Deno.test("runSuite runs every scenario in order, records setup errors and goes 
   await withTempDir(async (dir) => {
     const calls: Calls = { loaded: [], runs: [] };
     const seen: string[] = [];
-    const { result, paths } = await runSuite({
-      scenarios: SCENARIOS,
-      profile: "quick",
-      dir,
-      baseline: null,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: new AbortController().signal,
-      onEntry: (e) => seen.push(`${e.scenario}:${e.outcome}`),
-    }, fakeDeps(calls));
+    const { result, paths } = await runSuite(
+      suiteOptions(SCENARIOS, dir, { onEntry: (e) => seen.push(`${e.scenario}:${e.outcome}`) }),
+      fakeDeps(calls),
+    );
 
     assert.deepEqual(seen, ["alpha:passed", "bravo:error", "charlie:failed", "delta:error"]);
     assert.deepEqual(calls.loaded.map(([, p]) => p), ["quick", "quick", "quick", "quick"]);
@@ -145,28 +130,14 @@ Deno.test("runSuite runs every scenario in order, records setup errors and goes 
 Deno.test("runSuite compares with the baseline suite and fails on a regression", async () => {
   await withTempDir(async (dir) => {
     const base = join(dir, "base");
-    const first = await runSuite({
-      scenarios: SCENARIOS,
-      profile: "quick",
-      dir: base,
-      baseline: null,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: new AbortController().signal,
-    }, fakeDeps({ loaded: [], runs: [] }));
+    const first = await runSuite(suiteOptions(SCENARIOS, base), fakeDeps({ loaded: [], runs: [] }));
     assert.equal(suiteExitCode(first.result), 1);
 
     const baseline = await findBaselineReports(base);
     assert.deepEqual([...baseline.reports.keys()], ["alpha", "charlie"]);
     const current = join(dir, "current");
     const { result } = await runSuite(
-      {
-        scenarios: SCENARIOS,
-        profile: "quick",
-        dir: current,
-        baseline,
-        tolerances: DEFAULT_TOLERANCES,
-        signal: new AbortController().signal,
-      },
+      suiteOptions(SCENARIOS, current, { baseline }),
       fakeDeps({ loaded: [], runs: [] }, {
         tweak: (r) => {
           if (r.scenario.name === "alpha") r.variants[1].verification!.counts.reordered = 3;
@@ -246,14 +217,10 @@ Deno.test("Ctrl-C during a run: that run keeps its partial report, the rest are 
   await withTempDir(async (dir) => {
     const controller = new AbortController();
     const calls: Calls = { loaded: [], runs: [] };
-    const { result, paths } = await runSuite({
-      scenarios: SCENARIOS,
-      profile: "full",
-      dir,
-      baseline: null,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: controller.signal,
-    }, fakeDeps(calls, { onRun: () => controller.abort() }));
+    const { result, paths } = await runSuite(
+      suiteOptions(SCENARIOS, dir, { profile: "full", signal: controller.signal }),
+      fakeDeps(calls, { onRun: () => controller.abort() }),
+    );
     assert.deepEqual(calls.runs.map((r) => r.plan), ["alpha"]);
     assert.deepEqual(result.entries.map((e) => e.outcome), [
       "interrupted",
@@ -273,25 +240,23 @@ Deno.test("a cluster the suite cannot stop is a suite error: console, outputs, e
   await withTempDir(async (dir) => {
     const released: string[] = [];
     const reported: string[] = [];
-    const { result, paths } = await runSuite({
-      scenarios: [SCENARIOS[0]],
-      profile: "quick",
-      dir,
-      baseline: null,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: new AbortController().signal,
-      resources: [
-        {
-          description: "the 3-broker local cluster",
-          release: () => (released.push("3"), Promise.reject(new Error("broker-2 still running"))),
-        },
-        {
-          description: "the 1-broker local cluster",
-          release: () => (released.push("1"), Promise.resolve()),
-        },
-      ],
-      onError: (e) => reported.push(e),
-    }, fakeDeps({ loaded: [], runs: [] }));
+    const { result, paths } = await runSuite(
+      suiteOptions([SCENARIOS[0]], dir, {
+        resources: [
+          {
+            description: "the 3-broker local cluster",
+            release:
+              () => (released.push("3"), Promise.reject(new Error("broker-2 still running"))),
+          },
+          {
+            description: "the 1-broker local cluster",
+            release: () => (released.push("1"), Promise.resolve()),
+          },
+        ],
+        onError: (e) => reported.push(e),
+      }),
+      fakeDeps({ loaded: [], runs: [] }),
+    );
 
     assert.deepEqual(released, ["3", "1"], "a failed release does not skip the next one");
     const expected = "the 3-broker local cluster could not be stopped: broker-2 still running";
@@ -317,22 +282,19 @@ Deno.test("the suite's clusters are stopped even when the suite itself fails", a
     const reported: string[] = [];
     const deps = fakeDeps({ loaded: [], runs: [] });
     await assert.rejects(
-      runSuite({
-        scenarios: [SCENARIOS[0]],
-        profile: "quick",
-        dir,
-        baseline: null,
-        tolerances: DEFAULT_TOLERANCES,
-        signal: new AbortController().signal,
-        onEntry: () => {
-          throw new Error("console gone");
-        },
-        resources: [{
-          description: "the 1-broker local cluster",
-          release: () => (released.push("1"), Promise.reject(new Error("no such process"))),
-        }],
-        onError: (e) => reported.push(e),
-      }, deps),
+      runSuite(
+        suiteOptions([SCENARIOS[0]], dir, {
+          onEntry: () => {
+            throw new Error("console gone");
+          },
+          resources: [{
+            description: "the 1-broker local cluster",
+            release: () => (released.push("1"), Promise.reject(new Error("no such process"))),
+          }],
+          onError: (e) => reported.push(e),
+        }),
+        deps,
+      ),
       /console gone/,
     );
     assert.deepEqual(released, ["1"]);
