@@ -32,7 +32,7 @@
  * @module
  */
 import { join, relative } from "node:path";
-import { compareReports, type Tolerances } from "../report/compare.ts";
+import { compareReports, runDifferences, type Tolerances } from "../report/compare.ts";
 import { renderComparisonHtml, renderComparisonMarkdown } from "../report/compare_render.ts";
 import type { RunReport } from "../report/types.ts";
 import { readReport } from "../report/write.ts";
@@ -172,6 +172,15 @@ async function compareWithBaseline(
       baseline: path,
       comparison: null,
       note: `baseline ran the ${baseProfile} profile, this run ${plan.profile}: not compared`,
+    };
+  }
+  // A baseline that ran something else (load, faults, clients, Kafka) says nothing about this run.
+  const differences = runDifferences(base, written.report);
+  if (differences.length > 0) {
+    return {
+      baseline: path,
+      comparison: null,
+      note: `baseline ran something else (${differences.join("; ")}): not compared`,
     };
   }
   const comparison = compareReports(base, written.report, opts.tolerances);

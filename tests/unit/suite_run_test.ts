@@ -350,3 +350,30 @@ Deno.test("the suite's real-stack fixture is a valid scenario of a few seconds",
     "tiny",
   ]);
 });
+
+Deno.test("a baseline that ran something else (another rate) is not compared, with the difference named", async () => {
+  await withTempDir(async (dir) => {
+    const options = {
+      scenarios: [SCENARIOS[0]],
+      profile: "quick" as const,
+      tolerances: DEFAULT_TOLERANCES,
+      signal: new AbortController().signal,
+    };
+    await runSuite(
+      { ...options, dir: join(dir, "before"), baseline: null },
+      fakeDeps({ loaded: [], runs: [] }, {
+        tweak: (r) => (r.scenario.resolved.load.rate = { kind: "constant", perSecond: 99 }),
+      }),
+    );
+    const baseline = await findBaselineReports(join(dir, "before"));
+    const { result } = await runSuite(
+      { ...options, dir: join(dir, "now"), baseline },
+      fakeDeps({ loaded: [], runs: [] }),
+    );
+    assert.equal(result.entries[0].baseline!.comparison, null);
+    assert.match(
+      result.entries[0].baseline!.note!,
+      /^baseline ran something else \(load: .*99.*\): not compared$/,
+    );
+  });
+});
