@@ -74,6 +74,8 @@ export class ToxiproxyError extends Error {
 
 /** Default time limit of one Toxiproxy request. */
 export const TOXIPROXY_TIMEOUT_MS = 10_000;
+/** Tries of one call when the connection itself fails (not when Toxiproxy answers an error). */
+const NETWORK_ATTEMPTS = 3;
 
 /** A {@link ToxiproxyApi} on the Toxiproxy HTTP API at `url` (e.g. `http://127.0.0.1:8474`). */
 export function toxiproxyHttp(url: string, timeoutMs = TOXIPROXY_TIMEOUT_MS): ToxiproxyApi {
@@ -83,17 +85,37 @@ export function toxiproxyHttp(url: string, timeoutMs = TOXIPROXY_TIMEOUT_MS): To
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const what = `${method} ${base}${path}`;
     try {
-      let res: Response;
-      try {
-        res = await fetch(base + path, {
-          method,
-          headers: body === undefined ? undefined : { "content-type": "application/json" },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: controller.signal,
-        });
-      } catch (e) {
-        const why = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : message(e);
-        throw new ToxiproxyError(`${what}: ${why}`, null);
+      let res: Response | null = null;
+      // A connection-level failure ("fetch failed": a pooled connection the server had
+      // closed) is retried: every call here is idempotent, and a toxic that a lost answer
+      // had created answers 409 to the retry (taken as created below).
+      let retried = false;
+      for (let attempt = 1; res === null; attempt++) {
+        try {
+          res = await fetch(base + path, {
+            method,
+            headers: body === undefined ? undefined : { "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal: controller.signal,
+          });
+        } catch (e) {
+          if (controller.signal.aborted) {
+            throw new ToxiproxyError(`${what}: no answer within ${timeoutMs} ms`, null);
+          }
+          if (attempt >= NETWORK_ATTEMPTS) {
+            const cause = (e as { cause?: unknown }).cause;
+            throw new ToxiproxyError(
+              `${what}: ${message(e)}${cause ? ` (${message(cause)})` : ""}, ${attempt} attempts`,
+              null,
+            );
+          }
+          retried = true;
+          await new Promise((r) => setTimeout(r, 200 * attempt));
+        }
+      }
+      if (retried && method === "POST" && res.status === 409) {
+        await res.body?.cancel();
+        return undefined;
       }
       let text: string;
       try {

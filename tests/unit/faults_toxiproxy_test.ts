@@ -138,3 +138,33 @@ Deno.test("toxiproxyHttp: a request without answer fails after the timeout", asy
     await server.shutdown();
   }
 });
+
+Deno.test("toxiproxyHttp: a connection dropped before the answer is retried (fetch failed once)", async () => {
+  // A raw server: the first connection is closed without an answer, the next ones get a 204.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  let connections = 0;
+  const serving = (async () => {
+    for await (const conn of listener) {
+      connections++;
+      if (connections === 1) {
+        conn.close();
+        continue;
+      }
+      const buf = new Uint8Array(4096);
+      await conn.read(buf);
+      await conn.write(
+        new TextEncoder().encode("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"),
+      );
+      conn.close();
+    }
+  })();
+  try {
+    const api = toxiproxyHttp(`http://127.0.0.1:${port}`);
+    assert.equal(await api.removeToxic("broker-1", "sismo-aa-e1-f1-b1"), true);
+    assert.equal(connections, 2);
+  } finally {
+    listener.close();
+    await serving.catch(() => {}); // the loop ends with the closed listener
+  }
+});
