@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 /**
  * Opens the rendered HTML reports in headless Chromium (Debian's `chromium`
- * package, driven by puppeteer-core; no browser download) and checks what a
+ * package, installed by the test when missing and possible — see `chromium.ts` —
+ * driven by puppeteer-core) and checks what a
  * person would see: no console errors, nothing fetched but the file itself,
  * every chart drawn with its lines and fault shading, the verdict on screen.
  * Full-page screenshots go to `reports/test-artifacts/`.
@@ -16,26 +17,18 @@ import { renderComparisonHtml } from "../../lib/report/compare_render.ts";
 import type { ChartData } from "../../lib/report/charts.ts";
 import { renderHtml } from "../../lib/report/html.ts";
 import type { RunReport } from "../../lib/report/types.ts";
+import { ensureChromium } from "./chromium.ts";
 
-const CHROMIUM = Deno.env.get("SISMO_CHROMIUM") ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../reports/test-artifacts/", import.meta.url);
 const FIXTURE = new URL("../fixtures/reports/idempotent-vs-plain.json", import.meta.url);
 
-async function requireChromium(): Promise<void> {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. Install it with ` +
-        "`apt-get update && apt-get install -y chromium` (Debian), " +
-        "or point SISMO_CHROMIUM at a Chromium binary.",
-    );
-  }
-}
+/** The browser, found or installed once (see `chromium.ts`). */
+let chromium: Promise<string> | null = null;
+const chromiumPath = () => chromium ??= ensureChromium((line) => console.error(line));
 
 async function launch(profile: string): Promise<Browser> {
   return await puppeteer.launch({
-    executablePath: CHROMIUM,
+    executablePath: await chromiumPath(),
     // Our own flags only: headless, no network side traffic, a fresh profile.
     headless: false,
     ignoreDefaultArgs: true,
@@ -139,7 +132,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    await requireChromium();
+    await chromiumPath();
     await Deno.mkdir(ARTIFACTS, { recursive: true });
     const report: RunReport = JSON.parse(await Deno.readTextFile(FIXTURE));
     const dir = await Deno.makeTempDir({ prefix: "sismo-browser-" });
