@@ -36,7 +36,7 @@ p.description { font-size: 1.2rem; max-width: 70em; }
 .outcome.failed, .outcome.error, .outcome.interrupted, .badge.fail { background: var(--fail-bg); color: var(--fail); }
 .outcome.inconclusive, .badge.inconclusive { background: var(--unknown-bg); color: var(--unknown); }
 .badge.neutral { background: var(--panel); color: var(--muted); }
-.verdicts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 20px; }
+.verdicts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(520px, 100%), 1fr)); gap: 20px; }
 .verdicts.single { grid-template-columns: minmax(0, 1100px); }
 .verdict { border: 2px solid var(--line); border-radius: 12px; padding: 12px 20px 16px; }
 .verdict.pass { border-color: var(--pass); }
@@ -61,7 +61,7 @@ tr.group th { background: #eaeef2; font-size: 1.05rem; }
 .help { color: var(--muted); font-size: 0.95rem; max-width: 70em; }
 .chart { width: 100%; min-height: 360px; margin: 8px 0 24px; }
 .chart-title { font-weight: 600; margin: 16px 0 0; }
-.timelines { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 8px 28px; }
+.timelines { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(560px, 100%), 1fr)); gap: 8px 28px; }
 .u-legend { font-size: 15px; }
 details { margin: 12px 0; border: 1px solid var(--line); border-radius: 8px; padding: 8px 16px; }
 summary { cursor: pointer; font-weight: 600; }
@@ -70,7 +70,30 @@ pre { font: 14px/1.45 ui-monospace, "SFMono-Regular", Menlo, monospace; overflow
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; }
 .scroll { overflow-x: auto; }
 footer { margin-top: 48px; color: var(--muted); font-size: 0.9rem; }
-@media print { .chart { break-inside: avoid; } h2 { break-after: avoid; } }
+td, th, p, li, h1, h3 { overflow-wrap: anywhere; }
+/* Phones: smaller type and padding; wide tables scroll inside their own box. */
+@media (max-width: 600px) {
+  body { font-size: 15px; }
+  main { padding: 12px 10px 40px; }
+  h1 { font-size: 1.6rem; }
+  .verdict { padding: 8px 10px 10px; }
+  .verdict h3 { font-size: 1.25rem; }
+  .verdict table { font-size: 1.05rem; }
+  th, td { padding: 4px 6px; }
+  .outcome { font-size: 1.1rem; margin-left: 6px; }
+  .badge { min-width: 0; padding: 2px 6px; }
+  main > section > table, main > table { display: block; overflow-x: auto; }
+}
+/* Print: nothing scrolls, every column stays on the page. */
+@media print {
+  .chart { break-inside: avoid; } h2 { break-after: avoid; }
+  main { padding: 0; max-width: none; }
+  .scroll { overflow: visible; }
+  table { font-size: 0.8rem; }
+  th, td { padding: 3px 6px; }
+  td.num, th.num { white-space: normal; }
+  pre { white-space: pre-wrap; overflow: visible; }
+}
 `;
 
 /** A whole HTML document around `body`, with `charts` drawn into their elements. */

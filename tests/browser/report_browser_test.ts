@@ -175,3 +175,72 @@ Deno.test({
     }
   },
 });
+
+/** Elements sticking out of the page's width, outside any box that scrolls them. */
+function overflowing(): string[] {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el: Element) => {
+    const s = getComputedStyle(el);
+    return (s.overflowX === "auto" || s.overflowX === "scroll") && el.scrollWidth > el.clientWidth;
+  };
+  const out: string[] = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= width + 1) continue;
+    let p = el.parentElement, inScroller = false;
+    while (p && !inScroller) {
+      inScroller = scrolls(p);
+      p = p.parentElement;
+    }
+    if (!inScroller) {
+      out.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(r.right)}`);
+    }
+  }
+  if (document.documentElement.scrollWidth > width + 1) {
+    out.unshift(`page is ${document.documentElement.scrollWidth} px wide for ${width}`);
+  }
+  return out;
+}
+
+/** Boxes whose content is cut off behind a scrollbar (in print: lost columns). */
+function scrolled(): string[] {
+  return [...document.querySelectorAll("*")].filter((el) => {
+    const s = getComputedStyle(el);
+    return (s.overflowX === "auto" || s.overflowX === "scroll" || s.overflowX === "hidden") &&
+      el.scrollWidth > el.clientWidth + 1;
+  }).map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+}
+
+Deno.test({
+  name:
+    "browser: the report fits a 420 px phone (wide tables scroll in their box) and prints whole",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const report: RunReport = JSON.parse(await Deno.readTextFile(FIXTURE));
+    const dir = await Deno.makeTempDir({ prefix: "sismo-browser-" });
+    const browser = await launch(join(dir, "profile"));
+    try {
+      for (const lang of ["en", "fr"] as const) {
+        const file = join(dir, `report.${lang}.html`);
+        await Deno.writeTextFile(file, renderHtml(report, { lang }));
+        const page = await browser.newPage();
+        await page.setViewport({ width: 420, height: 900 });
+        await page.goto(new URL(`file://${file}`).href, { waitUntil: "load" });
+        assert.deepEqual(await page.evaluate(overflowing), [], `${lang} at 420 px`);
+        await page.emulateMediaType("print");
+        await page.setViewport({ width: 794, height: 1123 }); // A4 at 96 dpi
+        assert.deepEqual(await page.evaluate(overflowing), [], `${lang} printed: overflow`);
+        assert.deepEqual(
+          await page.evaluate(scrolled),
+          [],
+          `${lang} printed: nothing behind a scrollbar`,
+        );
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
