@@ -32,11 +32,19 @@ export interface ChartSeries {
   bars?: boolean;
 }
 
-/** A shaded x range with a label, such as a fault window. */
+/** A shaded x range with a label: a fault window, or the warm-up or the drain. */
 export interface ChartBand {
   from: number;
   to: number;
   label: string;
+  /** Faults are numbered (1 for the first fault of the scenario) and coloured one each. */
+  kind: "fault" | "phase";
+  /** The fault's number, shown when its label does not fit inside the band. */
+  number?: number;
+  /** "r, g, b" of the shading. */
+  rgb: string;
+  /** Row of the label: a fault overlapping earlier ones is labelled below them. */
+  lane: number;
 }
 
 /** Everything the browser script needs to draw one chart. */
@@ -127,21 +135,94 @@ export function runPercentileChart(id: string, variants: readonly VariantReport[
   return percentileChart(id, t(lang, "section.percentiles"), curves, lang);
 }
 
-/** Fault windows as they really happened, in seconds; faults that never started are left out. */
+/** One colour per fault ("r, g, b"), the first the amber the reports always used. */
+export const FAULT_RGB = [
+  "191, 135, 0",
+  "130, 80, 223",
+  "10, 124, 134",
+  "207, 34, 46",
+  "31, 111, 235",
+];
+
+/**
+ * Fault windows as they really happened, in seconds, numbered in the scenario's order and one
+ * colour each; a fault overlapping earlier ones gets the next label row. Faults that never
+ * started are left out (their number is kept by the others).
+ */
 export function faultBands(faults: readonly FaultWindow[], endMs: number): ChartBand[] {
-  return faults.flatMap((f) =>
-    f.startedAtMs === null ? [] : [{
-      from: f.startedAtMs / 1000,
-      to: Math.max(f.startedAtMs, f.endedAtMs ?? endMs) / 1000,
+  const bands: ChartBand[] = [];
+  faults.forEach((f, i) => {
+    if (f.startedAtMs === null) return;
+    const from = f.startedAtMs / 1000;
+    const to = Math.max(f.startedAtMs, f.endedAtMs ?? endMs) / 1000;
+    const lane = bands.filter((b) => b.from < to && from < b.to).length;
+    bands.push({
+      from,
+      to,
       label: f.label,
-    }]
-  );
+      kind: "fault",
+      number: i + 1,
+      rgb: FAULT_RGB[i % FAULT_RGB.length],
+      lane,
+    });
+  });
+  return bands;
 }
 
-/** Timeline points sorted by second, with x at the middle of each second. */
+/** The warm-up and the drain of a variant, named, in grey. */
+export function phaseBands(
+  load: { warmupMs: number; durationMs: number } | undefined,
+  endMs: number,
+  lang: Lang,
+): ChartBand[] {
+  if (!load) return [];
+  const grey = "110, 119, 129";
+  const loadEnd = (load.warmupMs + load.durationMs) / 1000;
+  const bands: ChartBand[] = [];
+  if (load.warmupMs > 0) {
+    bands.push({
+      from: 0,
+      to: load.warmupMs / 1000,
+      label: t(lang, "chart.warmup"),
+      kind: "phase",
+      rgb: grey,
+      lane: 0,
+    });
+  }
+  if (endMs / 1000 > loadEnd) {
+    bands.push({
+      from: loadEnd,
+      to: endMs / 1000,
+      label: t(lang, "chart.drain"),
+      kind: "phase",
+      rgb: grey,
+      lane: 0,
+    });
+  }
+  return bands;
+}
+
+/**
+ * Timeline points sorted by second, with x at the middle of each second. Trailing seconds in
+ * which nothing happened (the end of the drain, after the last answer) are left out: they are
+ * not an outage.
+ */
 function timelineAxis(variant: VariantReport) {
   const points = [...variant.timeline].sort((a, b) => a.t - b.t);
+  const idle = (p: (typeof points)[number]) =>
+    p.sent + p.acked + p.failed + p.notSent === 0 && (p.intended?.events ?? 0) === 0;
+  while (points.length > 1 && idle(points[points.length - 1])) points.pop();
   return { points, x: points.map((p) => p.t + 0.5) };
+}
+
+/** The bands of a timeline chart: warm-up and drain, then the faults. */
+function timelineBands(
+  variant: VariantReport,
+  load: { warmupMs: number; durationMs: number } | undefined,
+  endMs: number,
+  lang: Lang,
+): ChartBand[] {
+  return [...phaseBands(load, endMs, lang), ...faultBands(variant.faults, endMs)];
 }
 
 /**
@@ -153,8 +234,10 @@ export function latencyTimelineChart(
   variant: VariantReport,
   color: string,
   lang: Lang,
+  load?: { warmupMs: number; durationMs: number },
 ): ChartSpec {
   const { points, x } = timelineAxis(variant);
+  const endMs = x.length ? (x[x.length - 1] + 0.5) * 1000 : timelineEndMs(variant.timeline);
   return {
     id,
     title: t(lang, "chart.latencyOf", { variant: variant.name }),
@@ -178,7 +261,7 @@ export function latencyTimelineChart(
         values: points.map((p) => positive(p.intended?.p99 ?? null)),
       },
     ],
-    bands: faultBands(variant.faults, timelineEndMs(variant.timeline)),
+    bands: timelineBands(variant, load, endMs, lang),
   };
 }
 
@@ -191,8 +274,10 @@ export function throughputTimelineChart(
   variant: VariantReport,
   color: string,
   lang: Lang,
+  load?: { warmupMs: number; durationMs: number },
 ): ChartSpec {
   const { points, x } = timelineAxis(variant);
+  const endMs = x.length ? (x[x.length - 1] + 0.5) * 1000 : timelineEndMs(variant.timeline);
   return {
     id,
     title: t(lang, "chart.throughputOf", { variant: variant.name }),
@@ -224,7 +309,7 @@ export function throughputTimelineChart(
         ),
       },
     ],
-    bands: faultBands(variant.faults, timelineEndMs(variant.timeline)),
+    bands: timelineBands(variant, load, endMs, lang),
   };
 }
 

@@ -34,9 +34,10 @@
       const x0 = Math.max(left, u.valToPos(band.from, "x", true));
       const x1 = Math.min(left + width, u.valToPos(band.to, "x", true));
       if (x1 <= x0) continue;
-      ctx.fillStyle = "rgba(191, 135, 0, 0.16)";
+      ctx.fillStyle = `rgba(${band.rgb}, ${band.kind === "fault" ? 0.16 : 0.1})`;
       ctx.fillRect(x0, top, x1 - x0, height);
-      ctx.strokeStyle = "rgba(154, 103, 0, 0.75)";
+      if (band.kind !== "fault") continue;
+      ctx.strokeStyle = `rgba(${band.rgb}, 0.75)`;
       ctx.lineWidth = ratio;
       ctx.setLineDash([4 * ratio, 3 * ratio]);
       ctx.beginPath();
@@ -54,13 +55,26 @@
     const { left, top, width } = u.bbox;
     ctx.save();
     ctx.font = `600 ${13 * ratio}px system-ui, sans-serif`;
-    ctx.fillStyle = "#6b4700";
     ctx.textAlign = "left";
     ctx.textBaseline = "top";
     for (const band of bands) {
       const x0 = Math.max(left, u.valToPos(band.from, "x", true));
-      if (x0 >= left + width) continue;
-      ctx.fillText(band.label, x0 + 4 * ratio, top + 4 * ratio, left + width - x0 - 8 * ratio);
+      const x1 = Math.min(left + width, u.valToPos(band.to, "x", true));
+      const room = x1 - x0 - 8 * ratio;
+      if (room <= 0) continue;
+      // Inside its band: the numbered label when it fits, else the number alone (the legend
+      // under the chart says which fault it is), else nothing.
+      const full = band.kind === "fault" ? `${band.number}. ${band.label}` : band.label;
+      const text = ctx.measureText(full).width <= room
+        ? full
+        : band.kind === "fault" && ctx.measureText(String(band.number)).width <= room
+        ? String(band.number)
+        : "";
+      if (!text) continue;
+      // The band's colour darkened, so that the text reads on a projector.
+      const dark = band.rgb.split(",").map((v) => Math.round(Number(v) * 0.6)).join(", ");
+      ctx.fillStyle = band.kind === "fault" ? `rgb(${dark})` : "#59636e";
+      ctx.fillText(text, x0 + 4 * ratio, top + (4 + 16 * band.lane) * ratio);
     }
     ctx.restore();
   }

@@ -14,6 +14,7 @@
  */
 import { stringify } from "yaml";
 import {
+  type ChartBand,
   latencyTimelineChart,
   runPercentileChart,
   throughputTimelineChart,
@@ -64,8 +65,15 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
   const f = format(lang);
   const charts = [runPercentileChart("chart-percentiles", safe.variants, lang)];
   const timelineCharts = safe.variants.map((v, i) => {
-    const latency = latencyTimelineChart(`chart-latency-${i}`, v, variantColor(i), lang);
-    const throughput = throughputTimelineChart(`chart-throughput-${i}`, v, variantColor(i), lang);
+    const load = safe.scenario.resolved.load;
+    const latency = latencyTimelineChart(`chart-latency-${i}`, v, variantColor(i), lang, load);
+    const throughput = throughputTimelineChart(
+      `chart-throughput-${i}`,
+      v,
+      variantColor(i),
+      lang,
+      load,
+    );
     charts.push(latency, throughput);
     return { latency, throughput };
   });
@@ -90,7 +98,7 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
         timelineCharts.map(({ latency, throughput }) =>
           `<div class="timelines">${chartBlock(latency.id, latency.title)}${
             chartBlock(throughput.id, throughput.title)
-          }</div>`
+          }</div>${bandLegend(latency.bands, f)}`
         ).join("\n"),
     ),
     phasesSection(safe, lang, f),
@@ -118,6 +126,19 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
 
 function section(id: string, title: string, content: string): string {
   return `<section id="${esc(id)}">\n<h2>${esc(title)}</h2>\n${content}\n</section>`;
+}
+
+/** The numbered faults of a chart, each in its colour: labels too long for their band are here. */
+function bandLegend(bands: readonly ChartBand[], f: Formatter): string {
+  const faults = bands.filter((b) => b.kind === "fault");
+  if (faults.length === 0) return "";
+  return `<ul class="band-legend">${
+    faults.map((b) =>
+      `<li><span class="swatch" style="background: rgba(${b.rgb}, 0.35)"></span>${b.number}. ${
+        esc(b.label)
+      } <small>(${esc(f.seconds(b.from * 1000))} → ${esc(f.seconds(b.to * 1000))})</small></li>`
+    ).join("")
+  }</ul>`;
 }
 
 function chartBlock(id: string, title: string): string {
@@ -419,9 +440,23 @@ function phasesSection(report: RunReport, lang: Lang, f: Formatter): string {
           to: fault.endedAtMs === null ? t(lang, "phases.untilEnd") : f.seconds(fault.endedAtMs),
         });
       const brokers = fault.brokers.length > 0 ? ` · brokers ${fault.brokers.join(", ")}` : "";
-      const error = fault.error
-        ? `<p class="help">${esc(t(lang, "phases.error", { error: fault.error }))}</p>`
-        : "";
+      // Another fault inside the before window: that window is no clean baseline.
+      const before = phase.before;
+      const overlapping = before === null
+        ? []
+        : variant.faults.filter((o) =>
+          o.id !== fault.id && o.startedAtMs !== null &&
+          o.startedAtMs < before.toMs && (o.endedAtMs ?? Infinity) > before.fromMs
+        );
+      const overlap = overlapping.length === 0
+        ? ""
+        : `<p class="help">⚠️ ${
+          esc(t(lang, "phases.overlap", { other: overlapping.map((o) => o.id).join(", ") }))
+        }</p>`;
+      const error = overlap +
+        (fault.error
+          ? `<p class="help">${esc(t(lang, "phases.error", { error: fault.error }))}</p>`
+          : "");
       parts.push(
         `<h3>${esc(variant.name)} — ${esc(fault.id)}: ${esc(fault.label)}</h3>\n<p class="help">${
           esc(planned)

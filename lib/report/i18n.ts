@@ -115,7 +115,12 @@ const en = {
   "chart.ackedPerSecond": "Acknowledged/s",
   "chart.errorsPerSecond": "Never acknowledged (by intended second)",
   "chart.targetPerSecond": "Target/s",
-  "chart.faultsShaded": "Shaded: fault windows as they really happened.",
+  "chart.warmup": "warm-up",
+  "chart.drain": "drain",
+  "phases.overlap":
+    "The window before this fault contains fault {other}: its figures are not a clean baseline.",
+  "chart.faultsShaded":
+    "Coloured: each fault, numbered, as it really happened (the list under each pair of charts names them). Grey: the warm-up (not measured) and the drain (waiting for the last answers).",
   "phases.fault": "Fault",
   "phases.window": "Window",
   "phases.before": "Before",
@@ -287,7 +292,12 @@ const fr: Record<MessageKey, string> = {
   "chart.ackedPerSecond": "Acquittés/s",
   "chart.errorsPerSecond": "Jamais acquittés (par seconde prévue)",
   "chart.targetPerSecond": "Cible/s",
-  "chart.faultsShaded": "En grisé : les pannes telles qu’elles se sont réellement produites.",
+  "chart.warmup": "échauffement",
+  "chart.drain": "vidange",
+  "phases.overlap":
+    "La fenêtre d’avant cette panne contient la panne {other} : ses chiffres ne sont pas une référence propre.",
+  "chart.faultsShaded":
+    "En couleur : chaque panne, numérotée, telle qu’elle s’est réellement produite (la liste sous chaque paire de graphiques les nomme). En gris : l’échauffement (non mesuré) et la vidange (attente des dernières réponses).",
   "phases.fault": "Panne",
   "phases.window": "Fenêtre",
   "phases.before": "Avant",

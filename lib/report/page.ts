@@ -63,6 +63,10 @@ tr.group th { background: #eaeef2; font-size: 1.05rem; }
 .chart-title { font-weight: 600; margin: 16px 0 0; }
 .timelines { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(560px, 100%), 1fr)); gap: 8px 28px; }
 .u-legend { font-size: 15px; }
+.band-legend { list-style: none; padding: 0; margin: 0 0 24px; display: flex; flex-wrap: wrap;
+  gap: 4px 24px; font-size: 0.95rem; }
+.band-legend .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px;
+  margin-right: 6px; vertical-align: -2px; }
 details { margin: 12px 0; border: 1px solid var(--line); border-radius: 8px; padding: 8px 16px; }
 summary { cursor: pointer; font-weight: 600; }
 pre { font: 14px/1.45 ui-monospace, "SFMono-Regular", Menlo, monospace; overflow: auto;

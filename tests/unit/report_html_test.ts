@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ChartData } from "../../lib/report/charts.ts";
+import { type ChartData, faultBands } from "../../lib/report/charts.ts";
 import { renderHtml } from "../../lib/report/html.ts";
 import { percentilesOf } from "../../lib/report/histogram.ts";
 import { format } from "../../lib/report/i18n.ts";
@@ -119,12 +119,25 @@ Deno.test("html: chart data holds the percentile curves from the histograms and 
 
   const latency = data.charts[1];
   assert.deepEqual(latency.series.map((s) => s.label), ["p50", "p99"]);
-  assert.equal(latency.x.length, report.variants[0].timeline.length);
-  assert.deepEqual(latency.bands, [{
-    from: 15.012,
-    to: 23.034,
-    label: report.variants[0].faults[0].label,
-  }]);
+  // Trailing seconds where nothing happened are not drawn (they are not an outage).
+  const timeline = report.variants[0].timeline;
+  const lastActive = Math.max(
+    ...timeline.filter((p) => p.sent + p.acked + p.failed + p.notSent > 0).map((p) => p.t),
+  );
+  assert.equal(latency.x[latency.x.length - 1], lastActive + 0.5);
+  assert.deepEqual(latency.bands, [
+    { from: 0, to: 5, label: "warm-up", kind: "phase", rgb: "110, 119, 129", lane: 0 },
+    { from: 40, to: lastActive + 1, label: "drain", kind: "phase", rgb: "110, 119, 129", lane: 0 },
+    {
+      from: 15.012,
+      to: 23.034,
+      label: report.variants[0].faults[0].label,
+      kind: "fault",
+      number: 1,
+      rgb: "191, 135, 0",
+      lane: 0,
+    },
+  ]);
   const throughput = data.charts[2];
   const t20 = report.variants[0].timeline.find((p) => p.t === 20)!;
   assert.equal(throughput.series[0].values[latency.x.indexOf(20.5)], t20.acked);
@@ -204,7 +217,7 @@ Deno.test("html: a report without verification, faults or expectations still ren
   assert.ok(html.includes("Not verified."));
   const data = chartDataOf(html);
   assert.ok(data.charts[0].series[0].values.every((v) => v === null));
-  assert.deepEqual(data.charts[1].bands, []);
+  assert.deepEqual(data.charts[1].bands.filter((b) => b.kind === "fault"), []);
 });
 
 Deno.test("html: the driver's notes on settings are shown under the producer table", () => {
@@ -264,4 +277,51 @@ Deno.test("html: verdict cards are neutral without expectations, dashed when inc
     /<div class="verdict inconclusive"><h3><span>idempotent<\/span><span class="badge inconclusive">NON CONCLUANT/,
   );
   assert.match(verdict, /partition\(s\) 2 not read/);
+});
+
+Deno.test("charts: faults numbered in scenario order, one colour each, overlapping ones on their own label row", () => {
+  const window = (id: string, startedAtMs: number | null, endedAtMs: number | null) => ({
+    id,
+    label: `fault ${id}`,
+    kind: "toxic" as const,
+    target: { kind: "all" as const },
+    brokers: [1],
+    plannedAtMs: startedAtMs ?? 0,
+    plannedForMs: null,
+    startedAtMs,
+    endedAtMs,
+  });
+  const bands = faultBands([
+    window("f1", 1000, 5000),
+    window("f2", null, null), // never started: left out, its number kept by no one
+    window("f3", 3000, 8000), // overlaps f1
+    window("f4", 6000, 7000), // overlaps f3 only
+  ], 10_000);
+  assert.deepEqual(bands.map((b) => [b.number, b.lane]), [[1, 0], [3, 1], [4, 1]]);
+  assert.equal(new Set(bands.map((b) => b.rgb)).size, 3);
+});
+
+Deno.test("html: the phase table warns when another fault falls in a fault's before window", () => {
+  const report = fixture();
+  const v = report.variants[0];
+  const f1 = v.faults[0];
+  v.faults.push({
+    ...f1,
+    id: "f2",
+    label: "reset_peer",
+    startedAtMs: f1.endedAtMs! + 2000,
+    endedAtMs: f1.endedAtMs! + 3000,
+  });
+  v.phases.push({
+    ...v.phases[0],
+    faultId: "f2",
+    before: { ...v.phases[0].after!, fromMs: f1.endedAtMs! + 1000, toMs: f1.endedAtMs! + 2000 },
+  });
+  // f2's before window starts 1 s after f1 ended: clean. Then it reaches back into f1.
+  assert.doesNotMatch(renderHtml(report, { lang: "en" }), /contains fault f1/);
+  v.phases[1].before = { ...v.phases[1].before!, fromMs: f1.endedAtMs! - 500 };
+  assert.match(
+    renderHtml(report, { lang: "en" }),
+    /The window before this fault contains fault f1/,
+  );
 });
