@@ -313,6 +313,48 @@ export function throughputTimelineChart(
   };
 }
 
+/**
+ * Every variant on shared axes, as OpenMessaging Benchmark draws them: the p99 of the events
+ * intended each second (`metric: "p99"`, log scale) or the acknowledgements per second
+ * (`metric: "acked"`), one line per variant in its colour; warm-up, drain and the first
+ * variant's faults shaded (variants run the same fault timeline).
+ */
+export function variantsTimelineChart(
+  id: string,
+  metric: "p99" | "acked",
+  variants: readonly VariantReport[],
+  lang: Lang,
+  load?: { warmupMs: number; durationMs: number },
+): ChartSpec {
+  const axes = variants.map((v) => timelineAxis(v));
+  const seconds = Math.max(
+    0,
+    ...axes.map((a) => a.points.length ? a.points[a.points.length - 1].t + 1 : 0),
+  );
+  const x = Array.from({ length: seconds }, (_, t) => t + 0.5);
+  const valueAt = (points: VariantReport["timeline"], t: number): number | null => {
+    const p = points.find((q) => q.t === t);
+    if (!p) return null;
+    return metric === "p99" ? positive(p.intended?.p99 ?? null) : p.acked;
+  };
+  return {
+    id,
+    title: t(lang, metric === "p99" ? "chart.variantsP99" : "chart.variantsAcked"),
+    xKind: "seconds",
+    xLabel: t(lang, "chart.seconds"),
+    yLabel: t(lang, metric === "p99" ? "chart.latencyMs" : "chart.perSecond"),
+    yLog: metric === "p99",
+    x,
+    series: variants.map((v, i) => ({
+      label: v.name,
+      color: variantColor(i),
+      width: 2,
+      values: x.map((_, t) => valueAt(axes[i].points, t)),
+    })),
+    bands: variants.length ? timelineBands(variants[0], load, seconds * 1000, lang) : [],
+  };
+}
+
 /** The data block of a page. */
 export function chartData(lang: Lang, charts: ChartSpec[]): ChartData {
   return { locale: LOCALES[lang], charts };

@@ -19,6 +19,7 @@ import {
   runPercentileChart,
   throughputTimelineChart,
   variantColor,
+  variantsTimelineChart,
 } from "./charts.ts";
 import { escapeHtml as esc } from "./escape.ts";
 import { format, type Formatter, type Lang, type MessageKey, t } from "./i18n.ts";
@@ -64,6 +65,24 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
   const lang = opts.lang;
   const f = format(lang);
   const charts = [runPercentileChart("chart-percentiles", safe.variants, lang)];
+  const shared = safe.variants.length > 1
+    ? [
+      variantsTimelineChart(
+        "chart-variants-p99",
+        "p99",
+        safe.variants,
+        lang,
+        safe.scenario.resolved.load,
+      ),
+      variantsTimelineChart(
+        "chart-variants-acked",
+        "acked",
+        safe.variants,
+        lang,
+        safe.scenario.resolved.load,
+      ),
+    ]
+    : [];
   const timelineCharts = safe.variants.map((v, i) => {
     const load = safe.scenario.resolved.load;
     const latency = latencyTimelineChart(`chart-latency-${i}`, v, variantColor(i), lang, load);
@@ -77,6 +96,8 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
     charts.push(latency, throughput);
     return { latency, throughput };
   });
+  // Drawn above the per-variant charts, listed after them in the data block.
+  charts.push(...shared);
   const body = [
     header(safe, lang, f),
     verdictSection(safe, lang, f),
@@ -95,6 +116,11 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
       "over-time",
       t(lang, "section.overTime"),
       `<p class="help">${esc(t(lang, "chart.faultsShaded"))}</p>\n` +
+        (shared.length
+          ? `<div class="timelines">${
+            shared.map((c) => chartBlock(c.id, c.title)).join("")
+          }</div>\n`
+          : "") +
         timelineCharts.map(({ latency, throughput }) =>
           `<div class="timelines">${chartBlock(latency.id, latency.title)}${
             chartBlock(throughput.id, throughput.title)

@@ -116,6 +116,8 @@ const en = {
   "chart.errorsPerSecond": "Never acknowledged (by intended second)",
   "chart.targetPerSecond": "Target/s",
   "chart.warmup": "warm-up",
+  "chart.variantsP99": "Every variant: p99 of the events intended each second",
+  "chart.variantsAcked": "Every variant: acknowledged per second",
   "chart.drain": "drain",
   "phases.overlap":
     "The window before this fault contains fault {other}: its figures are not a clean baseline.",
@@ -293,6 +295,8 @@ const fr: Record<MessageKey, string> = {
   "chart.errorsPerSecond": "Jamais acquittés (par seconde prévue)",
   "chart.targetPerSecond": "Cible/s",
   "chart.warmup": "échauffement",
+  "chart.variantsP99": "Toutes les variantes : p99 des événements prévus chaque seconde",
+  "chart.variantsAcked": "Toutes les variantes : acquittés par seconde",
   "chart.drain": "vidange",
   "phases.overlap":
     "La fenêtre d’avant cette panne contient la panne {other} : ses chiffres ne sont pas une référence propre.",

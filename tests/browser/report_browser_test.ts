@@ -151,7 +151,7 @@ Deno.test({
           new URL(`report-${lang}.png`, ARTIFACTS).pathname,
         );
         assertCleanPage(check, file);
-        assert.equal(check.data.charts.length, 1 + 2 * report.variants.length);
+        assert.equal(check.data.charts.length, 1 + 2 * report.variants.length + 2); // + shared axes
         for (const text of expectedText[lang]) {
           assert.ok(check.text.includes(text), `${lang}: "${text}" shown`);
         }

@@ -105,7 +105,14 @@ Deno.test("html: chart data holds the percentile curves from the histograms and 
     "chart-throughput-0",
     "chart-latency-1",
     "chart-throughput-1",
+    "chart-variants-p99",
+    "chart-variants-acked",
   ]);
+  // Every variant on shared axes: one line each, in its colour.
+  const sharedP99 = data.charts[5];
+  assert.deepEqual(sharedP99.series.map((s) => s.label), ["plain", "idempotent"]);
+  const second20 = report.variants[1].timeline.find((p) => p.t === 20)!;
+  assert.equal(sharedP99.series[1].values[sharedP99.x.indexOf(20.5)], second20.intended!.p99);
   for (const chart of data.charts) assert.ok(html.includes(`id="${chart.id}"`), chart.id);
 
   const percentiles = data.charts[0];
