@@ -13,6 +13,7 @@
  * @module
  */
 import { stringify } from "yaml";
+import { createSchedule } from "../load/schedule.ts";
 import {
   type ChartBand,
   latencyTimelineChart,
@@ -539,12 +540,25 @@ function anomaliesSection(report: RunReport, lang: Lang, f: Formatter): string {
       }</p>`
       : "";
     const rows: string[] = [];
+    // When each event was due, and the faults in force then (by the fault windows).
+    const load = report.scenario.resolved.load;
+    const schedule = createSchedule(load.rate, load.warmupMs + load.durationMs);
+    const dueMs = (seq: number) => seq < schedule.total ? schedule.timeOf(seq) : null;
+    const faultsAt = (ms: number | null) =>
+      ms === null
+        ? "—"
+        : v.faults.filter((w) =>
+          w.startedAtMs !== null && w.startedAtMs <= ms && (w.endedAtMs ?? Infinity) > ms
+        ).map((w) => w.id).join(", ") || "—";
     for (const { key } of VERIFICATION_ROWS) {
       if (key === "ok") continue;
       for (const s of v.verification.samples[key] ?? []) {
+        const due = dueMs(s.seq);
         rows.push(
           `<tr><td>${esc(t(lang, key))}</td><td class="num">${
             esc(f.int(s.seq))
+          }</td><td class="num">${due === null ? "—" : esc(f.seconds(due))}</td><td>${
+            esc(faultsAt(due))
           }</td><td class="num">${
             s.partition === null ? "—" : esc(String(s.partition))
           }</td><td class="num">${esc(s.offset ?? "—")}</td><td><code>${
@@ -557,12 +571,16 @@ function anomaliesSection(report: RunReport, lang: Lang, f: Formatter): string {
     const heads = ([
       "anomalies.kind",
       "anomalies.seq",
+      "anomalies.due",
+      "anomalies.fault",
       "anomalies.partition",
       "anomalies.offset",
       "anomalies.key",
       "anomalies.detail",
     ] as const)
-      .map((key, i) => `<th${i >= 1 && i <= 3 ? ' class="num"' : ""}>${esc(t(lang, key))}</th>`)
+      .map((key, i) =>
+        `<th${[1, 2, 4, 5].includes(i) ? ' class="num"' : ""}>${esc(t(lang, key))}</th>`
+      )
       .join("");
     return `${title}${unreadable}<div class="scroll"><table><thead><tr>${heads}</tr></thead><tbody>\n${
       rows.join("\n")
@@ -575,13 +593,20 @@ function errorsSection(report: RunReport, lang: Lang, f: Formatter): string {
   const parts = report.variants.map((v) => {
     const title = `<h3>${esc(v.name)}</h3>`;
     if (v.errors.length === 0) return `${title}<p>${esc(t(lang, "errors.none"))}</p>`;
+    const seen = (ms: number | undefined) => ms === undefined ? "—" : esc(f.seconds(ms));
     return `${title}<div class="scroll"><table><thead><tr><th>${
-      esc(t(lang, "errors.message"))
-    }</th><th class="num">${esc(t(lang, "errors.count"))}</th></tr></thead><tbody>\n${
+      esc(t(lang, "errors.source"))
+    }</th><th>${esc(t(lang, "errors.message"))}</th><th class="num">${
+      esc(t(lang, "errors.count"))
+    }</th><th class="num">${esc(t(lang, "errors.first"))}</th><th class="num">${
+      esc(t(lang, "errors.last"))
+    }</th></tr></thead><tbody>\n${
       v.errors.map((e) =>
-        `<tr><td><code>${esc(e.message)}</code></td><td class="num">${
+        `<tr><td>${
+          esc(t(lang, `errors.source.${e.source ?? "send"}` as MessageKey))
+        }</td><td><code>${esc(e.message)}</code></td><td class="num">${
           esc(f.int(e.count))
-        }</td></tr>`
+        }</td><td class="num">${seen(e.firstMs)}</td><td class="num">${seen(e.lastMs)}</td></tr>`
       )
         .join("\n")
     }\n</tbody></table></div>`;

@@ -231,6 +231,20 @@ export interface ExpectationOutcome {
   line: number;
 }
 
+/** One kind of error of a variant, grouped by message. */
+export interface ReportedError {
+  message: string;
+  count: number;
+  /**
+   * Who said it: `sismo` (its own findings: unanswered events, fault errors…), `send` (the
+   * client failed sends with it), `client-log` (the client logged it; no send failed with it).
+   */
+  source?: "sismo" | "send" | "client-log";
+  /** For client log messages: first and last seen, ms since the variant's load started. */
+  firstMs?: number;
+  lastMs?: number;
+}
+
 /** Everything measured for one variant. */
 export interface VariantReport {
   name: string;
@@ -303,7 +317,7 @@ export interface VariantReport {
    * application resends, late acknowledgements, clamped latencies, read-back notes), then the
    * producer's errors grouped by message, most frequent first (at most 20 kinds).
    */
-  errors: { message: string; count: number }[];
+  errors: ReportedError[];
 }
 
 /** Where and on what the run happened. */

@@ -217,7 +217,11 @@ const variant = object({
     passed: boolean,
     line: number,
   }, { unbounded: boolean })),
-  errors: array(object({ message: string, count: number })),
+  errors: array(object({ message: string, count: number }, {
+    source: oneOf("sismo", "send", "client-log"),
+    firstMs: number,
+    lastMs: number,
+  })),
 }, { notes: array(string), inconclusive: array(string) });
 
 const runReport = object({

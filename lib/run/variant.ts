@@ -197,7 +197,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const ledger = new Ledger(Math.max(1, schedule.total));
   const fromIntended = new LatencyRecorder();
   const fromSend = new LatencyRecorder();
-  const clientErrors = new Map<string, number>();
+  /** Client log errors by message: count, first and last seen (epoch ms). */
+  const clientErrors = new Map<string, { count: number; first: number; last: number }>();
   const deliveries = new DeliveryRouter();
   const createDriver = o.createDriver ??
     ((d: DriverOptions) => clientFactory(variant.client).create(d));
@@ -210,7 +211,10 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     clientId: `sismo-${variant.name}`,
     onDelivery: deliveries.onDelivery,
     onClientLog: (level, message) => {
-      if (level === "error") clientErrors.set(message, (clientErrors.get(message) ?? 0) + 1);
+      if (level !== "error") return;
+      const now = Date.now();
+      const seen = clientErrors.get(message) ?? { count: 0, first: now, last: now };
+      clientErrors.set(message, { count: seen.count + 1, first: seen.first, last: now });
     },
   });
 
@@ -345,17 +349,27 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const points = timeline.points();
   const ledgerErrors = ledger.errors();
   // The client's errors, grouped and most frequent first (at most 20 kinds) …
-  const clientSide = ledgerErrors.map((e) => ({ message: e.message, count: e.count }));
-  for (const [message, count] of clientErrors) {
+  const clientSide: VariantReport["errors"] = ledgerErrors.map((e) => ({
+    message: e.message,
+    count: e.count,
+    source: "send",
+  }));
+  for (const [message, seen] of clientErrors) {
     if (!clientSide.some((e) => e.message === message)) {
-      clientSide.push({ message: `client log: ${message}`, count });
+      clientSide.push({
+        message: `client log: ${message}`,
+        count: seen.count,
+        source: "client-log",
+        firstMs: seen.first - startEpochMs,
+        lastMs: seen.last - startEpochMs,
+      });
     }
   }
   clientSide.sort((a, b) => b.count - a.count);
   // … after sismo's own findings, which are never cut.
   const errors: VariantReport["errors"] = [];
   const finding = (count: number, message: string) => {
-    if (count > 0) errors.push({ message, count });
+    if (count > 0) errors.push({ message, count, source: "sismo" });
   };
   finding(
     result.unansweredAfterPurge,

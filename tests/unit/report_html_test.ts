@@ -332,3 +332,27 @@ Deno.test("html: the phase table warns when another fault falls in a fault's bef
     /The window before this fault contains fault f1/,
   );
 });
+
+Deno.test("html: anomaly samples say when the event was due and which faults were in force; errors say where they came from", () => {
+  const report = fixture();
+  const v = report.variants[0];
+  v.verification!.samples.duplicated = [{ seq: 9000, partition: 2, offset: "77", key: "k3" }];
+  v.errors = [
+    { message: "Local: Message timed out", count: 12, source: "send" },
+    {
+      message: "client log: Connection error: read ECONNRESET",
+      count: 3,
+      source: "client-log",
+      firstMs: 15_200,
+      lastMs: 22_900,
+    },
+  ];
+  const html = renderHtml(report, { lang: "en" });
+  // 500 events/s: event 9000 was due at 18 s, inside f1 (15.0 → 23.0 s).
+  assert.match(html, /<td class="num">9,000<\/td><td class="num">18\.0 s<\/td><td>f1<\/td>/);
+  assert.match(html, /<td>failed sends<\/td><td><code>Local: Message timed out<\/code>/);
+  assert.match(
+    html,
+    /<td>client log<\/td><td><code>client log: Connection error: read ECONNRESET<\/code><\/td><td class="num">3<\/td><td class="num">15\.2 s<\/td><td class="num">22\.9 s<\/td>/,
+  );
+});
