@@ -32,6 +32,7 @@
  */
 import { ReportInputError } from "./errors.ts";
 import { type PercentileCurve, percentileCurve, percentilesOf } from "./histogram.ts";
+import { expectsAnomaly } from "./metrics.ts";
 import { redact } from "./redact.ts";
 import type { RunReport, VariantReport, VerificationCounts } from "./types.ts";
 
@@ -274,17 +275,9 @@ function compareVariant(
   };
 }
 
-/** Whether a variant expects more of an anomaly (`duplicated > 0`, `lost >= 1`, `reordered != 0`). */
+/** Whether a variant expects the anomaly counted by `key` (a negative control). */
 function expectsMore(v: VariantReport, key: keyof VerificationCounts): boolean {
-  return v.expectations.some((e) =>
-    e.metric === expectationMetric(key) &&
-    (e.op === ">" || e.op === ">=" || (e.op === "!=" && e.threshold === 0))
-  );
-}
-
-/** The expectation metric of a verification count (`failedAbsent` is `failed_absent`). */
-function expectationMetric(key: keyof VerificationCounts): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return v.expectations.some((e) => e.metric === key && expectsAnomaly(e));
 }
 
 /**

@@ -24,17 +24,11 @@ import {
 } from "./charts.ts";
 import { escapeHtml as esc } from "./escape.ts";
 import { format, type Formatter, type Lang, type MessageKey, t } from "./i18n.ts";
-import { formatMetric, latencyLabel } from "./metrics.ts";
+import { beyondBoundMs, expectsAnomaly, latencyLabel, observedText } from "./metrics.ts";
 import { htmlPage } from "./page.ts";
 import { faultPhases } from "./phases.ts";
 import { redact } from "./redact.ts";
-import type {
-  ExpectationOutcome,
-  PhaseFigures,
-  RunReport,
-  VariantReport,
-  VerificationCounts,
-} from "./types.ts";
+import type { PhaseFigures, RunReport, VariantReport, VerificationCounts } from "./types.ts";
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {
@@ -205,16 +199,6 @@ ${inconclusive}${errors}
 </header>`;
 }
 
-/** Anomaly classes a scenario may expect to see on purpose (a negative control). */
-const ANOMALY_METRICS = new Set(["lost", "duplicated", "duplicates", "phantom", "reordered"]);
-
-/** `duplicated > 0` and the like: the expectation is that the anomaly shows. */
-function expectsAnomaly(e: ExpectationOutcome): boolean {
-  return ANOMALY_METRICS.has(e.metric) &&
-    ((e.op === ">" && e.threshold >= 0) || (e.op === ">=" && e.threshold > 0) ||
-      (e.op === "!=" && e.threshold === 0));
-}
-
 /**
  * One card per variant: passed, failed, inconclusive (verification incomplete: its own look,
  * whatever the expectations say), or neutral when it expects nothing.
@@ -238,11 +222,10 @@ function verdictSection(report: RunReport, lang: Lang, f: Formatter): string {
           ? `<span class="shown">${esc(t(lang, "verdict.anomalyShown"))}</span>`
           : ""
       }</td><td class="num">${
-        e.unbounded
-          ? esc(t(lang, "verdict.unbounded"))
-          : e.observed === null
-          ? esc(t(lang, "verdict.notMeasured"))
-          : esc(formatMetric(f, e.metric, e.observed))
+        esc(observedText(f, e, {
+          notMeasured: t(lang, "verdict.notMeasured"),
+          unbounded: t(lang, "verdict.unbounded"),
+        }))
       }</td><td>${badge(lang, e.passed)}</td></tr>`
     ).join("\n");
     const table = v.expectations.length === 0
@@ -376,11 +359,9 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
     bad: variants.map((v) =>
       v.latency.allIntended[key] === null && v.latency.allIntended.events > 0
     ),
-    cells: variants.map((v) => {
-      const ms = v.latency.allIntended[key];
-      if (v.latency.allIntended.events === 0) return "–";
-      return ms === null ? "∞" : esc(f.ms(ms));
-    }),
+    cells: variants.map((v) =>
+      esc(beyondBoundMs(f, v.latency.allIntended[key], v.latency.allIntended.events))
+    ),
   }));
   const counts = table(lang, variants, [
     { title: t(lang, "counts.section"), rows: [...events, ...verification] },
@@ -501,7 +482,7 @@ function phasesSection(report: RunReport, lang: Lang, f: Formatter): string {
           : `<br><small>${esc(f.seconds(w.fromMs))} → ${esc(f.seconds(w.toMs))}</small>`;
       // ∞: the percentile falls among events never acknowledged; ≈: too few events for a p99.
       const ms = (w: PhaseFigures, v: number | null) =>
-        `${v === null ? "∞" : f.ms(v)}${w.fewEvents ? " ≈" : ""}`;
+        `${beyondBoundMs(f, v, w.events)}${w.fewEvents ? " ≈" : ""}`;
       const recovered = phase.recoveredMs === null
         ? t(lang, "phases.notWithinRun")
         : t(lang, "phases.after.ms", { time: f.seconds(phase.recoveredMs) });

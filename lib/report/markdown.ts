@@ -14,7 +14,7 @@
 import { escapeMarkdownCell as cell, markdownCode } from "./escape.ts";
 import { LATENCY_ROWS, VERIFICATION_ROWS } from "./html.ts";
 import { format, type Lang, type MessageKey, t } from "./i18n.ts";
-import { latencyLabel, observedText } from "./metrics.ts";
+import { beyondBoundMs, latencyLabel, observedText } from "./metrics.ts";
 import { faultPhases } from "./phases.ts";
 import type { PhaseFigures } from "./types.ts";
 import { redact } from "./redact.ts";
@@ -119,7 +119,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
         latencyLabel(k),
         ...safe.variants.map((v) => {
           const ms = v.latency.allIntended[k];
-          return v.latency.allIntended.events === 0 ? "–" : ms === null ? "∞" : f.ms(ms);
+          return beyondBoundMs(f, ms, v.latency.allIntended.events);
         }),
       ]),
       align,
@@ -162,7 +162,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
         cell(`${fault.id}: ${fault.label}`),
         ran,
         three((w) => f.int(w.notAcked)),
-        three((w) => `${w.p99 === null ? "∞" : f.ms(w.p99)}${w.fewEvents ? " ≈" : ""}`),
+        three((w) => `${beyondBoundMs(f, w.p99, w.events)}${w.fewEvents ? " ≈" : ""}`),
         phase.during === null ? "—" : recovered(phase.recoveredMs),
       ]);
     }

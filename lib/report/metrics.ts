@@ -68,3 +68,23 @@ export const OBSERVED_WORDS_EN = {
   notMeasured: "not measured",
   unbounded: "∞ (never acknowledged)",
 };
+
+/** Anomaly classes a scenario may expect to see on purpose (a negative control). */
+const ANOMALY_METRICS = new Set(["lost", "duplicated", "duplicates", "phantom", "reordered"]);
+
+/** `duplicated > 0` and the like: the expectation is that the anomaly shows. */
+export function expectsAnomaly(
+  e: Pick<ExpectationOutcome, "metric" | "op" | "threshold">,
+): boolean {
+  return ANOMALY_METRICS.has(e.metric) &&
+    ((e.op === ">" && e.threshold >= 0) || (e.op === ">=" && e.threshold > 0) ||
+      (e.op === "!=" && e.threshold === 0));
+}
+
+/**
+ * A percentile over every intended event (`latency.allIntended`, phase figures): `∞` when it
+ * falls among events never acknowledged (null), `–` when the window held no event.
+ */
+export function beyondBoundMs(f: Formatter, ms: number | null, events: number): string {
+  return events === 0 ? "–" : ms === null ? "∞" : f.ms(ms);
+}
