@@ -3,6 +3,8 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { build, encodeIntoCompressedBase64 } from "hdr-histogram-js";
 import type { RunReport } from "../../lib/report/types.ts";
 
@@ -31,4 +33,19 @@ export function encodedHistogram(latenciesMs: number[]): string {
 /** `count` latencies spread evenly over `[fromMs, toMs]`. */
 export function evenly(count: number, fromMs: number, toMs: number): number[] {
   return Array.from({ length: count }, (_, i) => fromMs + ((toMs - fromMs) * i) / (count - 1));
+}
+
+/** A parsed XML node. */
+// deno-lint-ignore no-explicit-any
+export type XmlNode = any;
+
+/** Parse JUnit XML after checking it is valid; suites, cases and properties always as arrays. */
+export function parseXml(xml: string): XmlNode {
+  const valid = XMLValidator.validate(xml);
+  assert.equal(valid, true, `invalid XML: ${JSON.stringify(valid)}`);
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    isArray: (name) => ["testsuite", "testcase", "property"].includes(name),
+  }).parse(xml);
 }

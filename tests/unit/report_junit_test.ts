@@ -1,20 +1,6 @@
 import assert from "node:assert/strict";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { renderJunit } from "../../lib/report/junit.ts";
-import { fixture } from "./report_helpers.ts";
-
-// deno-lint-ignore no-explicit-any
-type Node = any;
-
-function parse(xml: string): Node {
-  const valid = XMLValidator.validate(xml);
-  assert.equal(valid, true, `invalid XML: ${JSON.stringify(valid)}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "",
-    isArray: (name) => ["testsuite", "testcase", "property"].includes(name),
-  }).parse(xml);
-}
+import { fixture, parseXml as parse, type XmlNode as Node } from "./report_helpers.ts";
 
 Deno.test("junit: one suite per variant, one case per expectation, failures carry the observed value", () => {
   const doc = parse(renderJunit(fixture()));

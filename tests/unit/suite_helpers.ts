@@ -3,9 +3,7 @@
  *
  * @module
  */
-import assert from "node:assert/strict";
 import { join } from "node:path";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { compareReports, DEFAULT_TOLERANCES } from "../../lib/report/compare.ts";
 import type { RunReport } from "../../lib/report/types.ts";
 import { readReport, writeRunOutputs } from "../../lib/report/write.ts";
@@ -161,29 +159,16 @@ export function suiteOptions(
 }
 
 /** Run `fn` with a new temporary folder, removed afterwards. */
-export async function withTempDir(
-  fn: (dir: string) => Promise<void>,
+export async function withTempDir<T>(
+  fn: (dir: string) => Promise<T>,
   prefix = "sismo-suite-",
-): Promise<void> {
+): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix });
   try {
-    await fn(dir);
+    return await fn(dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-/** A parsed XML node. */
-// deno-lint-ignore no-explicit-any
-export type XmlNode = any;
-
-/** Parse JUnit XML after checking it is valid; suites, cases and properties always as arrays. */
-export function parseXml(xml: string): XmlNode {
-  const valid = XMLValidator.validate(xml);
-  assert.equal(valid, true, `invalid XML: ${JSON.stringify(valid)}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "",
-    isArray: (name) => ["testsuite", "testcase", "property"].includes(name),
-  }).parse(xml);
-}
+export { parseXml, type XmlNode } from "./report_helpers.ts";

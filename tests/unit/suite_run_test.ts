@@ -187,30 +187,27 @@ Deno.test("a passing suite without regressions exits 0", async () => {
   });
 });
 
-Deno.test("a baseline of another profile is not compared, with a note", async () => {
-  await withTempDir(async (dir) => {
-    const options = {
-      scenarios: [SCENARIOS[0]],
-      profile: "quick" as const,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: new AbortController().signal,
-    };
-    await runSuite(
-      { ...options, dir: join(dir, "full"), baseline: null },
-      fakeDeps({ loaded: [], runs: [] }, { profileOfReports: "full" }),
-    );
-    const baseline = await findBaselineReports(join(dir, "full"));
+/** The baseline outcome of one scenario whose baseline run was made with `baselineDeps`. */
+async function againstBaseline(baselineDeps: SuiteDeps) {
+  return await withTempDir(async (dir) => {
+    const scenarios = [SCENARIOS[0]];
+    await runSuite(suiteOptions(scenarios, join(dir, "before")), baselineDeps);
+    const baseline = await findBaselineReports(join(dir, "before"));
     const { result } = await runSuite(
-      { ...options, dir: join(dir, "quick"), baseline },
+      suiteOptions(scenarios, join(dir, "now"), { baseline }),
       fakeDeps({ loaded: [], runs: [] }),
     );
-    assert.equal(result.entries[0].baseline!.comparison, null);
-    assert.equal(
-      result.entries[0].baseline!.note,
-      "baseline ran the full profile, this run quick: not compared",
-    );
-    assert.equal(suiteExitCode(result), 0);
+    return { baseline: result.entries[0].baseline!, exitCode: suiteExitCode(result) };
   });
+}
+
+Deno.test("a baseline of another profile is not compared, with a note", async () => {
+  const { baseline, exitCode } = await againstBaseline(
+    fakeDeps({ loaded: [], runs: [] }, { profileOfReports: "full" }),
+  );
+  assert.equal(baseline.comparison, null);
+  assert.equal(baseline.note, "baseline ran the full profile, this run quick: not compared");
+  assert.equal(exitCode, 0);
 });
 
 Deno.test("Ctrl-C during a run: that run keeps its partial report, the rest are not run", async () => {
@@ -352,28 +349,9 @@ Deno.test("the suite's real-stack fixture is a valid scenario of a few seconds",
 });
 
 Deno.test("a baseline that ran something else (another rate) is not compared, with the difference named", async () => {
-  await withTempDir(async (dir) => {
-    const options = {
-      scenarios: [SCENARIOS[0]],
-      profile: "quick" as const,
-      tolerances: DEFAULT_TOLERANCES,
-      signal: new AbortController().signal,
-    };
-    await runSuite(
-      { ...options, dir: join(dir, "before"), baseline: null },
-      fakeDeps({ loaded: [], runs: [] }, {
-        tweak: (r) => (r.scenario.resolved.load.rate = { kind: "constant", perSecond: 99 }),
-      }),
-    );
-    const baseline = await findBaselineReports(join(dir, "before"));
-    const { result } = await runSuite(
-      { ...options, dir: join(dir, "now"), baseline },
-      fakeDeps({ loaded: [], runs: [] }),
-    );
-    assert.equal(result.entries[0].baseline!.comparison, null);
-    assert.match(
-      result.entries[0].baseline!.note!,
-      /^baseline ran something else \(load: .*99.*\): not compared$/,
-    );
-  });
+  const { baseline } = await againstBaseline(fakeDeps({ loaded: [], runs: [] }, {
+    tweak: (r) => (r.scenario.resolved.load.rate = { kind: "constant", perSecond: 99 }),
+  }));
+  assert.equal(baseline.comparison, null);
+  assert.match(baseline.note!, /^baseline ran something else \(load: .*99.*\): not compared$/);
 });
