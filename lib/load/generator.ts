@@ -24,7 +24,7 @@ import type { LoadPlan, SendMode } from "../scenario/types.ts";
 import type { DeliveryReport, ProducerDriver } from "../clients/contract.ts";
 import { keyOf, stampEvent, valueTemplate } from "./payload.ts";
 import { createSchedule, eventsPerSecond } from "./schedule.ts";
-import type { Ledger } from "../verify/ledger.ts";
+import { type Ledger, STATUS_ACKED } from "../verify/ledger.ts";
 import type { LatencyRecorder } from "../metrics/latency.ts";
 import type { TimelineRecorder } from "../metrics/timeline.ts";
 
@@ -345,7 +345,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   }
   const unansweredAfterPurge = outstanding;
   closed = true;
-  for (let s = 0; s < schedule.total; s++) if (ledger.status(s) !== "acked") eventMs[s] = NaN;
+  for (let s = 0; s < schedule.total; s++) {
+    if (ledger.statusCode(s) !== STATUS_ACKED) eventMs[s] = NaN;
+  }
   const drainEnded = performance.now();
   timeline.outstanding(epochOf(performance.now()), outstanding);
   progress();

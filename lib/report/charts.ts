@@ -332,8 +332,10 @@ export function variantsTimelineChart(
     ...axes.map((a) => a.points.length ? a.points[a.points.length - 1].t + 1 : 0),
   );
   const x = Array.from({ length: seconds }, (_, t) => t + 0.5);
-  const valueAt = (points: VariantReport["timeline"], t: number): number | null => {
-    const p = points.find((q) => q.t === t);
+  // Each variant's points by second, so every x is one lookup.
+  const bySecond = axes.map((a) => new Map(a.points.map((p) => [p.t, p])));
+  const valueAt = (i: number, t: number): number | null => {
+    const p = bySecond[i].get(t);
     if (!p) return null;
     return metric === "p99" ? positive(p.intended?.p99 ?? null) : p.acked;
   };
@@ -349,7 +351,7 @@ export function variantsTimelineChart(
       label: v.name,
       color: variantColor(i),
       width: 2,
-      values: x.map((_, t) => valueAt(axes[i].points, t)),
+      values: x.map((_, t) => valueAt(i, t)),
     })),
     bands: variants.length ? timelineBands(variants[0], load, seconds * 1000, lang) : [],
   };
