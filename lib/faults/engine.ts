@@ -286,11 +286,6 @@ export class FaultEngine {
     return this.#plans.filter((p) => ids.has(p.id)).map((p) => p.label);
   }
 
-  /** Fault errors so far (see {@link FaultOutcome.errors}). */
-  errors(): string[] {
-    return [...this.#errors];
-  }
-
   #track(p: Promise<unknown>) {
     this.#pending.add(p);
     p.finally(() => this.#pending.delete(p));
@@ -535,14 +530,6 @@ export class FaultEngine {
           ? this.#env.partitionTopic ?? null
           : null,
     };
-  }
-
-  /**
-   * {@link finish}, windows only (the API before fault errors). Windows that
-   * carry an `error` are fault errors; prefer `finish()` and its `errors`.
-   */
-  async stop(): Promise<FaultWindow[]> {
-    return (await this.finish()).windows;
   }
 }
 

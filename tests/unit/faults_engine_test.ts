@@ -248,7 +248,7 @@ Deno.test("a target that cannot be resolved is a start error", async () => {
   assert.equal(outcome.resolvedOn, "t0");
 });
 
-Deno.test("stop() still returns the windows alone (the API before fault errors)", async () => {
+Deno.test("a killed broker is started again when the timeline finishes", async () => {
   const brokers = new FakeBrokers([1]);
   const engine = new FaultEngine(
     [fault("f1", 0, null, broker(1), { kind: "broker", op: "kill" })],
@@ -257,9 +257,9 @@ Deno.test("stop() still returns the windows alone (the API before fault errors)"
   );
   engine.start();
   await until(() => brokers.state.get(1) === "stopped");
-  const windows = await engine.stop();
+  const { windows, errors } = await engine.finish();
   assert.equal(windows.length, 1);
   assert.deepEqual(windows[0].brokers, [1]);
   assert.equal(brokers.state.get(1), "running");
-  assert.deepEqual(engine.errors(), []);
+  assert.deepEqual(errors, []);
 });
