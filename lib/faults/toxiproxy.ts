@@ -217,9 +217,29 @@ export interface ToxicCleanupOptions {
   /**
    * Also enable those of `proxies` that are disabled (proxy-down faults).
    * Right on a local stack; on an external Toxiproxy only when the run had
-   * proxy-down faults, since a proxy disabled by someone else would be enabled too.
+   * proxy-down faults, and then with `leaveDisabled`.
    */
   enableProxies?: boolean;
+  /**
+   * Proxies found disabled before the run (see {@link disabledProxies}): someone
+   * else's doing, so never enabled here.
+   */
+  leaveDisabled?: readonly string[];
+}
+
+/**
+ * Which of `proxies` are disabled now: taken before a run on an external
+ * Toxiproxy, so that its clean-up enables again only what the run disabled.
+ * Unreachable or missing proxies are left out (nothing to enable there).
+ */
+export async function disabledProxies(
+  toxiproxy: string | ToxiproxyApi,
+  proxies: readonly string[],
+): Promise<string[]> {
+  const tp = typeof toxiproxy === "string" ? toxiproxyHttp(toxiproxy) : toxiproxy;
+  const states = await Promise.all(proxies.map((p) => tp.getProxy(p).catch(() => null)));
+  return states.filter((s): s is ProxyState => s !== null && !s.enabled).map((s) => s.name)
+    .sort();
 }
 
 /** What {@link removeSismoToxics} did. */
@@ -262,7 +282,7 @@ export async function removeSismoToxics(opts: ToxicCleanupOptions): Promise<Toxi
         result.errors.push(`proxy ${proxy}: could not remove toxic ${name}: ${message(e)}`);
       }
     }
-    if (opts.enableProxies && !state.enabled) {
+    if (opts.enableProxies && !state.enabled && !opts.leaveDisabled?.includes(proxy)) {
       try {
         await tp.setEnabled(proxy, true);
         result.enabled.push(proxy);

@@ -19,7 +19,7 @@ import {
 } from "./variant.ts";
 import { unsupportedFaults } from "../faults/engine.ts";
 import type { SharedFaults } from "../faults/shared.ts";
-import { removeSismoToxics, runToxicPrefix } from "../faults/toxiproxy.ts";
+import { disabledProxies, removeSismoToxics, runToxicPrefix } from "../faults/toxiproxy.ts";
 import { UnsupportedSettingError } from "../clients/contract.ts";
 import { clientFactory } from "../clients/registry.ts";
 import { environmentInfo, SISMO_VERSION } from "./about.ts";
@@ -146,15 +146,21 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
       holders,
       (line) => log(`[faults] ${line}`),
     );
+  const proxies = env.brokerIds.map(env.proxyName);
+  const downFaults = plan.faults.some((f) => f.action.kind === "proxy-down");
+  // On someone else's Toxiproxy, a proxy already disabled before the run stays disabled.
+  const leaveDisabled = env.toxiproxyUrl && env.mode !== "local" && downFaults
+    ? await disabledProxies(env.toxiproxyUrl, proxies)
+    : [];
   // Toxics this run added and could not remove, on a local or an external Toxiproxy alike.
   const cleanToxics = async (when: string) => {
     if (!env.toxiproxyUrl) return;
     const r = await removeSismoToxics({
       toxiproxy: env.toxiproxyUrl,
-      proxies: env.brokerIds.map(env.proxyName),
+      proxies,
       prefix: runToxicPrefix(runTag),
-      enableProxies: env.mode === "local" ||
-        plan.faults.some((f) => f.action.kind === "proxy-down"),
+      enableProxies: env.mode === "local" || downFaults,
+      leaveDisabled,
     });
     errors.push(...r.errors.map((e) => `Toxiproxy clean-up ${when}: ${e}`));
   };
@@ -246,7 +252,10 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
   } finally {
     await cleanToxics("at the end of the run");
     await restoreBrokers("at the end of the run");
-    await env.release();
+    // A stack that fails to stop is a finding of this run, not a reason to lose its report.
+    await env.release().catch((e) => {
+      errors.push(`cluster not released: ${(e as Error).message}`);
+    });
   }
   const inconclusive = variants.flatMap((v) => v.inconclusive ?? []);
   const outcome = runOutcome({

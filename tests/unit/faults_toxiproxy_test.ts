@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  disabledProxies,
   removeSismoToxics,
   runToxicPrefix,
   type ToxicSpec,
@@ -97,6 +98,28 @@ Deno.test("removeSismoToxics enables the proxies again when asked", async () => 
     });
     assert.deepEqual(r.enabled, ["broker-1"]);
     assert.equal(tp.enabled("broker-1"), true);
+  } finally {
+    await tp.close();
+  }
+});
+
+Deno.test("removeSismoToxics leaves disabled a proxy that was disabled before the run", async () => {
+  const tp = new FakeToxiproxy(["broker-1", "broker-2"]);
+  try {
+    const api = toxiproxyHttp(tp.url);
+    await api.setEnabled("broker-2", false); // someone else's doing
+    const before = await disabledProxies(api, ["broker-1", "broker-2", "broker-9"]);
+    assert.deepEqual(before, ["broker-2"]);
+    await api.setEnabled("broker-1", false); // the run's proxy-down fault
+    const r = await removeSismoToxics({
+      toxiproxy: api,
+      proxies: ["broker-1", "broker-2"],
+      enableProxies: true,
+      leaveDisabled: before,
+    });
+    assert.deepEqual(r.enabled, ["broker-1"]);
+    assert.equal(tp.enabled("broker-1"), true);
+    assert.equal(tp.enabled("broker-2"), false);
   } finally {
     await tp.close();
   }
