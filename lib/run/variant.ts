@@ -22,7 +22,7 @@ import { FaultEngine, type FaultOutcome } from "../faults/engine.ts";
 import { type FaultLease, SharedFaults } from "../faults/shared.ts";
 import type { RunEnvironment } from "./environment.ts";
 import { evaluateExpectations } from "./expectations.ts";
-import { withAdmin } from "../stack/admin.ts";
+import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
 import { runIdHex } from "../load/payload.ts";
 
 /** Live state of a variant for the progress line. */
@@ -80,17 +80,14 @@ export function kafkaCluster(env: RunEnvironment, plan: Plan): VariantCluster {
   return {
     createTopic: async (topic) => {
       await withAdmin(env.controlBootstrap, (admin) =>
-        admin.createTopics({
-          waitForLeaders: true,
-          topics: [{
-            topic,
-            numPartitions: plan.topic.partitions,
-            replicationFactor: plan.topic.replicationFactor,
-            configEntries: Object.entries(plan.topic.configs).map(([name, value]) => ({
-              name,
-              value,
-            })),
-          }],
+        createTopicWithLeaders(admin, {
+          topic,
+          numPartitions: plan.topic.partitions,
+          replicationFactor: plan.topic.replicationFactor,
+          configEntries: Object.entries(plan.topic.configs).map(([name, value]) => ({
+            name,
+            value,
+          })),
         }));
     },
     offsets: (topic) => partitionOffsets(env.controlBootstrap, topic),

@@ -7,7 +7,7 @@
  * @module
  */
 import "./quiet_kafkajs.ts";
-import { type Admin, Kafka, logLevel } from "kafkajs";
+import { type Admin, type ITopicConfig, Kafka, logLevel } from "kafkajs";
 
 /** Leader, replicas and ISR of one partition. */
 export interface PartitionState {
@@ -41,6 +41,40 @@ export async function withAdmin<T>(
   } finally {
     // the work is done (or its own error is on its way); a failed disconnect leaves nothing behind
     await admin.disconnect().catch(() => {});
+  }
+}
+
+/**
+ * Create a topic (nothing when it exists) and wait until every partition has a leader.
+ * Not KafkaJS's `waitForLeaders`: right after creation a KRaft broker may answer
+ * UNKNOWN_TOPIC_OR_PARTITION, which that option treats as fatal (seen failing a stack
+ * start). Here any answer short of every leader is asked again until `timeoutMs`.
+ */
+export async function createTopicWithLeaders(
+  admin: Admin,
+  topic: ITopicConfig,
+  timeoutMs = 30000,
+): Promise<void> {
+  await admin.createTopics({ topics: [topic], waitForLeaders: false });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let state: string;
+    try {
+      const md = await admin.fetchTopicMetadata({ topics: [topic.topic] });
+      const partitions = md.topics.find((t) => t.name === topic.topic)?.partitions ?? [];
+      const led = partitions.filter((p) => p.leader >= 0).length;
+      const wanted = topic.numPartitions ?? partitions.length;
+      if (partitions.length > 0 && led === wanted) return;
+      state = `${led} of ${wanted} partition(s) have a leader`;
+    } catch (e) {
+      state = (e as Error).message;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `topic ${topic.topic}: no leader for every partition within ${timeoutMs} ms (${state})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

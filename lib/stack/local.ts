@@ -35,7 +35,7 @@ import {
   stopProcess,
   waitExit,
 } from "./processes.ts";
-import { registeredBrokers, withAdmin } from "./admin.ts";
+import { createTopicWithLeaders, registeredBrokers, withAdmin } from "./admin.ts";
 
 /** A stack error the CLI reports with exit code 2 (setup problem, not a failed expectation). */
 export class StackError extends Error {
@@ -351,7 +351,13 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
     }, () => Promise.resolve(`\nlogs: ${dir}`));
 
     progress("Checking a produce/consume round trip through the proxies…");
-    await roundTrip(state.bootstrap, state.directBootstrap, opts.brokers);
+    await roundTrip(state.bootstrap, state.directBootstrap, opts.brokers).catch((e) => {
+      throw e instanceof StackError ? e : new StackError(
+        `the brokers joined, but a produce/consume round trip through the proxies failed: ${
+          (e as Error).message
+        }\nlogs: ${dir}`,
+      );
+    });
     await writeState(state);
     progress(`Stack ready in ${((Date.now() - t0) / 1000).toFixed(1)}s.`);
     return state;
@@ -379,14 +385,10 @@ export async function roundTrip(
 ): Promise<void> {
   const topic = "sismo-health";
   const rf = Math.min(3, brokers);
-  await withAdmin(direct, async (admin) => {
-    if (!(await admin.listTopics()).includes(topic)) {
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: 1, replicationFactor: rf }],
-        waitForLeaders: true,
-      });
-    }
-  });
+  await withAdmin(
+    direct,
+    (admin) => createTopicWithLeaders(admin, { topic, numPartitions: 1, replicationFactor: rf }),
+  );
   const client = new Kafka({
     clientId: "sismo-health",
     brokers: bootstrap,
