@@ -173,7 +173,7 @@ type ReadSampleClass = "duplicated" | "phantom" | "foreign";
 type MisplacedSample = VerificationReport["misplacedSamples"][number];
 
 /** A first copy that replaced a pile top: candidates for the reordered samples. */
-interface ReorderPair {
+export interface ReorderPair {
   /** The event read, and where. */
   seq: number;
   partition: number;
@@ -188,6 +188,42 @@ interface MisplacedCandidate {
   seq: number;
   partition: number;
   offset: string;
+}
+
+/**
+ * The sequence number a record value names for this run's `variant`, or why the record is
+ * foreign: not written by this run, written by another variant, or a sequence number outside
+ * `0 … capacity-1` (seq is -1 when the value did not decode). Whether the event was sent is
+ * the caller's to check.
+ */
+export function decodeRecord(
+  value: Uint8Array | null,
+  runId: Uint8Array,
+  variant: number,
+  capacity: number,
+): { seq: number; foreign: string | null } {
+  const event = decodeEvent(value, runId);
+  if (event === null) return { seq: -1, foreign: "not written by this run" };
+  const seq = event.seq;
+  if (event.variant !== variant) {
+    return { seq, foreign: `written by variant ${event.variant} of this run` };
+  }
+  if (!(seq >= 0 && seq < capacity) || !Number.isInteger(seq)) {
+    return { seq, foreign: `sequence ${seq} outside the ledger` };
+  }
+  return { seq, foreign: null };
+}
+
+/** The sample of a foreign record (its key as text, cut to {@link MAX_SAMPLE_KEY} bytes). */
+export function foreignSample(
+  partition: number,
+  offset: string,
+  key: Uint8Array | null,
+  seq: number,
+  detail: string,
+): EventSample {
+  const keyText = key === null ? null : new TextDecoder().decode(key.subarray(0, MAX_SAMPLE_KEY));
+  return { seq: Number.isFinite(seq) ? seq : -1, partition, offset, key: keyText, detail };
 }
 
 /** Trailing zero bits of a non-zero 32-bit word. */
@@ -451,18 +487,10 @@ export class Verifier {
   ): void {
     this.#checkPartition(partition);
     this.#recordsRead++;
-    const event = decodeEvent(value, this.#runId);
-    if (event === null || event.variant !== this.#variant) {
-      const detail = event === null
-        ? "not written by this run"
-        : `written by variant ${event.variant} of this run`;
-      this.#foreignRecord(partition, offset, key, event === null ? -1 : event.seq, detail);
-      return;
-    }
-    const seq = event.seq;
     const ledger = this.#ledger;
-    if (!(seq >= 0 && seq < ledger.capacity) || !Number.isInteger(seq)) {
-      this.#foreignRecord(partition, offset, key, seq, `sequence ${seq} outside the ledger`);
+    const { seq, foreign } = decodeRecord(value, this.#runId, this.#variant, ledger.capacity);
+    if (foreign !== null) {
+      this.#foreignRecord(partition, offset, key, seq, foreign);
       return;
     }
     const status = ledger.statusCode(seq);
@@ -921,8 +949,7 @@ export class Verifier {
     this.#foreign++;
     const list = this.#samples.foreign;
     if (list.length >= this.#samplesPerClass) return;
-    const keyText = key === null ? null : new TextDecoder().decode(key.subarray(0, MAX_SAMPLE_KEY));
-    list.push({ seq: Number.isFinite(seq) ? seq : -1, partition, offset, key: keyText, detail });
+    list.push(foreignSample(partition, offset, key, seq, detail));
   }
 
   #sample(
