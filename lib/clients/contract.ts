@@ -13,6 +13,7 @@
  *
  * @module
  */
+import type { Phrase } from "../report/types.ts";
 import type { ProducerConfig } from "../scenario/types.ts";
 
 /**
@@ -82,8 +83,11 @@ export interface ProducerDriver {
   /** Client name (its registry key) and the runtime version, for reports. */
   readonly client: { name: string; version: string };
   readonly capabilities: DriverCapabilities;
-  /** How the driver departs from the settings as written, for the report. */
-  readonly notes: string[];
+  /**
+   * How the driver departs from the settings as written, for the report: phrases whose
+   * sentences are in `lib/report/i18n.ts` (`note.…`), so each report says them in its language.
+   */
+  readonly notes: Phrase[];
   /**
    * Hand one record to the client. Never throws for a Kafka-side failure: every
    * record gets exactly one delivery report through `onDelivery` (plus, at most,

@@ -218,6 +218,7 @@ export class FaultEngine {
       label: p.label,
       kind: p.action.kind,
       target: p.target,
+      action: p.action,
       brokers: [],
       plannedAtMs: p.atMs,
       plannedForMs: p.forMs,
@@ -319,6 +320,10 @@ export class FaultEngine {
     const w = this.#window(id);
     const line = `${what}: ${reason}`;
     w.error = w.error ? `${w.error}; ${line}` : line;
+    w.problems = [...w.problems ?? [], {
+      stage: what === "could not start" ? "start" : "heal",
+      reason,
+    }];
     this.#errors.push(`fault ${id} (${this.#plan(id).label}) ${line}`);
     this.#log(`fault ${id} ${line}`);
   }

@@ -13,6 +13,7 @@
  * ```
  * @module
  */
+import { faultLabel } from "./fault_label.ts";
 import { type PercentileCurve, percentileCurve, percentileGrid } from "./histogram.ts";
 import { type Lang, LOCALES, t } from "./i18n.ts";
 import { timelineEndMs } from "./phases.ts";
@@ -37,6 +38,8 @@ export interface ChartBand {
   from: number;
   to: number;
   label: string;
+  /** Language of the label when not the report's: an older report's English fault label. */
+  lang?: Lang;
   /** Faults are numbered (1 for the first fault of the scenario) and coloured one each. */
   kind: "fault" | "phase";
   /** The fault's number, shown when its label does not fit inside the band. */
@@ -146,20 +149,26 @@ export const FAULT_RGB = [
 
 /**
  * Fault windows as they really happened, in seconds, numbered in the scenario's order and one
- * colour each; a fault overlapping earlier ones gets the next label row. Faults that never
- * started are left out (their number is kept by the others).
+ * colour each, labelled in `lang`; a fault overlapping earlier ones gets the next label row.
+ * Faults that never started are left out (their number is kept by the others).
  */
-export function faultBands(faults: readonly FaultWindow[], endMs: number): ChartBand[] {
+export function faultBands(
+  faults: readonly FaultWindow[],
+  endMs: number,
+  lang: Lang,
+): ChartBand[] {
   const bands: ChartBand[] = [];
   faults.forEach((f, i) => {
     if (f.startedAtMs === null) return;
     const from = f.startedAtMs / 1000;
     const to = Math.max(f.startedAtMs, f.endedAtMs ?? endMs) / 1000;
     const lane = bands.filter((b) => b.from < to && from < b.to).length;
+    const label = faultLabel(lang, f);
     bands.push({
       from,
       to,
-      label: f.label,
+      label: label.text,
+      ...(label.lang === lang ? {} : { lang: label.lang }),
       kind: "fault",
       number: i + 1,
       rgb: FAULT_RGB[i % FAULT_RGB.length],
@@ -222,7 +231,7 @@ function timelineBands(
   endMs: number,
   lang: Lang,
 ): ChartBand[] {
-  return [...phaseBands(load, endMs, lang), ...faultBands(variant.faults, endMs)];
+  return [...phaseBands(load, endMs, lang), ...faultBands(variant.faults, endMs, lang)];
 }
 
 /**

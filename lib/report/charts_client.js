@@ -10,6 +10,13 @@
     numberFormats[key] ??= new Intl.NumberFormat(data.locale, { maximumFractionDigits: digits });
     return numberFormats[key].format(value);
   };
+  // Decimals a tick needs at this step between ticks: 0 from 1 up, 1 for 0.5, 2 for 0.25…
+  const digitsFor = (step) =>
+    step > 0 && step < 1 ? Math.min(6, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
+  // Ticks in the report's language (1 000 and 0,5 in French), whatever the browser's.
+  const linearTicks = (_u, splits, _axis, _space, step) =>
+    splits.map((v) => num(v, digitsFor(step)));
+  const logTicks = (_u, splits) => splits.map((v) => num(v, v < 1 ? 3 : v < 10 ? 1 : 0));
   const percent = new Intl.NumberFormat(data.locale, {
     style: "percent",
     maximumFractionDigits: 6,
@@ -124,7 +131,7 @@
           labelFont,
           size: 44,
           splits: percentile ? decades : undefined,
-          values: percentile ? (_u, splits) => splits.map(percentLabel) : undefined,
+          values: percentile ? (_u, splits) => splits.map(percentLabel) : linearTicks,
           grid: { stroke: "#d0d7de", width: 1 },
         },
         {
@@ -133,7 +140,7 @@
           labelFont,
           size: 72,
           splits: spec.yLog ? decades : undefined,
-          values: (_u, splits) => splits.map((v) => num(v, v < 1 ? 3 : v < 10 ? 1 : 0)),
+          values: spec.yLog ? logTicks : linearTicks,
           grid: { stroke: "#d0d7de", width: 1 },
         },
       ],

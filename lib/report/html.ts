@@ -22,13 +22,24 @@ import {
   variantColor,
   variantsTimelineChart,
 } from "./charts.ts";
+import { errorPhrase, inconclusivePhrases, sampleFacts } from "./english_texts.ts";
 import { escapeHtml as esc } from "./escape.ts";
+import { faultLabelHtml } from "./fault_label.ts";
+import { descriptionHtml, scenarioDescriptions, verdictCards } from "./html_verdict.ts";
 import { format, type Formatter, type Lang, type MessageKey, t } from "./i18n.ts";
-import { beyondBoundMs, expectsAnomaly, latencyLabel, observedText } from "./metrics.ts";
+import { beyondBoundMs, latencyLabel } from "./metrics.ts";
 import { htmlPage } from "./page.ts";
 import { faultPhases } from "./phases.ts";
+import { inLang, listText, messageHtml, phraseHtml, phrasesHtml, quoted } from "./phrase.ts";
 import { redact } from "./redact.ts";
-import type { PhaseFigures, RunReport, VariantReport, VerificationCounts } from "./types.ts";
+import type {
+  FaultWindow,
+  PhaseFigures,
+  ReportedError,
+  RunReport,
+  VariantReport,
+  VerificationCounts,
+} from "./types.ts";
 
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions {
@@ -113,14 +124,17 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
       `<p class="help">${esc(t(lang, "chart.faultsShaded"))}</p>\n` +
         (shared.length
           ? `<div class="timelines">${
-            shared.map((c) => chartBlock(c.id, c.title)).join("")
+            shared.map((c) => chartBlock(c.id, esc(c.title))).join("")
           }</div>\n`
           : "") +
-        timelineCharts.map(({ latency, throughput }) =>
-          `<div class="timelines">${chartBlock(latency.id, latency.title)}${
-            chartBlock(throughput.id, throughput.title)
-          }</div>${bandLegend(latency.bands, f)}`
-        ).join("\n"),
+        timelineCharts.map(({ latency, throughput }, i) => {
+          const variant = { variant: quoted(safe.variants[i].name) };
+          return `<div class="timelines">${
+            chartBlock(latency.id, messageHtml(lang, "chart.latencyOf", variant))
+          }${chartBlock(throughput.id, messageHtml(lang, "chart.throughputOf", variant))}</div>${
+            bandLegend(latency.bands, lang, f)
+          }`;
+        }).join("\n"),
     ),
     phasesSection(safe, lang, f),
     anomaliesSection(safe, lang, f),
@@ -128,7 +142,9 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
     section(
       "scenario",
       t(lang, "section.scenario"),
-      `<details><summary>${esc(safe.scenario.file)}</summary><pre>${
+      `<details><summary>${
+        quoted(safe.scenario.file, "code")
+      }</summary><pre lang="en" translate="no">${
         esc(stringify(safe.scenario.resolved, { lineWidth: 0 }))
       }</pre></details>`,
     ),
@@ -150,27 +166,22 @@ function section(id: string, title: string, content: string): string {
 }
 
 /** The numbered faults of a chart, each in its colour: labels too long for their band are here. */
-function bandLegend(bands: readonly ChartBand[], f: Formatter): string {
+function bandLegend(bands: readonly ChartBand[], lang: Lang, f: Formatter): string {
   const faults = bands.filter((b) => b.kind === "fault");
   if (faults.length === 0) return "";
   return `<ul class="band-legend">${
     faults.map((b) =>
       `<li><span class="swatch" style="background: rgba(${b.rgb}, 0.35)"></span>${b.number}. ${
-        esc(b.label)
+        inLang(lang, b.lang ?? lang, esc(b.label))
       } <small>(${esc(f.seconds(b.from * 1000))} → ${esc(f.seconds(b.to * 1000))})</small></li>`
     ).join("")
   }</ul>`;
 }
 
-function chartBlock(id: string, title: string): string {
-  return `<div><p class="chart-title">${esc(title)}</p><div class="chart" id="${esc(id)}" ` +
-    `role="img" aria-label="${esc(title)}"></div></div>`;
-}
-
-function badge(lang: Lang, passed: boolean): string {
-  return `<span class="badge ${passed ? "pass" : "fail"}">${
-    esc(t(lang, passed ? "verdict.pass" : "verdict.fail"))
-  }</span>`;
+/** A chart under its title (HTML), which also names it for assistive technology. */
+function chartBlock(id: string, titleHtml: string): string {
+  return `<div><p class="chart-title" id="${esc(id)}-title">${titleHtml}</p>` +
+    `<div class="chart" id="${esc(id)}" role="img" aria-labelledby="${esc(id)}-title"></div></div>`;
 }
 
 function header(report: RunReport, lang: Lang, f: Formatter): string {
@@ -178,79 +189,39 @@ function header(report: RunReport, lang: Lang, f: Formatter): string {
   const inconclusive = (report.inconclusive ?? []).length === 0
     ? ""
     : `<div class="verdict fail"><h3>${esc(t(lang, "inconclusive.title"))}</h3><ul>${
-      (report.inconclusive ?? []).map((e) => `<li>${esc(e)}</li>`).join("")
+      (report.inconclusive ?? []).map((text) => {
+        const { variant, phrases } = inconclusivePhrases(text);
+        return `<li>${variant === null ? "" : `[${quoted(variant)}] `}${
+          phrasesHtml(lang, phrases)
+        }</li>`;
+      }).join("")
     }</ul></div>`;
+  // Run errors mix sismo's words with messages from Kafka, Toxiproxy and the OS: quoted.
   const errors = report.errors.length === 0
     ? ""
     : `<div class="verdict fail"><h3>${esc(t(lang, "section.errors"))}</h3><ul>${
-      report.errors.map((e) => `<li>${esc(e)}</li>`).join("")
+      report.errors.map((e) => `<li>${quoted(e)}</li>`).join("")
     }</ul></div>`;
+  const colon = t(lang, "punct.colon");
   return `<header>
-<h1>${esc(report.scenario.name)}<span class="outcome ${esc(report.outcome)}">${
+<h1>${quoted(report.scenario.name)}<span class="outcome ${esc(report.outcome)}">${
     esc(t(lang, outcomeKey))
   }</span></h1>
-<div class="meta"><span>${esc(t(lang, "meta.started"))}: <b>${
+<div class="meta"><span>${esc(t(lang, "meta.started"))}${colon} <b>${
     esc(f.date(report.startedAt))
-  }</b></span><span>${esc(t(lang, "meta.run"))}: <b>${esc(report.runId)}</b></span><span>${
+  }</b></span><span>${esc(t(lang, "meta.run"))}${colon} <b>${esc(report.runId)}</b></span><span>${
     esc(t(lang, "meta.file"))
-  }: <b>${esc(report.scenario.file)}</b></span></div>
-<p class="description">${esc(report.scenario.description)}</p>
+  }${colon} <b>${quoted(report.scenario.file)}</b></span></div>
+${descriptionHtml(lang, scenarioDescriptions(report), "p", "description")}
 ${inconclusive}${errors}
 </header>`;
 }
 
-/**
- * One card per variant: passed, failed, inconclusive (verification incomplete: its own look,
- * whatever the expectations say), or neutral when it expects nothing.
- */
 function verdictSection(report: RunReport, lang: Lang, f: Formatter): string {
-  const cards = report.variants.map((v) => {
-    const passed = v.expectations.every((e) => e.passed);
-    const inconclusive = (v.inconclusive ?? []).length > 0;
-    const state = inconclusive
-      ? "inconclusive"
-      : v.expectations.length === 0
-      ? "neutral"
-      : passed
-      ? "pass"
-      : "fail";
-    const rows = v.expectations.map((e) =>
-      `<tr><td class="expectation" title="${esc(t(lang, "verdict.line", { line: e.line }))}">${
-        esc(e.text)
-      }${
-        e.passed && expectsAnomaly(e)
-          ? `<span class="shown">${esc(t(lang, "verdict.anomalyShown"))}</span>`
-          : ""
-      }</td><td class="num">${
-        esc(observedText(f, e, {
-          notMeasured: t(lang, "verdict.notMeasured"),
-          unbounded: t(lang, "verdict.unbounded"),
-        }))
-      }</td><td>${badge(lang, e.passed)}</td></tr>`
-    ).join("\n");
-    const table = v.expectations.length === 0
-      ? `<p>${esc(t(lang, "verdict.none"))}</p>`
-      : `<table><thead><tr><th>${esc(t(lang, "verdict.expected"))}</th><th class="num">${
-        esc(t(lang, "verdict.observed"))
-      }</th><th>${
-        esc(t(lang, "verdict.result"))
-      }</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
-    const cardBadge = state === "pass" || state === "fail"
-      ? badge(lang, passed)
-      : `<span class="badge ${state}">${
-        esc(t(lang, state === "neutral" ? "verdict.neutral" : "verdict.inconclusive"))
-      }</span>`;
-    const reasons = inconclusive
-      ? `<ul class="help">${(v.inconclusive ?? []).map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`
-      : "";
-    return `<div class="verdict ${state}"><h3><span>${esc(v.name)}</span>${cardBadge}</h3><p>${
-      esc(v.description)
-    }</p>${reasons}${table}</div>`;
-  });
   return section(
     "verdict",
     t(lang, "section.verdict"),
-    `<div class="verdicts">${cards.join("\n")}</div>`,
+    `<div class="verdicts">${verdictCards(report, lang, f)}</div>`,
   );
 }
 
@@ -259,7 +230,7 @@ type Row = { label: string; cells: string[]; bad?: boolean[]; help?: string };
 
 function table(lang: Lang, variants: VariantReport[], groups: { title: string; rows: Row[] }[]) {
   const head = `<thead><tr><th></th>${
-    variants.map((v) => `<th class="num">${esc(v.name)}</th>`).join("")
+    variants.map((v) => `<th class="num" lang="en">${esc(v.name)}</th>`).join("")
   }</tr></thead>`;
   const body = groups.map((g) =>
     `<tr class="group"><th colspan="${variants.length + 1}">${esc(g.title)}</th></tr>\n` +
@@ -291,7 +262,7 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
         if (n === null) return esc(t(lang, "counts.notVerified"));
         const extra = key === "duplicated" && v.verification && v.verification.counts.duplicates > 0
           ? ` <small>(${
-            esc(t(lang, "counts.extraCopies", { n: f.int(v.verification.counts.duplicates) }))
+            esc(t(lang, "counts.extraCopies", { n: v.verification.counts.duplicates }))
           })</small>`
           : "";
         return esc(f.int(n)) + extra;
@@ -376,48 +347,70 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
     t(lang, "section.sideBySide"),
     `${counts}\n<p class="help">${esc(t(lang, "latency.note"))}</p>\n<h3>${
       esc(t(lang, "section.producer"))
-    }</h3>\n${producerTable(variants, lang)}`,
+    }</h3>\n${producerTable(variants, lang, f)}`,
   );
 }
 
-function producerTable(variants: VariantReport[], lang: Lang): string {
-  const rows: { label: string; values: string[] }[] = [
+/**
+ * Producer settings side by side: Kafka's names and values as written (quoted, they are
+ * Kafka's), rows that differ highlighted; then how each client departed from them.
+ */
+function producerTable(variants: VariantReport[], lang: Lang, f: Formatter): string {
+  const code = (text: string) => quoted(text, "code");
+  // Each value as text (to tell which rows differ) and as HTML.
+  const rows: { labelHtml: string; values: { text: string; html: string }[] }[] = [
     {
-      label: t(lang, "producer.client"),
-      values: variants.map((v) => `${v.client.name} ${v.client.version}`),
+      labelHtml: esc(t(lang, "producer.client")),
+      values: variants.map((v) => {
+        const text = `${v.client.name} ${v.client.version}`;
+        return { text, html: code(text) };
+      }),
     },
     {
-      label: t(lang, "producer.send"),
-      values: variants.map((v) => `${v.send.kind}, max ${v.send.maxOutstanding}`),
+      labelHtml: esc(t(lang, "producer.send")),
+      values: variants.map((v) => ({
+        text: `${v.send.kind} ${v.send.maxOutstanding}`,
+        html: messageHtml(lang, "producer.sendMode", {
+          mode: code(v.send.kind),
+          max: esc(f.int(v.send.maxOutstanding)),
+        }),
+      })),
     },
   ];
   const keys: string[] = [];
   for (const v of variants) {
     for (const key of Object.keys(v.producer)) if (!keys.includes(key)) keys.push(key);
   }
-  for (const key of keys) {
+  const property = (key: string, valueOf: (v: VariantReport) => string | undefined) =>
     rows.push({
-      label: key,
+      labelHtml: code(key),
       values: variants.map((v) => {
-        const value = (v.producer as unknown as Record<string, unknown>)[key];
-        return value === undefined ? "—" : String(value);
+        const text = valueOf(v) ?? "—";
+        return { text, html: text === "—" ? text : code(text) };
       }),
+    });
+  for (const key of keys) {
+    property(key, (v) => {
+      const value = (v.producer as unknown as Record<string, unknown>)[key];
+      return value === undefined ? undefined : String(value);
     });
   }
   // Properties passed through to the client as written (socket.timeout.ms…).
   for (const key of [...new Set(variants.flatMap((v) => Object.keys(v.properties)))].sort()) {
-    rows.push({ label: key, values: variants.map((v) => v.properties[key] ?? "—") });
+    property(key, (v) => v.properties[key]);
   }
   const body = rows.map((r) => {
-    const differs = new Set(r.values).size > 1;
+    const differs = new Set(r.values.map((value) => value.text)).size > 1;
     return `<tr${
       differs ? ` class="differs" title="${esc(t(lang, "producer.differs"))}"` : ""
-    }><th><code>${esc(r.label)}</code></th>${
-      r.values.map((value) => `<td><code>${esc(value)}</code></td>`).join("")
-    }</tr>`;
+    }><th>${r.labelHtml}</th>${r.values.map((value) => `<td>${value.html}</td>`).join("")}</tr>`;
   }).join("\n");
   const notes = variants.flatMap((v) =>
-    (v.notes ?? []).map((note) => `<li><b>${esc(v.name)}</b>: ${esc(note)}</li>`)
+    (v.notes ?? []).map((note) =>
+      `<li><b lang="en">${esc(v.name)}</b>${esc(t(lang, "punct.colon"))} ${
+        typeof note === "string" ? quoted(note) : phraseHtml(lang, note)
+      }</li>`
+    )
   );
   const notesBlock = notes.length === 0
     ? ""
@@ -425,7 +418,7 @@ function producerTable(variants: VariantReport[], lang: Lang): string {
       notes.join("")
     }</ul>`;
   return `<div class="scroll"><table><thead><tr><th>${esc(t(lang, "producer.property"))}</th>${
-    variants.map((v) => `<th>${esc(v.name)}</th>`).join("")
+    variants.map((v) => `<th lang="en">${esc(v.name)}</th>`).join("")
   }</tr></thead><tbody>\n${body}\n</tbody></table></div>${notesBlock}`;
 }
 
@@ -447,7 +440,14 @@ function phasesSection(report: RunReport, lang: Lang, f: Formatter): string {
           from: f.seconds(fault.startedAtMs),
           to: fault.endedAtMs === null ? t(lang, "phases.untilEnd") : f.seconds(fault.endedAtMs),
         });
-      const brokers = fault.brokers.length > 0 ? ` · brokers ${fault.brokers.join(", ")}` : "";
+      const brokers = fault.brokers.length > 0
+        ? ` · ${
+          t(lang, "phases.brokers", {
+            n: fault.brokers.length,
+            ids: listText(lang, fault.brokers),
+          })
+        }`
+        : "";
       // Another fault inside the before window: that window is no clean baseline.
       const before = phase.before;
       const overlapping = before === null
@@ -459,16 +459,20 @@ function phasesSection(report: RunReport, lang: Lang, f: Formatter): string {
       const overlap = overlapping.length === 0
         ? ""
         : `<p class="help">⚠️ ${
-          esc(t(lang, "phases.overlap", { other: overlapping.map((o) => o.id).join(", ") }))
+          esc(t(lang, "phases.overlap", {
+            n: overlapping.length,
+            other: listText(lang, overlapping.map((o) => o.id)),
+          }))
         }</p>`;
-      const error = overlap +
-        (fault.error
-          ? `<p class="help">${esc(t(lang, "phases.error", { error: fault.error }))}</p>`
-          : "");
+      const error = overlap + faultErrors(lang, fault);
       parts.push(
-        `<h3>${esc(variant.name)} — ${esc(fault.id)}: ${esc(fault.label)}</h3>\n<p class="help">${
-          esc(planned)
-        } · ${esc(actual)}${esc(brokers)}</p>${error}`,
+        `<h3>${
+          messageHtml(lang, "phases.heading", {
+            variant: quoted(variant.name),
+            id: esc(fault.id),
+            label: faultLabelHtml(lang, fault),
+          })
+        }</h3>\n<p class="help">${esc(planned)} · ${esc(actual)}${esc(brokers)}</p>${error}`,
       );
       if (phase.during === null) continue;
       const windows = [phase.before, phase.during, phase.after];
@@ -509,15 +513,30 @@ ${row("max", (w) => ms(w, w.max))}
   return section("phases", t(lang, "section.phases"), parts.join("\n"));
 }
 
+/** Why a fault did not start or end cleanly: sismo's words translated, the reasons quoted. */
+function faultErrors(lang: Lang, fault: FaultWindow): string {
+  const problems =
+    fault.problems?.map((p) =>
+      messageHtml(lang, p.stage === "start" ? "fault.problem.start" : "fault.problem.heal", {
+        reason: quoted(p.reason),
+      })
+    ) ?? (fault.error ? [quoted(fault.error)] : []);
+  return problems.map((problem) =>
+    `<p class="help">${messageHtml(lang, "phases.error", { error: problem })}</p>`
+  ).join("");
+}
+
 function anomaliesSection(report: RunReport, lang: Lang, f: Formatter): string {
   const parts = report.variants.map((v) => {
-    const title = `<h3>${esc(v.name)}</h3>`;
+    const title = `<h3>${quoted(v.name)}</h3>`;
     if (v.verification === null) return `${title}<p>${esc(t(lang, "anomalies.notVerified"))}</p>`;
-    const unreadable = v.verification.unreadablePartitions.length > 0
+    const unreadablePartitions = v.verification.unreadablePartitions;
+    const unreadable = unreadablePartitions.length > 0
       ? `<p class="help">${
-        esc(
-          t(lang, "anomalies.unreadable", { list: v.verification.unreadablePartitions.join(", ") }),
-        )
+        esc(t(lang, "anomalies.unreadable", {
+          n: unreadablePartitions.length,
+          list: listText(lang, unreadablePartitions),
+        }))
       }</p>`
       : "";
     const rows: string[] = [];
@@ -544,7 +563,7 @@ function anomaliesSection(report: RunReport, lang: Lang, f: Formatter): string {
             s.partition === null ? "—" : esc(String(s.partition))
           }</td><td class="num">${esc(s.offset ?? "—")}</td><td><code>${
             esc(s.key ?? "—")
-          }</code></td><td>${esc(s.detail ?? "")}</td></tr>`,
+          }</code></td><td>${phrasesHtml(lang, sampleFacts(key, s))}</td></tr>`,
         );
       }
     }
@@ -572,7 +591,7 @@ function anomaliesSection(report: RunReport, lang: Lang, f: Formatter): string {
 
 function errorsSection(report: RunReport, lang: Lang, f: Formatter): string {
   const parts = report.variants.map((v) => {
-    const title = `<h3>${esc(v.name)}</h3>`;
+    const title = `<h3>${quoted(v.name)}</h3>`;
     if (v.errors.length === 0) return `${title}<p>${esc(t(lang, "errors.none"))}</p>`;
     const seen = (ms: number | undefined) => ms === undefined ? "—" : esc(f.seconds(ms));
     return `${title}<div class="scroll"><table><thead><tr><th>${
@@ -583,11 +602,11 @@ function errorsSection(report: RunReport, lang: Lang, f: Formatter): string {
       esc(t(lang, "errors.last"))
     }</th></tr></thead><tbody>\n${
       v.errors.map((e) =>
-        `<tr><td>${
-          esc(t(lang, `errors.source.${e.source ?? "send"}` as MessageKey))
-        }</td><td><code>${esc(e.message)}</code></td><td class="num">${
-          esc(f.int(e.count))
-        }</td><td class="num">${seen(e.firstMs)}</td><td class="num">${seen(e.lastMs)}</td></tr>`
+        `<tr><td>${esc(t(lang, `errors.source.${e.source ?? "send"}` as MessageKey))}</td><td>${
+          errorMessageHtml(lang, e)
+        }</td><td class="num">${esc(f.int(e.count))}</td><td class="num">${
+          seen(e.firstMs)
+        }</td><td class="num">${seen(e.lastMs)}</td></tr>`
       )
         .join("\n")
     }\n</tbody></table></div>`;
@@ -595,36 +614,55 @@ function errorsSection(report: RunReport, lang: Lang, f: Formatter): string {
   return section("errors", t(lang, "section.errors"), parts.join("\n"));
 }
 
+/** sismo's finding in the report's language, or the client's message quoted as code. */
+function errorMessageHtml(lang: Lang, error: ReportedError): string {
+  const phrase = errorPhrase(error);
+  const text = phrase.params?.text;
+  return phrase.id === "text.quoted" && typeof text === "object" && !Array.isArray(text)
+    ? quoted(text.quoted, "code")
+    : phraseHtml(lang, phrase);
+}
+
 function environmentSection(report: RunReport, lang: Lang, f: Formatter): string {
   const env = report.environment;
   const clients = [...new Set(report.variants.map((v) => `${v.client.name} ${v.client.version}`))];
   const runMs = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+  // Values as HTML: names and versions from outside sismo are quoted.
   const rows: [string, string][] = [
-    [t(lang, "env.duration"), Number.isFinite(runMs) ? f.seconds(runMs) : "—"],
-    [t(lang, "env.kafka"), `${env.kafka.version} (${env.kafka.mode})`],
-    [t(lang, "env.bootstrap"), env.kafka.bootstrap],
-    [t(lang, "env.brokers"), f.int(env.kafka.brokers)],
+    [t(lang, "env.duration"), esc(Number.isFinite(runMs) ? f.seconds(runMs) : "—")],
+    [
+      t(lang, "env.kafka"),
+      esc(`${env.kafka.version} (${t(lang, `env.mode.${env.kafka.mode}`)})`),
+    ],
+    [t(lang, "env.bootstrap"), esc(env.kafka.bootstrap)],
+    [t(lang, "env.brokers"), esc(f.int(env.kafka.brokers))],
     [
       t(lang, "env.toxiproxy"),
-      env.toxiproxy === null
-        ? t(lang, "env.none")
-        : `${env.toxiproxy.version} (${env.toxiproxy.url})`,
+      esc(
+        env.toxiproxy === null
+          ? t(lang, "env.none")
+          : `${env.toxiproxy.version} (${env.toxiproxy.url})`,
+      ),
     ],
-    [t(lang, "env.client"), clients.join(", ")],
-    [t(lang, "env.deno"), `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
+    [t(lang, "env.client"), quoted(clients.join(", "))],
+    [t(lang, "env.deno"), esc(`${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`)],
     [
       t(lang, "env.machine"),
-      `${env.os} ${env.arch}, ${t(lang, "env.cpus", { n: f.int(env.cpus) })}, ${
-        t(lang, "env.memory", { gib: f.num(env.memoryBytes / 2 ** 30, 1) })
+      `${quoted(`${env.os} ${env.arch}`)}, ${
+        esc(
+          `${t(lang, "env.cpus", { n: env.cpus })}, ${
+            t(lang, "env.memory", { gib: f.num(env.memoryBytes / 2 ** 30, 1) })
+          }`,
+        )
       }`,
     ],
-    [t(lang, "env.tool"), report.tool.version],
+    [t(lang, "env.tool"), esc(report.tool.version)],
   ];
   return section(
     "environment",
     t(lang, "section.environment"),
     `<table><tbody>\n${
-      rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("\n")
+      rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join("\n")
     }\n</tbody></table>`,
   );
 }

@@ -11,9 +11,17 @@
  * ```
  * @module
  */
+import type { TextLang } from "../scenario/types.ts";
 
-/** Languages a report can be written in. */
-export type Lang = "en" | "fr";
+/** Languages a report can be written in: the languages a scenario's texts can be written in. */
+export type Lang = TextLang;
+
+/**
+ * A sentence, or its plural forms, chosen by the number `n` with `Intl.PluralRules`
+ * (`other` when a form is missing). In phrases (see `phrase.ts`), `` `x` `` marks code
+ * (Kafka's names) left as written.
+ */
+export type Message = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
 
 const en = {
   "report.title": "sismo report",
@@ -77,7 +85,7 @@ const en = {
     "out of place: the fewest events of a key (or partition) to remove for the rest to be in order",
   "help.foreign": "records this run did not write",
   "help.unverified": "partition could not be read",
-  "counts.extraCopies": "+{n} extra copies",
+  "counts.extraCopies": { one: "+{n} extra copy", other: "+{n} extra copies" },
   "counts.notVerified": "not verified",
   "throughput": "Throughput",
   "throughput.acked": "Acknowledged/s",
@@ -119,8 +127,12 @@ const en = {
   "chart.variantsP99": "Every variant: p99 of the events intended each second",
   "chart.variantsAcked": "Every variant: acknowledged per second",
   "chart.drain": "drain",
-  "phases.overlap":
-    "The window before this fault contains fault {other}: its figures are not a clean baseline.",
+  "phases.overlap": {
+    one:
+      "The window before this fault contains fault {other}: its figures are not a clean baseline.",
+    other:
+      "The window before this fault contains faults {other}: its figures are not a clean baseline.",
+  },
   "chart.faultsShaded":
     "Coloured: each fault, numbered, as it really happened (the list under each pair of charts names them). Grey: the warm-up (not measured) and the drain (waiting for the last answers).",
   "phases.fault": "Fault",
@@ -154,7 +166,10 @@ const en = {
   "anomalies.detail": "Detail",
   "anomalies.none": "No anomalies.",
   "anomalies.notVerified": "Not verified.",
-  "anomalies.unreadable": "Unreadable partitions: {list}",
+  "anomalies.unreadable": {
+    one: "Unreadable partition: {list}",
+    other: "Unreadable partitions: {list}",
+  },
   "errors.message": "Message",
   "errors.count": "Count",
   "errors.source": "From",
@@ -173,7 +188,7 @@ const en = {
   "env.client": "Client",
   "env.deno": "Deno",
   "env.machine": "Machine",
-  "env.cpus": "{n} CPUs",
+  "env.cpus": { one: "{n} CPU", other: "{n} CPUs" },
   "env.memory": "{gib} GiB memory",
   "env.tool": "sismo",
   "env.none": "none",
@@ -197,12 +212,99 @@ const en = {
   "comparison.seriesBaseline": "{variant} baseline",
   "comparison.seriesCurrent": "{variant} current",
   "comparison.histogramFallback": "stored percentiles (histogram unreadable)",
-} as const;
+  "text.quoted": "{text}",
+  "punct.colon": ":",
+  "punct.separator": "; ",
+  "producer.sendMode": "{mode}, at most {max} outstanding",
+  "env.mode.local": "local",
+  "env.mode.external": "external",
+  "phases.heading": "{variant} — {id}: {label}",
+  "phases.brokers": { one: "broker {ids}", other: "brokers {ids}" },
+  "fault.toxic": "{toxic} {stream} {target}{toxicity}",
+  "fault.toxicity": ", on {share} of connections",
+  "fault.stream.downstream": "downstream",
+  "fault.stream.upstream": "upstream",
+  "fault.toxic.latency": "latency {latency} ms",
+  "fault.toxic.latencyJitter": "latency {latency} ms ±{jitter} ms",
+  "fault.toxic.bandwidth": "bandwidth {rate} KB/s",
+  "fault.toxic.slow_close": "slow_close {delay} ms",
+  "fault.toxic.timeout": "timeout {timeout} ms",
+  "fault.toxic.timeoutForever": "timeout forever",
+  "fault.toxic.reset_peer": "reset_peer",
+  "fault.toxic.reset_peerAfter": "reset_peer after {timeout} ms",
+  "fault.toxic.slicer": "slicer {average_size} B",
+  "fault.toxic.limit_data": "limit_data {bytes} B",
+  "fault.proxyDown": "proxy down {target}",
+  "fault.broker.stop": "stop {target}",
+  "fault.broker.kill": "kill {target}",
+  "fault.broker.pause": "pause {target}",
+  "fault.on.all": "on all",
+  "fault.on.brokers": { one: "on broker {ids}", other: "on brokers {ids}" },
+  "fault.on.leader": "on leader of partition {partition}",
+  "fault.on.followers": "on followers of partition {partition}",
+  "fault.of.all": "all brokers",
+  "fault.of.brokers": { one: "broker {ids}", other: "brokers {ids}" },
+  "fault.of.leader": "leader of partition {partition}",
+  "fault.of.followers": "followers of partition {partition}",
+  "fault.problem.start": "could not start: {reason}",
+  "fault.problem.heal": "was not healed: {reason}",
+  "sample.ackedNeverRead": "acknowledged, never read",
+  "sample.readTimes": { one: "read {n} time", other: "read {n} times" },
+  "sample.ackedAt": "acknowledged at partition {partition}, offset {offset}",
+  "sample.producerError": "the client said: {error}",
+  "sample.noAnswer": "no answer from the producer",
+  "sample.ackedLate": "acknowledged late at partition {partition}, offset {offset}",
+  "sample.ackedInUnreadable": "acknowledged in unreadable partition {partition}",
+  "sample.lateAckInUnreadable": "late acknowledgement in unreadable partition {partition}",
+  "sample.partitionUnknown": "partition unknown and a partition is unreadable",
+  "sample.before": "before event {seq}",
+  "sample.after": "after event {seq}",
+  "sample.notThisRun": "not written by this run",
+  "sample.otherVariant": "written by variant {variant} of this run",
+  "sample.outsideLedger": "sequence {seq} outside the ledger",
+  "sample.neverSent": "sequence {seq} was never sent",
+  "finding.unansweredAfterPurge":
+    "the client never answered, even after the purge (counted as pending)",
+  "finding.purgedAfterDrain":
+    "still outstanding after the {ms} ms drain: purged (each failed with the client's answer)",
+  "finding.faultNotStarted": "fault {id} could not start: {reason}",
+  "finding.faultNotHealed": "fault {id} was not healed: {reason}",
+  "finding.appResendsFailed": "application resends that failed",
+  "finding.ackedAfterFailure":
+    "acknowledged after the client had reported them failed (kept as failed)",
+  "finding.clamped": "latencies out of the histogram's range (clamped to 0 or 1 h)",
+  "finding.truncated":
+    "partition {partition}: high watermark stayed at {high}, below the highest acknowledged offset + 1 ({acked}): the log was truncated under acknowledged records, which count as lost",
+  "finding.readBack": "read-back: {note}",
+  "inconclusive.notReadToEnd": {
+    one: "partition {partitions} not read to its end within {s} s",
+    other: "partitions {partitions} not read to their end within {s} s",
+  },
+  "inconclusive.unverified": { one: "{n} event unverified", other: "{n} events unverified" },
+  "inconclusive.unreadable": {
+    one: "partition {partitions} could not be read to its end",
+    other: "partitions {partitions} could not be read to their end",
+  },
+  "inconclusive.consumeFailed": "reading back failed: {error}",
+  "inconclusive.endOffsetUnknown": "end offset of partition {partition} unknown: {error}",
+  "note.java.sidecar":
+    "`kafka-clients` {version} `KafkaProducer` in a JVM sidecar, properties passed through unchanged",
+  "note.java.status":
+    "a failed record's status comes from its batch as the sidecar finds it in the client's internals: never put in a produce request → `not-persisted`, otherwise (in flight, retried, rejected after retries) `possibly-persisted`",
+  "note.java.metrics":
+    "produce requests and bytes are the producer metrics `request-total` and `outgoing-byte-total` (every request type, metadata included); retries are `record-retry-total` (retried records, not requests)",
+  "note.java.acks0":
+    "with `acks=0`, successes are reported persisted with offset -1 (there is no answer)",
+  "note.kafkajs.emulated":
+    "`linger.ms`, `batch.size` and `delivery.timeout.ms` emulated by sismo (KafkaJS has none); a send past its delivery timeout cannot be cancelled and may still be written",
+  "note.kafkajs.idempotent":
+    "with `enable.idempotence=true`: one send per partition in flight (KafkaJS reuses rolled-back sequence numbers when sends to one partition overlap)",
+} as const satisfies Record<string, Message>;
 
 /** Key of a report string. */
 export type MessageKey = keyof typeof en;
 
-const fr: Record<MessageKey, string> = {
+const fr: Record<MessageKey, Message> = {
   "report.title": "Rapport sismo",
   "comparison.title": "Comparaison sismo",
   "outcome.passed": "Réussi",
@@ -264,7 +366,7 @@ const fr: Record<MessageKey, string> = {
     "hors de place : le moins d’événements d’une clé (ou partition) à retirer pour que le reste soit dans l’ordre",
   "help.foreign": "enregistrements que cette exécution n’a pas écrits",
   "help.unverified": "partition illisible",
-  "counts.extraCopies": "+{n} copies en trop",
+  "counts.extraCopies": { one: "+{n} copie en trop", other: "+{n} copies en trop" },
   "counts.notVerified": "non vérifié",
   "throughput": "Débit",
   "throughput.acked": "Acquittés/s",
@@ -306,8 +408,12 @@ const fr: Record<MessageKey, string> = {
   "chart.variantsP99": "Toutes les variantes : p99 des événements prévus chaque seconde",
   "chart.variantsAcked": "Toutes les variantes : acquittés par seconde",
   "chart.drain": "vidange",
-  "phases.overlap":
-    "La fenêtre d’avant cette panne contient la panne {other} : ses chiffres ne sont pas une référence propre.",
+  "phases.overlap": {
+    one:
+      "La fenêtre d’avant cette panne contient la panne {other} : ses chiffres ne sont pas une référence propre.",
+    other:
+      "La fenêtre d’avant cette panne contient les pannes {other} : ses chiffres ne sont pas une référence propre.",
+  },
   "chart.faultsShaded":
     "En couleur : chaque panne, numérotée, telle qu’elle s’est réellement produite (la liste sous chaque paire de graphiques les nomme). En gris : l’échauffement (non mesuré) et la vidange (attente des dernières réponses).",
   "phases.fault": "Panne",
@@ -341,7 +447,10 @@ const fr: Record<MessageKey, string> = {
   "anomalies.detail": "Détail",
   "anomalies.none": "Aucune anomalie.",
   "anomalies.notVerified": "Non vérifié.",
-  "anomalies.unreadable": "Partitions illisibles : {list}",
+  "anomalies.unreadable": {
+    one: "Partition illisible : {list}",
+    other: "Partitions illisibles : {list}",
+  },
   "errors.message": "Message",
   "errors.count": "Nombre",
   "errors.source": "Origine",
@@ -360,7 +469,7 @@ const fr: Record<MessageKey, string> = {
   "env.client": "Client",
   "env.deno": "Deno",
   "env.machine": "Machine",
-  "env.cpus": "{n} processeurs",
+  "env.cpus": { one: "{n} processeur", other: "{n} processeurs" },
   "env.memory": "{gib} Gio de mémoire",
   "env.tool": "sismo",
   "env.none": "aucun",
@@ -384,18 +493,135 @@ const fr: Record<MessageKey, string> = {
   "comparison.seriesBaseline": "{variant} référence",
   "comparison.seriesCurrent": "{variant} actuelle",
   "comparison.histogramFallback": "centiles enregistrés (histogramme illisible)",
+  "text.quoted": "{text}",
+  "punct.colon": " :",
+  "punct.separator": " ; ",
+  "producer.sendMode": "{mode}, au plus {max} en attente",
+  "env.mode.local": "local",
+  "env.mode.external": "externe",
+  "phases.heading": "{variant} — {id} : {label}",
+  "phases.brokers": { one: "broker {ids}", other: "brokers {ids}" },
+  "fault.toxic": "{toxic} {stream}, {target}{toxicity}",
+  "fault.toxicity": ", sur {share} des connexions",
+  "fault.stream.downstream": "(broker → client)",
+  "fault.stream.upstream": "(client → broker)",
+  "fault.toxic.latency": "latence de {latency} ms",
+  "fault.toxic.latencyJitter": "latence de {latency} ms ±{jitter} ms",
+  "fault.toxic.bandwidth": "débit limité à {rate} Ko/s",
+  "fault.toxic.slow_close": "fermeture retardée de {delay} ms",
+  "fault.toxic.timeout": "données bloquées, connexion coupée après {timeout} ms",
+  "fault.toxic.timeoutForever": "données bloquées",
+  "fault.toxic.reset_peer": "connexions réinitialisées",
+  "fault.toxic.reset_peerAfter": "connexions réinitialisées après {timeout} ms",
+  "fault.toxic.slicer": "données découpées en paquets de {average_size} octets",
+  "fault.toxic.limit_data": "connexion coupée après {bytes} octets",
+  "fault.proxyDown": "proxy coupé {target}",
+  "fault.broker.stop": "arrêt (SIGTERM) {target}",
+  "fault.broker.kill": "arrêt brutal (SIGKILL) {target}",
+  "fault.broker.pause": "mise en pause (SIGSTOP) {target}",
+  "fault.on.all": "sur tous les brokers",
+  "fault.on.brokers": { one: "sur le broker {ids}", other: "sur les brokers {ids}" },
+  "fault.on.leader": "sur le leader de la partition {partition}",
+  "fault.on.followers": "sur les réplicas suiveurs de la partition {partition}",
+  "fault.of.all": "de tous les brokers",
+  "fault.of.brokers": { one: "du broker {ids}", other: "des brokers {ids}" },
+  "fault.of.leader": "du leader de la partition {partition}",
+  "fault.of.followers": "des réplicas suiveurs de la partition {partition}",
+  "fault.problem.start": "n’a pas pu démarrer : {reason}",
+  "fault.problem.heal": "n’a pas été levée : {reason}",
+  "sample.ackedNeverRead": "acquitté, jamais relu",
+  "sample.readTimes": { one: "lu {n} fois", other: "lu {n} fois" },
+  "sample.ackedAt": "acquitté en partition {partition}, offset {offset}",
+  "sample.producerError": "réponse du client : {error}",
+  "sample.noAnswer": "aucune réponse du producteur",
+  "sample.ackedLate": "acquitté en retard en partition {partition}, offset {offset}",
+  "sample.ackedInUnreadable": "acquitté dans la partition illisible {partition}",
+  "sample.lateAckInUnreadable": "acquittement tardif dans la partition illisible {partition}",
+  "sample.partitionUnknown": "partition inconnue, et une partition est illisible",
+  "sample.before": "avant l’événement {seq}",
+  "sample.after": "après l’événement {seq}",
+  "sample.notThisRun": "pas écrit par cette exécution",
+  "sample.otherVariant": "écrit par la variante {variant} de cette exécution",
+  "sample.outsideLedger": "séquence {seq} hors du registre",
+  "sample.neverSent": "séquence {seq} jamais envoyée",
+  "finding.unansweredAfterPurge":
+    "le client n’a jamais répondu, même après la purge (comptés comme en attente)",
+  "finding.purgedAfterDrain":
+    "toujours en attente après les {ms} ms de vidange : purgés (chacun en échec avec la réponse du client)",
+  "finding.faultNotStarted": "la panne {id} n’a pas pu démarrer : {reason}",
+  "finding.faultNotHealed": "la panne {id} n’a pas été levée : {reason}",
+  "finding.appResendsFailed": "renvois de l’application en échec",
+  "finding.ackedAfterFailure":
+    "acquittés après que le client les a signalés en échec (comptés en échec)",
+  "finding.clamped": "latences hors de la plage de l’histogramme (ramenées à 0 ou 1 h)",
+  "finding.truncated":
+    "partition {partition} : le high watermark est resté à {high}, sous le plus grand offset acquitté + 1 ({acked}) : le journal a été tronqué sous des enregistrements acquittés, comptés perdus",
+  "finding.readBack": "relecture : {note}",
+  "inconclusive.notReadToEnd": {
+    one: "partition {partitions} pas relue jusqu’au bout en {s} s",
+    other: "partitions {partitions} pas relues jusqu’au bout en {s} s",
+  },
+  "inconclusive.unverified": {
+    one: "{n} événement non vérifié",
+    other: "{n} événements non vérifiés",
+  },
+  "inconclusive.unreadable": {
+    one: "partition {partitions} pas relue jusqu’au bout",
+    other: "partitions {partitions} pas relues jusqu’au bout",
+  },
+  "inconclusive.consumeFailed": "la relecture a échoué : {error}",
+  "inconclusive.endOffsetUnknown": "offset de fin de la partition {partition} inconnu : {error}",
+  "note.java.sidecar":
+    "`KafkaProducer` de `kafka-clients` {version} dans une JVM à part (sidecar), propriétés transmises telles quelles",
+  "note.java.status":
+    "le statut d’un enregistrement en échec vient de son lot, tel que le sidecar le trouve dans les structures internes du client : jamais mis dans une requête Produce → `not-persisted`, sinon (en vol, réessayé, rejeté après les nouvelles tentatives) `possibly-persisted`",
+  "note.java.metrics":
+    "les requêtes Produce et leurs octets sont les métriques `request-total` et `outgoing-byte-total` du producteur (tous types de requêtes, métadonnées comprises) ; les nouvelles tentatives sont `record-retry-total` (des enregistrements réessayés, pas des requêtes)",
+  "note.java.acks0":
+    "avec `acks=0`, les succès sont signalés persistés avec l’offset -1 (il n’y a pas de réponse)",
+  "note.kafkajs.emulated":
+    "`linger.ms`, `batch.size` et `delivery.timeout.ms` sont émulés par sismo (KafkaJS n’en a aucun) ; un envoi qui dépasse son délai de livraison ne peut pas être annulé et peut quand même être écrit",
+  "note.kafkajs.idempotent":
+    "avec `enable.idempotence=true` : un seul envoi en vol par partition (KafkaJS réutilise des numéros de séquence annulés quand des envois vers une même partition se chevauchent)",
 };
 
-const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, fr };
+const dictionaries: Record<Lang, Readonly<Record<MessageKey, Message>>> = { en, fr };
 
 /** BCP 47 locale of each language, for `Intl`. */
 export const LOCALES: Record<Lang, string> = { en: "en-US", fr: "fr-FR" };
 
-/** The string `key` in `lang`, with `{name}` placeholders filled from `vars`. */
+/** Every message of `lang` (the test of untranslated words reads them). */
+export function messages(lang: Lang): Readonly<Record<MessageKey, Message>> {
+  return dictionaries[lang];
+}
+
+/** Whether `id` names a message (phrases in report.json carry ids as plain strings). */
+export function isMessageKey(id: string): id is MessageKey {
+  return Object.hasOwn(en, id);
+}
+
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/** The template of `key` in `lang`, in the plural form for `n` (`other` without one). */
+export function template(lang: Lang, key: MessageKey, n?: number): string {
+  const message = dictionaries[lang][key];
+  if (typeof message === "string") return message;
+  if (n === undefined) return message.other;
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, rules = new Intl.PluralRules(LOCALES[lang]));
+  return message[rules.select(n)] ?? message.other;
+}
+
+/**
+ * The string `key` in `lang`, with `{name}` placeholders filled from `vars`. A plural
+ * message takes its form from the number `n`, written in the language's number format.
+ */
 export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return dictionaries[lang][key].replace(
+  const n = typeof vars.n === "number" ? vars.n : undefined;
+  const filled = n === undefined ? vars : { ...vars, n: format(lang).num(n, 2) };
+  return template(lang, key, n).replace(
     /\{(\w+)\}/g,
-    (all, name: string) => name in vars ? String(vars[name]) : all,
+    (all, name: string) => name in filled ? String(filled[name]) : all,
   );
 }
 

@@ -12,6 +12,7 @@
  * @module
  */
 import { escapeMarkdownCell as cell, markdownCode } from "./escape.ts";
+import { faultLabel } from "./fault_label.ts";
 import { LATENCY_ROWS, VERIFICATION_ROWS } from "./html.ts";
 import { format, type Lang, type MessageKey, t } from "./i18n.ts";
 import { beyondBoundMs, latencyLabel, observedText } from "./metrics.ts";
@@ -101,7 +102,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
         const n = v.verification?.counts[key];
         if (n === undefined) return t(lang, "counts.notVerified");
         const extra = key === "duplicated" && v.verification!.counts.duplicates > 0
-          ? ` (${t(lang, "counts.extraCopies", { n: f.int(v.verification!.counts.duplicates) })})`
+          ? ` (${t(lang, "counts.extraCopies", { n: v.verification!.counts.duplicates })})`
           : "";
         const text = f.int(n) + extra;
         return bad && n > 0 ? `**${text}**` : text;
@@ -159,7 +160,7 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
           : f.seconds(ms);
       faultRows.push([
         cell(v.name),
-        cell(`${fault.id}: ${fault.label}`),
+        cell(`${fault.id}: ${faultLabel(lang, fault).text}`),
         ran,
         three((w) => f.int(w.notAcked)),
         three((w) => `${beyondBoundMs(f, w.p99, w.events)}${w.fewEvents ? " ≈" : ""}`),

@@ -48,6 +48,7 @@ p.description { font-size: 1.2rem; max-width: 70em; }
 .verdict p { margin: 0 0 8px; color: var(--muted); }
 .verdict table { font-size: 1.3rem; width: 100%; }
 .verdict td.expectation { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-weight: 600; }
+.verdict code.written { display: block; color: var(--muted); font-size: 0.8em; font-weight: 400; }
 .badge { display: inline-block; min-width: 5.5em; text-align: center; padding: 2px 12px;
   border-radius: 6px; font-weight: 800; letter-spacing: 0.03em; }
 table { border-collapse: collapse; margin: 8px 0; }

@@ -6,10 +6,31 @@
  *
  * @module
  */
-import type { FaultTarget, Plan, ProducerConfig, SendMode } from "../scenario/types.ts";
+import type {
+  FaultAction,
+  FaultTarget,
+  Plan,
+  ProducerConfig,
+  SendMode,
+} from "../scenario/types.ts";
 
 /** Version of the report format written by this code. */
 export const REPORT_SCHEMA_VERSION = 2;
+
+/**
+ * A sentence of sismo's own as an id and its parameters, so that each report says it in its
+ * language: the sentences are in `lib/report/i18n.ts` under the id. A number is written in the
+ * report's number format (and `n` chooses the plural form), a list of numbers joined as the
+ * language joins them, a string shown as it is (an offset, a version), `{ quoted }` marked as
+ * text from outside sismo (a client's error message), left in its own language.
+ */
+export interface Phrase {
+  id: string;
+  params?: Record<string, PhraseParam>;
+}
+
+/** A parameter of a {@link Phrase}. */
+export type PhraseParam = number | number[] | string | { quoted: string };
 
 /** Latency distribution of one variant, in milliseconds. */
 export interface LatencySummary {
@@ -102,9 +123,12 @@ export interface TimelinePoint {
 /** A fault as it really happened during one variant. */
 export interface FaultWindow {
   id: string;
+  /** In English, for the console; reports write it from `kind`, `target` and `action`. */
   label: string;
   kind: "toxic" | "proxy-down" | "broker";
   target: FaultTarget;
+  /** What the fault did (toxic type, stream and attributes; broker op); absent in older reports. */
+  action?: FaultAction;
   /** Brokers the target resolved to when the fault started. */
   brokers: number[];
   plannedAtMs: number;
@@ -114,6 +138,8 @@ export interface FaultWindow {
   endedAtMs: number | null;
   /** Why it did not start or end cleanly. */
   error?: string;
+  /** The same, one entry per problem, for reports in other languages. */
+  problems?: { stage: "start" | "heal"; reason: string }[];
 }
 
 /**
@@ -162,6 +188,8 @@ export interface EventSample {
   key: string | null;
   /** Extra facts: copies read, previous sequence for a reorder, producer error. */
   detail?: string;
+  /** The same facts as phrases, for reports in other languages (else read from `detail`). */
+  facts?: Phrase[];
 }
 
 /** Counts of every verification class; exact. */
@@ -240,6 +268,8 @@ export interface ReportedError {
    * client failed sends with it), `client-log` (the client logged it; no send failed with it).
    */
   source?: "sismo" | "send" | "client-log";
+  /** A finding of sismo's as a phrase, for reports in other languages (else read from `message`). */
+  phrase?: Phrase;
   /** For client log messages: first and last seen, ms since the variant's load started. */
   firstMs?: number;
   lastMs?: number;
@@ -310,8 +340,11 @@ export interface VariantReport {
   network?: { produceRequests: number; requestBytes: number; retries?: number };
   /** Second sends of already acknowledged events by the application (`app.resend.every`). */
   appResends?: number;
-  /** How the client driver departed from the settings as written (e.g. in-flight limits it enforces). */
-  notes?: string[];
+  /**
+   * How the client driver departed from the settings as written (e.g. in-flight limits it
+   * enforces): phrases, or English text in older reports.
+   */
+  notes?: (Phrase | string)[];
   /**
    * sismo's own findings first (unanswered and purged events, fault errors, failed
    * application resends, late acknowledgements, clamped latencies, read-back notes), then the

@@ -69,6 +69,20 @@ const record = (item: Check): Check => (v, path, problems) => {
   }
 };
 
+/** A phrase parameter: a number, numbers, a string or `{ quoted }`. */
+const phraseParam: Check = (v, path, problems) => {
+  if (typeof v === "number" || typeof v === "string") return;
+  if (Array.isArray(v)) return array(number)(v, path, problems);
+  object({ quoted: string })(v, path, problems);
+};
+
+const phrase = object({ id: string }, { params: record(phraseParam) });
+
+const noteOrText: Check = (v, path, problems) =>
+  typeof v === "string" ? undefined : phrase(v, path, problems);
+
+const localizedText = object({}, { en: string, fr: string });
+
 const latencySummary = object({
   count: number,
   min: number,
@@ -125,7 +139,11 @@ const faultWindow = object({
   plannedForMs: nullable(number),
   startedAtMs: nullable(number),
   endedAtMs: nullable(number),
-}, { error: string });
+}, {
+  error: string,
+  action: object({ kind: oneOf("toxic", "proxy-down", "broker") }),
+  problems: array(object({ stage: oneOf("start", "heal"), reason: string })),
+});
 
 const phaseFigures = object({
   fromMs: number,
@@ -164,7 +182,7 @@ const eventSample = object({
   partition: nullable(number),
   offset: nullable(string),
   key: nullable(string),
-}, { detail: string });
+}, { detail: string, facts: array(phrase) });
 
 const verification = object({
   counts: object(Object.fromEntries(COUNT_KEYS.map((k) => [k, number]))),
@@ -221,8 +239,9 @@ const variant = object({
     source: oneOf("sismo", "send", "client-log"),
     firstMs: number,
     lastMs: number,
+    phrase,
   })),
-}, { notes: array(string), inconclusive: array(string) });
+}, { notes: array(noteOrText), inconclusive: array(string) });
 
 const runReport = object({
   schemaVersion: number,
@@ -234,9 +253,9 @@ const runReport = object({
     file: string,
     resolved: object({
       name: string,
-      variants: array(anyObject),
+      variants: array(object({}, { descriptions: localizedText })),
       faults: array(anyObject),
-    }),
+    }, { descriptions: localizedText }),
   }),
   startedAt: string,
   finishedAt: string,

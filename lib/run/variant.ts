@@ -6,7 +6,7 @@
  */
 import "../stack/quiet_kafkajs.ts";
 import type { Plan, VariantPlan } from "../scenario/types.ts";
-import type { FaultWindow, VariantReport } from "../report/types.ts";
+import type { FaultWindow, Phrase, VariantReport } from "../report/types.ts";
 import { clientFactory } from "../clients/registry.ts";
 import { DeliveryRouter, type LoadProgress, runLoad } from "../load/generator.ts";
 import { createSchedule, firstSeqAt } from "../load/schedule.ts";
@@ -365,27 +365,34 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   clientSide.sort((a, b) => b.count - a.count);
   // … after sismo's own findings, which are never cut.
   const errors: VariantReport["errors"] = [];
-  const finding = (count: number, message: string) => {
-    if (count > 0) errors.push({ message, count, source: "sismo" });
+  // Each finding with its phrase, so that a report in another language can say it.
+  const finding = (count: number, message: string, phrase?: Phrase) => {
+    if (count > 0) errors.push({ message, count, source: "sismo", ...(phrase ? { phrase } : {}) });
   };
   finding(
     result.unansweredAfterPurge,
     "the client never answered, even after the purge (counted as pending)",
+    { id: "finding.unansweredAfterPurge" },
   );
   finding(
     result.outstandingAtEnd,
     `still outstanding after the ${plan.drainMs} ms drain: purged (each failed with the ` +
       "client's answer)",
+    { id: "finding.purgedAfterDrain", params: { ms: plan.drainMs } },
   );
   for (const e of ownFaultErrors) finding(1, `fault: ${e}`);
-  finding(result.appResendsFailed, "application resends that failed");
+  finding(result.appResendsFailed, "application resends that failed", {
+    id: "finding.appResendsFailed",
+  });
   finding(
     ledger.ackedAfterFailure,
     "acknowledged after the client had reported them failed (kept as failed)",
+    { id: "finding.ackedAfterFailure" },
   );
   finding(
     fromIntended.clamped + fromSend.clamped,
     "latencies out of the histogram's range (clamped to 0 or 1 h)",
+    { id: "finding.clamped" },
   );
   for (const note of readNotes) finding(1, `read-back: ${note}`);
   errors.push(...clientSide.slice(0, 20));

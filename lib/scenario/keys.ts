@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ProducerConfig, ToxicType } from "./types.ts";
+import { type ProducerConfig, TEXT_LANGS, type ToxicType } from "./types.ts";
 
 /** Property names per kind of mapping; each id is a `definitions` entry of the JSON Schema. */
 export const SECTION_KEYS = {
@@ -58,6 +58,8 @@ export const SECTION_KEYS = {
   fault: ["at", "for", "toxic", "broker", "proxy", "stream", "toxicity", "attributes", "target"],
   /** A fault `target` in mapping form: exactly one of these. */
   targetMap: ["leader-of", "followers-of"],
+  /** `description` in mapping form: the text per language. */
+  description: TEXT_LANGS,
   /** `profiles`: the scaled-down versions of the scenario (only `quick` for now). */
   profiles: ["quick"],
   /** One profile's scale factors. */

@@ -15,6 +15,7 @@ import { basename, extname, join } from "node:path";
 import { parse } from "yaml";
 import { ScenarioError } from "./errors.ts";
 import { closest } from "./suggest.ts";
+import { TEXT_LANGS } from "./types.ts";
 
 /** One scenario file of a folder. */
 export interface ScenarioEntry {
@@ -88,7 +89,14 @@ export function resolveScenarioPath(nameOrPath: string, dir = "scenarios"): stri
 
 function summaryOf(text: string): string {
   try {
-    const description = (parse(text) as { description?: unknown } | null)?.description;
+    const written = (parse(text) as { description?: unknown } | null)?.description;
+    // Per language ({en, fr}): the English text when there is one, as the console is English.
+    const byLang = written !== null && typeof written === "object"
+      ? written as Record<string, unknown>
+      : {};
+    const description = typeof written === "string"
+      ? written
+      : TEXT_LANGS.map((lang) => byLang[lang]).find((t) => typeof t === "string");
     if (typeof description !== "string") return "";
     return description.trim().split("\n")[0].trim();
   } catch { // a broken file is still listed; running it reports why

@@ -10,6 +10,15 @@
  */
 import type { ClientName } from "../clients/names.ts";
 
+/** Languages a scenario's texts can be written in: the languages of the reports. */
+export const TEXT_LANGS = ["en", "fr"] as const;
+
+/** One of {@link TEXT_LANGS}. */
+export type TextLang = (typeof TEXT_LANGS)[number];
+
+/** A text in each language the file gives it in (at least one). */
+export type LocalizedText = Partial<Record<TextLang, string>>;
+
 /** Where a value came from in the scenario file, for error messages and reports. */
 export interface SourceRef {
   /** 1-based line in the scenario file; 0 when the value is a default. */
@@ -112,7 +121,10 @@ export interface VariantPlan {
   name: string;
   /** The name as written in the file (the same for every client it runs on). */
   baseName: string;
+  /** In English when the file gives it, else in the language it gives; `""` when none. */
   description: string;
+  /** Every language of the description, when the file writes it per language (`{en, fr}`). */
+  descriptions?: LocalizedText;
   /** Registry name of the client driver (`lib/clients/registry.ts`). */
   client: ClientName;
   producer: ProducerConfig;
@@ -210,7 +222,10 @@ export interface ProfileScale {
 /** A whole resolved scenario. */
 export interface Plan {
   name: string;
+  /** In English when the file gives it, else in the language it gives: what the console shows. */
   description: string;
+  /** Every language of the description, when the file writes it per language (`{en, fr}`). */
+  descriptions?: LocalizedText;
   /** Path of the scenario file as given. */
   file: string;
   cluster: { brokers: number };

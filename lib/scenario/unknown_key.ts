@@ -58,6 +58,13 @@ function explain(
   key: string,
 ): { kind: UnknownKind; message: string; guess?: string } {
   const known: readonly string[] = SECTION_KEYS[section];
+  // Language codes are too short for "did you mean": "de" is no typo of "en".
+  if (section === "description") {
+    return {
+      kind: "none",
+      message: `unknown language "${key}"; a description is written in ${known.join(" or ")}`,
+    };
+  }
   const normalized = normalizeName(key);
   const didYouMean = (name: string) => `unknown property; did you mean "${name}"?`;
   const use = (name: string, client: string) =>

@@ -6,6 +6,7 @@
  */
 import { isMap } from "yaml";
 import { HEADER_BYTES } from "../load/payload.ts";
+import { readDescription } from "./description.ts";
 import { formatDuration } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import { parseExpectation } from "./expectation.ts";
@@ -55,10 +56,8 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
 
   const name = readName(map.get("name"));
   const descriptionField = map.get("description");
-  const description = descriptionField.require() ? descriptionField.string() : null;
-  if (typeof description === "string" && description.trim() === "") {
-    descriptionField.fail("must say what the scenario shows");
-  }
+  const description = descriptionField.require() ? readDescription(descriptionField) : null;
+  if (description?.text === "") descriptionField.fail("must say what the scenario shows");
 
   const clusterMap = map.get("cluster").section("cluster");
   const brokers = clusterMap === null ? null : readBrokers(clusterMap.get("brokers"));
@@ -100,7 +99,8 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
   }
   return {
     name,
-    description: description.trim(),
+    description: description.text,
+    ...(description.byLang ? { descriptions: description.byLang } : {}),
     file: reader.file,
     cluster: { brokers },
     topic,
@@ -508,8 +508,7 @@ function readVariants(
       if (earlier === undefined) seen.set(name, nameField.line);
       else nameField.fail(`duplicate variant name "${name}" (first on line ${earlier})`);
     }
-    const descriptionField = map.get("description");
-    const description = descriptionField.string();
+    const description = readDescription(map.get("description"));
     const client = map.get("client").choice(CLIENT_NAMES);
     const send = readSend(map.get("send"));
     const resendEvery = map.get("app.resend.every").integer(1, 1_000_000);
@@ -527,7 +526,8 @@ function readVariants(
     return {
       name,
       baseName: name,
-      description: description?.trim() ?? "",
+      description: description?.text ?? "",
+      ...(description?.byLang ? { descriptions: description.byLang } : {}),
       // Resolved by expandClients: the variant's own, else the scenario's, else the default.
       client: client ?? CLIENT_UNSET,
       producer: producer.config,

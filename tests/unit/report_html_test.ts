@@ -58,8 +58,8 @@ Deno.test("html: verdict per variant with observed values and pass/fail", () => 
     html.indexOf('<section id="verdict">'),
     html.indexOf('<section id="side-by-side">'),
   );
-  assert.match(verdict, /<div class="verdict fail"><h3><span>plain<\/span>/);
-  assert.match(verdict, /<div class="verdict pass"><h3><span>idempotent<\/span>/);
+  assert.match(verdict, /<div class="verdict fail"><h3><span lang="en">plain<\/span>/);
+  assert.match(verdict, /<div class="verdict pass"><h3><span lang="en">idempotent<\/span>/);
   assert.match(
     verdict,
     /duplicated == 0<\/td><td class="num">1,622<\/td><td><span class="badge fail">FAIL<\/span>/,
@@ -75,7 +75,8 @@ Deno.test("html: verdict per variant with observed values and pass/fail", () => 
 Deno.test("html: producer settings that differ between variants are highlighted", () => {
   const html = renderHtml(fixture(), { lang: "en" });
   const row = (key: string) =>
-    new RegExp(`<tr([^>]*)><th><code>${key.replace(/\./g, "\\.")}</code>`).exec(html)?.[1] ?? null;
+    new RegExp(`<tr([^>]*)><th><code lang="en">${key.replace(/\./g, "\\.")}</code>`).exec(html)
+      ?.[1] ?? null;
   assert.match(row("acks")!, /class="differs"/);
   assert.match(row("enable.idempotence")!, /class="differs"/);
   assert.equal(row("retries"), "");
@@ -138,7 +139,7 @@ Deno.test("html: chart data holds the percentile curves from the histograms and 
     {
       from: 15.012,
       to: 23.034,
-      label: report.variants[0].faults[0].label,
+      label: "latency 1,000 ms ±200 ms downstream on all",
       kind: "fault",
       number: 1,
       rgb: "191, 135, 0",
@@ -160,13 +161,25 @@ Deno.test("html: chart data holds the percentile curves from the histograms and 
 Deno.test("html: fault phases and anomaly samples are shown", () => {
   const report = fixture();
   const html = renderHtml(report, { lang: "en" });
-  assert.ok(html.includes("plain — f1: latency 800ms ±400ms downstream on all"));
+  assert.ok(
+    html.includes(
+      '<span lang="en">plain</span> — f1: latency 1,000 ms ±200 ms downstream on all</h3>',
+    ),
+  );
   assert.ok(html.includes("Latency back to its pre-fault level"));
   assert.match(html, /after the fault ended|not within the run/);
   // By intended time: the events sent during the fault were never all acknowledged (∞).
   assert.match(html, /<th>p99<\/th><td class="num">7\.77 ms<\/td><td class="num">∞<\/td>/);
+  // The fixture's details are the verifier's English ("read 2 times (acked at 1/52)").
   const sample = report.variants[0].verification!.samples.duplicated![0];
-  assert.ok(html.includes(sample.detail!));
+  const [, reads, partition, offset] = /^read (\d+) times \(acked at (\d+)\/(\d+)\)$/.exec(
+    sample.detail!,
+  )!;
+  assert.ok(
+    html.includes(
+      `read ${reads} times; acknowledged at partition ${partition}, offset ${offset}</td>`,
+    ),
+  );
   assert.ok(html.includes(`<code>${sample.key}</code>`));
 });
 
@@ -229,15 +242,29 @@ Deno.test("html: a report without verification, faults or expectations still ren
 
 Deno.test("html: the driver's notes on settings are shown under the producer table", () => {
   const report = fixture();
-  report.variants[0].notes = ["max.in.flight.requests.per.connection is per broker in KafkaJS"];
-  const html = renderHtml(report, { lang: "en" });
-  const producer = html.slice(
-    html.indexOf("Producer settings"),
-    html.indexOf('<section id="percentiles">'),
+  report.variants[0].notes = [
+    { id: "note.kafkajs.idempotent" },
+    "max.in.flight.requests.per.connection is per broker in KafkaJS", // an older report
+  ];
+  const producerOf = (html: string) =>
+    html.slice(
+      html.indexOf('<section id="side-by-side">'),
+      html.indexOf('<section id="percentiles">'),
+    );
+  const producer = producerOf(renderHtml(report, { lang: "en" }));
+  assert.ok(
+    producer.includes(
+      '<li><b lang="en">plain</b>: with <code lang="en">enable.idempotence=true</code>: one send per partition in flight',
+    ),
   );
   assert.ok(
     producer.includes(
-      "<li><b>plain</b>: max.in.flight.requests.per.connection is per broker in KafkaJS</li>",
+      '<li><b lang="en">plain</b>: <span lang="en">max.in.flight.requests.per.connection is per broker in KafkaJS</span></li>',
+    ),
+  );
+  assert.ok(
+    producerOf(renderHtml(report, { lang: "fr" })).includes(
+      ' : avec <code lang="en">enable.idempotence=true</code> : un seul envoi en vol par partition',
     ),
   );
   assert.ok(!renderHtml(fixture(), { lang: "en" }).includes("How the client departed"));
@@ -273,7 +300,7 @@ Deno.test("html: verdict cards are neutral without expectations, dashed when inc
   verdict = verdictOf(renderHtml(report, { lang: "en" }));
   assert.match(
     verdict,
-    /<div class="verdict neutral"><h3><span>plain<\/span><span class="badge neutral">NO EXPECTATION/,
+    /<div class="verdict neutral"><h3><span lang="en">plain<\/span><span class="badge neutral">NO EXPECTATION/,
   );
   report.variants[1].inconclusive = [
     "[idempotent] partition(s) 2 not read to their end within 30 s",
@@ -281,9 +308,10 @@ Deno.test("html: verdict cards are neutral without expectations, dashed when inc
   verdict = verdictOf(renderHtml(report, { lang: "fr" }));
   assert.match(
     verdict,
-    /<div class="verdict inconclusive"><h3><span>idempotent<\/span><span class="badge inconclusive">NON CONCLUANT/,
+    /<div class="verdict inconclusive"><h3><span lang="en">idempotent<\/span><span class="badge inconclusive">NON CONCLUANT/,
   );
-  assert.match(verdict, /partition\(s\) 2 not read/);
+  // The verifier's English reason, said in French.
+  assert.match(verdict, /<li>partition 2 pas relue jusqu’au bout en 30 s<\/li>/);
 });
 
 Deno.test("charts: faults numbered in scenario order, one colour each, overlapping ones on their own label row", () => {
@@ -298,12 +326,16 @@ Deno.test("charts: faults numbered in scenario order, one colour each, overlappi
     startedAtMs,
     endedAtMs,
   });
-  const bands = faultBands([
-    window("f1", 1000, 5000),
-    window("f2", null, null), // never started: left out, its number kept by no one
-    window("f3", 3000, 8000), // overlaps f1
-    window("f4", 6000, 7000), // overlaps f3 only
-  ], 10_000);
+  const bands = faultBands(
+    [
+      window("f1", 1000, 5000),
+      window("f2", null, null), // never started: left out, its number kept by no one
+      window("f3", 3000, 8000), // overlaps f1
+      window("f4", 6000, 7000), // overlaps f3 only
+    ],
+    10_000,
+    "en",
+  );
   assert.deepEqual(bands.map((b) => [b.number, b.lane]), [[1, 0], [3, 1], [4, 1]]);
   assert.equal(new Set(bands.map((b) => b.rgb)).size, 3);
 });
@@ -350,9 +382,12 @@ Deno.test("html: anomaly samples say when the event was due and which faults wer
   const html = renderHtml(report, { lang: "en" });
   // 500 events/s: event 9000 was due at 18 s, inside f1 (15.0 → 23.0 s).
   assert.match(html, /<td class="num">9,000<\/td><td class="num">18\.0 s<\/td><td>f1<\/td>/);
-  assert.match(html, /<td>failed sends<\/td><td><code>Local: Message timed out<\/code>/);
   assert.match(
     html,
-    /<td>client log<\/td><td><code>client log: Connection error: read ECONNRESET<\/code><\/td><td class="num">3<\/td><td class="num">15\.2 s<\/td><td class="num">22\.9 s<\/td>/,
+    /<td>failed sends<\/td><td><code lang="en">Local: Message timed out<\/code>/,
+  );
+  assert.match(
+    html,
+    /<td>client log<\/td><td><code lang="en">Connection error: read ECONNRESET<\/code><\/td><td class="num">3<\/td><td class="num">15\.2 s<\/td><td class="num">22\.9 s<\/td>/,
   );
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { format, t } from "../../lib/report/i18n.ts";
+import { format, isMessageKey, t } from "../../lib/report/i18n.ts";
 
 const KEYS = [
   "lost",
@@ -71,4 +71,27 @@ Deno.test("i18n: numbers and dates follow the locale", () => {
   assert.equal(en.change(0.125), "+12.5%");
   assert.equal(en.date("2025-11-20T14:03:12.481Z"), "November 20, 2025 at 2:03:12 PM UTC");
   assert.equal(fr.date("2025-11-20T14:03:12.481Z"), "20 novembre 2025 à 14:03:12 UTC");
+});
+
+Deno.test("i18n: plural forms follow each language's rules", () => {
+  assert.equal(t("en", "env.cpus", { n: 1 }), "1 CPU");
+  assert.equal(t("en", "env.cpus", { n: 0 }), "0 CPUs");
+  assert.equal(t("fr", "env.cpus", { n: 0 }), "0 processeur"); // French: 0 and 1 are singular
+  assert.equal(t("fr", "env.cpus", { n: 2 }), "2 processeurs");
+  assert.equal(t("fr", "counts.extraCopies", { n: 2771 }), "+2\u202f771 copies en trop");
+  assert.equal(
+    t("fr", "counts.extraCopies", { n: 1_000_000 }),
+    "+1\u202f000\u202f000 copies en trop",
+  );
+});
+
+Deno.test("i18n: every note a client driver gives has its sentence in both languages", async () => {
+  for (const client of ["java", "kafkajs", "librdkafka"]) {
+    const source = await Deno.readTextFile(
+      new URL(`../../lib/clients/${client}/driver.ts`, import.meta.url),
+    );
+    for (const [, id] of source.matchAll(/\{ id: "([\w.]+)"/g)) {
+      assert.ok(isMessageKey(id), `${client}: ${id}`);
+    }
+  }
 });

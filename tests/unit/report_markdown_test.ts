@@ -12,7 +12,7 @@ Deno.test("markdown: outcome, verdict table, counts, latency and faults", () => 
   assert.ok(md.includes("| p99 | 4,268 ms | 4,235 ms |"));
   assert.match(
     md,
-    /\| plain \| f1: latency 800ms ±400ms downstream on all \| 15\.0 s → 23\.0 s \| 0 → 56 → 0 \| 7\.77 ms → ∞ → 7\.48 ms \|/,
+    /\| plain \| f1: latency 1,000 ms ±200 ms downstream on all \| 15\.0 s → 23\.0 s \| 0 → 56 → 0 \| 7\.77 ms → ∞ → 7\.48 ms \|/,
   );
 });
 

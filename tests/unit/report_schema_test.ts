@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import { reportProblems } from "../../lib/report/validate.ts";
+import { everythingReport } from "./report_everything.ts";
 import { fixture } from "./report_helpers.ts";
 
 const schema = JSON.parse(
@@ -23,6 +24,19 @@ Deno.test("schema: accepts the optional driver notes of a variant", () => {
   (report.variants[0] as unknown as Record<string, unknown>).notes = [1];
   assert.equal(validate(report), false);
   assert.notDeepEqual(reportProblems(report), []);
+});
+
+Deno.test("schema: accepts phrases, structured faults and descriptions per language; the validator too", async () => {
+  const report = await everythingReport();
+  assert.equal(validate(report), true, JSON.stringify(validate.errors, null, 2));
+  assert.deepEqual(reportProblems(report), []);
+  const v = report.variants[0];
+  v.notes = [{ id: "note.java.sidecar", params: { version: true as never } }];
+  assert.equal(validate(report), false);
+  assert.match(
+    reportProblems(report).join("\n"),
+    /notes\[0\]\.params\.version: expected an object/,
+  );
 });
 
 Deno.test("schema: rejects what types.ts does not allow", () => {

@@ -114,7 +114,7 @@ const env = {
   description: "in memory",
 } satisfies RunEnvironment;
 
-function run(log: MemoryLog) {
+function run(log: MemoryLog, wrap = (driver: ProducerDriver) => driver) {
   return runVariant({
     plan,
     variant: plan.variants[0],
@@ -124,7 +124,7 @@ function run(log: MemoryLog) {
     startAt: () => Promise.resolve(Date.now() + 20),
     signal: new AbortController().signal,
     cluster: memoryCluster(log),
-    createDriver: (o) => Promise.resolve(fakeDriver(log, o)),
+    createDriver: (o) => Promise.resolve(wrap(fakeDriver(log, o))),
   });
 }
 
@@ -165,4 +165,17 @@ Deno.test("variant: acknowledged records above a lagging high watermark are wait
   const report = await run(log);
   assert.equal(report.verification!.counts.lost, 0);
   assert.equal(report.verification!.counts.ok, 200);
+});
+
+Deno.test("variant: sismo's findings carry their phrase, for reports in other languages", async () => {
+  // Every 50th record is never answered, not even by the purge.
+  const report = await run(new MemoryLog(), (driver) => ({
+    ...driver,
+    send: (record) => record.token % 50 === 0 ? undefined : driver.send(record),
+  }));
+  const own = report.errors.filter((e) => e.source === "sismo");
+  assert.deepEqual(own.map((e) => [e.count, e.phrase]), [
+    [4, { id: "finding.unansweredAfterPurge" }],
+    [4, { id: "finding.purgedAfterDrain", params: { ms: 1000 } }],
+  ]);
 });

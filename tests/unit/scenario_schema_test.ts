@@ -140,7 +140,19 @@ Deno.test("schema rejects what the validator rejects by shape", () => {
     variants: [{ name: "a" }],
   };
   assert.deepEqual(errorsOf(base), []);
+  assert.deepEqual(
+    errorsOf({
+      ...base,
+      description: { en: "d", fr: "d" },
+      variants: [{ name: "a", description: { fr: "d" } }],
+    }),
+    [],
+  );
   const bad: [string, unknown][] = [
+    ["description in no language", { ...base, description: {} }],
+    ["description in German", { ...base, description: { de: "d" } }],
+    ["blank description", { ...base, description: { en: " " } }],
+    ["description a list", { ...base, variants: [{ name: "a", description: ["d"] }] }],
     ["non-Kafka producer key", {
       ...base,
       variants: [{ name: "a", producer: { MaxInFlight: 5 } }],

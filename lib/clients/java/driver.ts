@@ -495,17 +495,10 @@ async function createJavaDriver(opts: DriverOptions): Promise<ProducerDriver> {
       partitioner: "murmur2 (Java default), sticky for keyless",
     },
     notes: [
-      `java: kafka-clients ${version} KafkaProducer in a JVM sidecar, properties passed through ` +
-      "unchanged",
-      "java: a failed record's status comes from its batch as the sidecar finds it in the " +
-      "client's internals: never put in a produce request → not-persisted, otherwise (in " +
-      "flight, retried, rejected after retries) possibly-persisted",
-      "java: produce requests and bytes are producer-metrics request-total and " +
-      "outgoing-byte-total (every request type, metadata included); retries is " +
-      "record-retry-total (retried records, not requests)",
-      ...(acks0
-        ? ["java with acks=0: successes are reported persisted with offset -1 (no answer)"]
-        : []),
+      { id: "note.java.sidecar", params: { version } },
+      { id: "note.java.status" },
+      { id: "note.java.metrics" },
+      ...(acks0 ? [{ id: "note.java.acks0" }] : []),
     ],
     send(record: OutRecord): void {
       if (exited || closing || writer.failed) {

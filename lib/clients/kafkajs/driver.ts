@@ -200,14 +200,8 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
       partitioner: "murmur2 (KafkaJS DefaultPartitioner); sticky for keyless records (emulated)",
     },
     notes: [
-      "kafkajs: linger.ms, batch.size and delivery.timeout.ms emulated by sismo (KafkaJS has " +
-      "none); a send past its delivery timeout cannot be cancelled and may still be written",
-      ...(serialize
-        ? [
-          "kafkajs with enable.idempotence=true: one send per partition in flight (KafkaJS " +
-          "reuses rolled-back sequence numbers when sends to one partition overlap)",
-        ]
-        : []),
+      { id: "note.kafkajs.emulated" },
+      ...(serialize ? [{ id: "note.kafkajs.idempotent" }] : []),
     ],
     send(record: OutRecord): void {
       accumulator.append(record);
