@@ -17,7 +17,7 @@ import { faultLabel } from "./fault_label.ts";
 import { type PercentileCurve, percentileCurve, percentileGrid } from "./histogram.ts";
 import { type Lang, LOCALES, t } from "./i18n.ts";
 import { timelineEndMs } from "./phases.ts";
-import type { FaultWindow, VariantReport } from "./types.ts";
+import type { FaultWindow, TimelinePoint, VariantReport } from "./types.ts";
 
 /** One line (or bar series) of a chart. */
 export interface ChartSeries {
@@ -74,6 +74,8 @@ export interface ChartData {
 
 /** Colours of variants, in order; readable on a projector and for common colour blindness. */
 export const VARIANT_COLORS = ["#1f6feb", "#d1242f", "#1a7f37", "#8250df", "#bc4c00", "#0a7c86"];
+/** Anomalies found by verification: a colour no variant uses. */
+const ANOMALY_COLOR = "#bf3989";
 
 // A log axis cannot show 0: sub-microsecond latencies are drawn at 1 µs.
 const positive = (v: number | null) => v === null ? null : Math.max(v, 0.001);
@@ -216,8 +218,8 @@ export function phaseBands(
  * which nothing happened (the end of the drain, after the last answer) are left out: they are
  * not an outage.
  */
-function timelineAxis(variant: VariantReport) {
-  const points = [...variant.timeline].sort((a, b) => a.t - b.t);
+function timelineAxis(timeline: readonly TimelinePoint[]) {
+  const points = [...timeline].sort((a, b) => a.t - b.t);
   const idle = (p: (typeof points)[number]) =>
     p.sent + p.acked + p.failed + p.notSent === 0 && (p.intended?.events ?? 0) === 0;
   while (points.length > 1 && idle(points[points.length - 1])) points.pop();
@@ -245,7 +247,7 @@ export function latencyTimelineChart(
   lang: Lang,
   load?: { warmupMs: number; durationMs: number },
 ): ChartSpec {
-  const { points, x } = timelineAxis(variant);
+  const { points, x } = timelineAxis(variant.timeline);
   const endMs = x.length ? (x[x.length - 1] + 0.5) * 1000 : timelineEndMs(variant.timeline);
   return {
     id,
@@ -285,7 +287,7 @@ export function throughputTimelineChart(
   lang: Lang,
   load?: { warmupMs: number; durationMs: number },
 ): ChartSpec {
-  const { points, x } = timelineAxis(variant);
+  const { points, x } = timelineAxis(variant.timeline);
   const endMs = x.length ? (x[x.length - 1] + 0.5) * 1000 : timelineEndMs(variant.timeline);
   return {
     id,
@@ -317,9 +319,25 @@ export function throughputTimelineChart(
           p.intended ? p.intended.events - p.intended.acked : p.failed + p.notSent
         ),
       },
+      ...anomalySeries(points, lang),
     ],
     bands: timelineBands(variant, load, endMs, lang),
   };
+}
+
+/** Anomalies found by verification, by intended second: drawn only when there are some. */
+function anomalySeries(points: VariantReport["timeline"], lang: Lang): ChartSeries[] {
+  const total = (p: VariantReport["timeline"][number]) => {
+    const a = p.intended?.anomalies;
+    return a ? a.lost + a.duplicated + a.phantom + a.reordered : null;
+  };
+  if (!points.some((p) => (total(p) ?? 0) > 0)) return [];
+  return [{
+    label: t(lang, "chart.anomaliesPerSecond"),
+    color: ANOMALY_COLOR,
+    bars: true,
+    values: points.map(total),
+  }];
 }
 
 /**
@@ -335,19 +353,7 @@ export function variantsTimelineChart(
   lang: Lang,
   load?: { warmupMs: number; durationMs: number },
 ): ChartSpec {
-  const axes = variants.map((v) => timelineAxis(v));
-  const seconds = Math.max(
-    0,
-    ...axes.map((a) => a.points.length ? a.points[a.points.length - 1].t + 1 : 0),
-  );
-  const x = Array.from({ length: seconds }, (_, t) => t + 0.5);
-  // Each variant's points by second, so every x is one lookup.
-  const bySecond = axes.map((a) => new Map(a.points.map((p) => [p.t, p])));
-  const valueAt = (i: number, t: number): number | null => {
-    const p = bySecond[i].get(t);
-    if (!p) return null;
-    return metric === "p99" ? positive(p.intended?.p99 ?? null) : p.acked;
-  };
+  const { x, seconds, valuesOf } = sharedSeconds(variants.map((v) => v.timeline), metric);
   return {
     id,
     title: t(lang, metric === "p99" ? "chart.variantsP99" : "chart.variantsAcked"),
@@ -360,10 +366,68 @@ export function variantsTimelineChart(
       label: v.name,
       color: variantColor(i),
       width: 2,
-      values: x.map((_, t) => valueAt(i, t)),
+      values: valuesOf(i),
     })),
     bands: variants.length ? timelineBands(variants[0], load, seconds * 1000, lang) : [],
   };
+}
+
+/**
+ * Baseline (dashed) and current (solid) of each variant on shared axes, per second: the
+ * p99 of the events intended each second, or the acknowledgements per second. Faults are
+ * not shaded: the two runs may not have had them at the same instants.
+ */
+export function comparisonTimelineChart(
+  id: string,
+  metric: "p99" | "acked",
+  variants: readonly { name: string; baseline: TimelinePoint[]; current: TimelinePoint[] }[],
+  lang: Lang,
+): ChartSpec {
+  const timelines = variants.flatMap((v) => [v.baseline, v.current]);
+  const { x, valuesOf } = sharedSeconds(timelines, metric);
+  return {
+    id,
+    title: t(lang, metric === "p99" ? "comparison.timelineP99" : "comparison.timelineAcked"),
+    xKind: "seconds",
+    xLabel: t(lang, "chart.seconds"),
+    yLabel: t(lang, metric === "p99" ? "chart.latencyMs" : "chart.perSecond"),
+    yLog: metric === "p99",
+    x,
+    series: variants.flatMap((v, i) => [
+      {
+        label: t(lang, "comparison.seriesBaseline", { variant: v.name }),
+        color: variantColor(i),
+        width: 2,
+        dash: [8, 6],
+        values: valuesOf(2 * i),
+      },
+      {
+        label: t(lang, "comparison.seriesCurrent", { variant: v.name }),
+        color: variantColor(i),
+        width: 2,
+        values: valuesOf(2 * i + 1),
+      },
+    ]),
+    bands: [],
+  };
+}
+
+/** Several timelines on one axis of whole seconds (the longest), and each one's values on it. */
+function sharedSeconds(timelines: readonly TimelinePoint[][], metric: "p99" | "acked") {
+  const axes = timelines.map((timeline) => timelineAxis(timeline));
+  const seconds = Math.max(
+    0,
+    ...axes.map((a) => a.points.length ? a.points[a.points.length - 1].t + 1 : 0),
+  );
+  const x = Array.from({ length: seconds }, (_, t) => t + 0.5);
+  // Each timeline's points by second, so every x is one lookup.
+  const bySecond = axes.map((a) => new Map(a.points.map((p) => [p.t, p])));
+  const valueAt = (i: number, t: number): number | null => {
+    const p = bySecond[i].get(t);
+    if (!p) return null;
+    return metric === "p99" ? positive(p.intended?.p99 ?? null) : p.acked;
+  };
+  return { x, seconds, valuesOf: (i: number) => x.map((_, t) => valueAt(i, t)) };
 }
 
 /** The data block of a page. */

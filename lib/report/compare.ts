@@ -34,7 +34,7 @@ import { ReportInputError } from "./errors.ts";
 import { type PercentileCurve, percentileCurve, percentilesOf } from "./histogram.ts";
 import { expectsAnomaly } from "./metrics.ts";
 import { redact } from "./redact.ts";
-import type { RunReport, VariantReport, VerificationCounts } from "./types.ts";
+import type { RunReport, TimelinePoint, VariantReport, VerificationCounts } from "./types.ts";
 
 /** Metrics a tolerance can be given for. */
 export type ToleranceMetric = "throughput" | "p50" | "p90" | "p99" | "p999" | "max";
@@ -118,6 +118,8 @@ export interface VariantComparison {
   regressed: boolean;
   /** Percentile distributions (from the intended send time), for plotting. */
   curves: { baseline: PercentileCurve | null; current: PercentileCurve | null };
+  /** Each run's per-second timeline, for overlays. */
+  timelines: { baseline: TimelinePoint[]; current: TimelinePoint[] };
 }
 
 /** Identity of a compared run. */
@@ -272,6 +274,7 @@ function compareVariant(
       baseline: percentileCurve(base.latency.fromIntended.histogram),
       current: percentileCurve(current.latency.fromIntended.histogram),
     },
+    timelines: { baseline: base.timeline, current: current.timeline },
   };
 }
 

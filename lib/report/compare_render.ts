@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { percentileChart, variantColor } from "./charts.ts";
+import { comparisonTimelineChart, percentileChart, variantColor } from "./charts.ts";
 import type { Comparison, MetricComparison } from "./compare.ts";
 import { escapeHtml as esc, escapeMarkdownCell as cell, markdownCode } from "./escape.ts";
 import { format, type Formatter, type Lang, type MessageKey, t } from "./i18n.ts";
@@ -141,6 +141,14 @@ export function renderComparisonHtml(comparison: Comparison, opts: { lang: Lang 
     ]),
     lang,
   );
+  const overlays = (["p99", "acked"] as const).map((metric) =>
+    comparisonTimelineChart(
+      `chart-comparison-${metric}`,
+      metric,
+      c.variants.map((v) => ({ name: v.name, ...v.timelines })),
+      lang,
+    )
+  );
   const verdict = c.regressed ? "comparison.verdictRegressed" : "comparison.verdictOk";
   const runLine = (key: MessageKey, run: Comparison["baseline"]) =>
     `<span>${esc(t(lang, key))}: <b>${esc(run.runId)}</b> · ${esc(f.date(run.startedAt))} · ${
@@ -210,6 +218,15 @@ ${notes}
 <p class="chart-title">${esc(chart.title)}</p>
 <div class="chart" id="chart-comparison" role="img" aria-label="${esc(chart.title)}"></div>
 </section>
+<section id="comparison-timelines"><h2>${esc(t(lang, "section.overTime"))}</h2>
+${
+    overlays.map((o) =>
+      `<p class="chart-title">${
+        esc(o.title)
+      }</p>\n<div class="chart" id="${o.id}" role="img" aria-label="${esc(o.title)}"></div>`
+    ).join("\n")
+  }
+</section>
 <section id="comparison-variants"><h2>${esc(t(lang, "section.sideBySide"))}</h2>
 <div class="verdicts single">${tables}</div>
 </section>`;
@@ -217,6 +234,6 @@ ${notes}
     lang,
     title: `${c.current.scenario} — ${t(lang, "comparison.title")}`,
     body,
-    charts: [chart],
+    charts: [chart, ...overlays],
   });
 }

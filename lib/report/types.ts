@@ -92,6 +92,8 @@ export interface IntendedSecond {
   p50: number | null;
   p99: number | null;
   max: number | null;
+  /** Anomalies among these events, once verified (each event once per class it is in). */
+  anomalies?: { lost: number; duplicated: number; phantom: number; reordered: number };
 }
 
 /**

@@ -115,7 +115,7 @@ const intendedSecond = object({
   p50: nullable(number),
   p99: nullable(number),
   max: nullable(number),
-});
+}, { anomalies: object({ lost: number, duplicated: number, phantom: number, reordered: number }) });
 
 const timelinePoint = object({
   t: number,

@@ -11,7 +11,7 @@ import { clientFactory } from "../clients/registry.ts";
 import { DeliveryRouter, type LoadProgress, runLoad } from "../load/generator.ts";
 import { createSchedule, firstSeqAt } from "../load/schedule.ts";
 import { Ledger } from "../verify/ledger.ts";
-import { Verifier } from "../verify/verifier.ts";
+import { type SecondAnomalies, Verifier } from "../verify/verifier.ts";
 import { consumeRanges, type ConsumeResult, partitionOffsets } from "../verify/consume.ts";
 import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { readBackEnds } from "../verify/read_back.ts";
@@ -289,12 +289,14 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   let verification: VariantReport["verification"] = null;
   const inconclusive: string[] = [];
   const readNotes: string[] = [];
+  let anomalies: Map<number, SecondAnomalies> | null = null;
   if (!result.aborted) {
     const verifier = new Verifier(ledger, {
       runId: o.runId,
       variant: o.variantIndex,
       keys: plan.load.keys,
       partitions: plan.topic.partitions,
+      secondOf: (seq) => Math.floor(schedule.timeOf(seq) / 1000),
     });
     // Brokers a fault stopped may still be starting: read back once every partition answers,
     // up to where the acknowledgements say records are (see lib/verify/read_back.ts).
@@ -323,6 +325,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     for (const p of read.unreadable) verifier.markUnreadable(p);
     for (const problem of read.problems) inconclusive.push(`[${variant.name}] ${problem}`);
     verification = verifier.finish(read.recordsRead, read.durationMs);
+    anomalies = verifier.anomaliesBySecond();
     if (verification.counts.unverified > 0) {
       inconclusive.push(
         `[${variant.name}] ${verification.counts.unverified} event(s) unverified: partition(s) ${
@@ -344,6 +347,14 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const windowEvents = firstSeqAt(schedule, plan.load.warmupMs + result.window.ms) -
     firstSeqAt(schedule, plan.load.warmupMs);
   const points = timeline.points();
+  if (anomalies !== null) {
+    // Anomalies by the second their events were intended in, zero where none.
+    for (const p of points) {
+      if (!p.intended) continue;
+      p.intended.anomalies = anomalies.get(p.t) ??
+        { lost: 0, duplicated: 0, phantom: 0, reordered: 0 };
+    }
+  }
   const ledgerErrors = ledger.errors();
   // The client's errors, grouped and most frequent first (at most 20 kinds) …
   const clientSide: VariantReport["errors"] = ledgerErrors.map((e) => ({

@@ -129,7 +129,12 @@
  * @module
  */
 import type { KeySpace } from "../scenario/types.ts";
-import type { EventSample, VerificationCounts, VerificationReport } from "../report/types.ts";
+import type {
+  EventSample,
+  Phrase,
+  VerificationCounts,
+  VerificationReport,
+} from "../report/types.ts";
 import { decodeEvent, keyOf } from "../load/payload.ts";
 import {
   type Ledger,
@@ -152,7 +157,25 @@ export interface VerifierOptions {
   partitions: number;
   /** Examples kept per class (default 5). */
   samplesPerClass?: number;
+  /**
+   * The second (since the load started) event `seq` was intended in: given, {@link finish}
+   * also counts the anomalies of each intended second ({@link Verifier.anomaliesBySecond}).
+   */
+  secondOf?: (seq: number) => number;
 }
+
+/** Anomalies among the events intended in one second. */
+export interface SecondAnomalies {
+  lost: number;
+  duplicated: number;
+  phantom: number;
+  reordered: number;
+}
+
+/** Records remembered per partition to find a duplicate's first copy (the last this many). */
+const RECENT_PER_PARTITION = 4096;
+/** Copies listed per duplicated sample. */
+const MAX_SAMPLE_COPIES = 16;
 
 /** Read counts at or above this are kept in the overflow map. */
 const READS_OVERFLOW = 255;
@@ -447,6 +470,14 @@ export class Verifier {
     phantom: [],
     foreign: [],
   };
+  /** The last records read per partition (a ring of seq and offset): a duplicate's first copy. */
+  #recentSeqs: Float64Array;
+  #recentOffsets: string[][];
+  #recentNext: Uint32Array;
+  /** Every copy found of each sampled duplicate, as `partition/offset` (null: first copy not found). */
+  #copies = new Map<number, (string | null)[]>();
+  #secondOf: ((seq: number) => number) | null;
+  #bySecond = new Map<number, SecondAnomalies>();
 
   /** A verifier for the events in `ledger`. */
   constructor(ledger: Ledger, opts: VerifierOptions) {
@@ -476,6 +507,10 @@ export class Verifier {
     }
     this.#partitionSets = new Array(opts.partitions);
     this.#unreadable = new Uint8Array(opts.partitions);
+    this.#recentSeqs = new Float64Array(opts.partitions * RECENT_PER_PARTITION).fill(-1);
+    this.#recentOffsets = Array.from({ length: opts.partitions }, () => []);
+    this.#recentNext = new Uint32Array(opts.partitions);
+    this.#secondOf = opts.secondOf ?? null;
   }
 
   /** Account for one record read back from `partition` at `offset`. */
@@ -504,6 +539,13 @@ export class Verifier {
       this.#atAck[seq >>> 3] |= 1 << (seq & 7);
     }
     const reads = this.#reads[seq];
+    if (reads === 1 && this.#samples.duplicated.length < this.#samplesPerClass) {
+      this.#copies.set(seq, [this.#recentCopy(seq), `${partition}/${offset}`]);
+    } else if (reads > 1) {
+      const copies = this.#copies.get(seq);
+      if (copies && copies.length < MAX_SAMPLE_COPIES) copies.push(`${partition}/${offset}`);
+    }
+    this.#remember(partition, seq, offset);
     if (reads === 0) {
       this.#reads[seq] = 1;
       this.#order(seq, partition, offset);
@@ -593,12 +635,14 @@ export class Verifier {
     const unverified: EventSample[] = [];
     const room = this.#samplesPerClass;
     const size = ledger.size;
+    this.#bySecond.clear();
     for (let seq = 0; seq < size; seq++) {
       const status = ledger.statusCode(seq);
       if (status === STATUS_UNUSED || status === STATUS_NOT_SENT) continue;
       const reads = this.#reads[seq];
       const reordered = this.isReordered(seq);
       if (reordered) counts.reordered++;
+      if (this.#secondOf !== null) this.#countBySecond(seq, status, reads, reordered);
       if (reads > 0 && !this.#isAtAck(seq)) {
         if (status === STATUS_ACKED || ledger.isAckedAfterFailure(seq)) misplaced++;
       }
@@ -643,10 +687,7 @@ export class Verifier {
     }
 
     const samples: VerificationReport["samples"] = {};
-    const duplicated = this.#samples.duplicated.map((s) => ({
-      ...s,
-      detail: `read ${this.readsOf(s.seq)} times${this.#ackText(s.seq)}`,
-    }));
+    const duplicated = this.#samples.duplicated.map((s) => this.#duplicatedSample(s));
     const found: [SampleClass, EventSample[]][] = [
       ["lost", lost],
       ["duplicated", duplicated],
@@ -1004,6 +1045,72 @@ export class Verifier {
     const partition = this.#ledger.ackPartition(seq);
     if (partition < 0) return "";
     return ` (acked at ${partition}/${this.#ledger.ackOffset(seq)})`;
+  }
+
+  /**
+   * Anomalies of each intended second with any, as of the last {@link finish} (empty without
+   * the `secondOf` option). An event counts once per class it is in, as in `counts`.
+   */
+  anomaliesBySecond(): Map<number, SecondAnomalies> {
+    return new Map([...this.#bySecond].map(([t, a]) => [t, { ...a }]));
+  }
+
+  #countBySecond(seq: number, status: number, reads: number, reordered: boolean): void {
+    const lost = status === STATUS_ACKED && reads === 0 &&
+      this.#unreadable[this.#ledger.ackPartition(seq)] !== 1;
+    const phantom = status !== STATUS_ACKED && reads > 0;
+    const duplicated = reads > 1;
+    if (!(lost || phantom || duplicated || reordered)) return;
+    const t = this.#secondOf!(seq);
+    let bin = this.#bySecond.get(t);
+    if (!bin) this.#bySecond.set(t, bin = { lost: 0, duplicated: 0, phantom: 0, reordered: 0 });
+    if (lost) bin.lost++;
+    if (phantom) bin.phantom++;
+    if (duplicated) bin.duplicated++;
+    if (reordered) bin.reordered++;
+  }
+
+  /** Keep `seq` read at `offset` in the partition's ring of recent records. */
+  #remember(partition: number, seq: number, offset: string): void {
+    const slot = this.#recentNext[partition];
+    this.#recentSeqs[partition * RECENT_PER_PARTITION + slot] = seq;
+    this.#recentOffsets[partition][slot] = offset;
+    this.#recentNext[partition] = (slot + 1) % RECENT_PER_PARTITION;
+  }
+
+  /** Where the copy of `seq` already read is, if still among the recent records; else null. */
+  #recentCopy(seq: number): string | null {
+    for (let p = 0; p < this.#partitions; p++) {
+      const base = p * RECENT_PER_PARTITION;
+      for (let i = 0; i < RECENT_PER_PARTITION; i++) {
+        if (this.#recentSeqs[base + i] === seq) return `${p}/${this.#recentOffsets[p][i]}`;
+      }
+    }
+    return null;
+  }
+
+  /** A duplicated sample with its read count, acknowledgement and every copy found. */
+  #duplicatedSample(s: EventSample): EventSample {
+    const reads = this.readsOf(s.seq);
+    const copies = this.#copies.get(s.seq) ?? [];
+    const listed = copies.map((c) => c ?? "?").join(", ");
+    const more = reads > copies.length ? ", …" : "";
+    const facts: Phrase[] = [{ id: "sample.readTimes", params: { n: reads } }];
+    const partition = this.#ledger.ackPartition(s.seq);
+    if (partition >= 0) {
+      facts.push({
+        id: "sample.ackedAt",
+        params: { partition, offset: String(this.#ledger.ackOffset(s.seq)) },
+      });
+    }
+    if (copies.length) facts.push({ id: "sample.copiesAt", params: { copies: listed + more } });
+    return {
+      ...s,
+      detail: `read ${reads} times${this.#ackText(s.seq)}${
+        copies.length ? `; copies at ${listed}${more}` : ""
+      }`,
+      facts,
+    };
   }
 
   #checkPartition(partition: number): void {

@@ -168,6 +168,7 @@ Deno.test({
         new URL("comparison-en.png", ARTIFACTS).pathname,
       );
       assertCleanPage(check, file);
+      assert.equal(check.data.charts.length, 3); // percentiles, then p99 and acked over time
       assert.ok(check.text.includes("REGRESSION"));
     } finally {
       await browser.close();

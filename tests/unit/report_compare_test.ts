@@ -174,6 +174,28 @@ Deno.test("comparison renderers show regressions and both curves", () => {
   assert.ok(
     data.charts[0].series.every((s: { values: unknown[] }) => s.values.some((v) => v !== null)),
   );
+  // Timeline overlays: per metric, each variant's baseline (dashed) and current run.
+  assert.deepEqual(data.charts.slice(1).map((ch: { id: string }) => ch.id), [
+    "chart-comparison-p99",
+    "chart-comparison-acked",
+  ]);
+  for (const overlay of data.charts.slice(1)) {
+    assert.deepEqual(overlay.series.map((s: { label: string }) => s.label), [
+      "plain référence",
+      "plain actuelle",
+      "idempotent référence",
+      "idempotent actuelle",
+    ]);
+    assert.deepEqual(
+      overlay.series.map((s: { dash?: number[] }) => s.dash !== undefined),
+      [true, false, true, false],
+    );
+    assert.ok(overlay.series.every((s: { values: unknown[] }) => s.values.some((v) => v !== null)));
+  }
+  const acked: (number | null)[] = data.charts[2].series[1].values;
+  const shown = current.variants[0].timeline.filter((p) => p.t < acked.length);
+  assert.ok(shown.length > 5);
+  for (const p of shown) assert.equal(acked[p.t], p.acked, `second ${p.t}`);
 });
 
 Deno.test("compare: runs that did not run the same thing are listed as not comparable", () => {

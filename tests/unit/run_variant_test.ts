@@ -179,3 +179,22 @@ Deno.test("variant: sismo's findings carry their phrase, for reports in other la
     [4, { id: "finding.purgedAfterDrain", params: { ms: 1000 } }],
   ]);
 });
+
+Deno.test("variant: anomalies land in the timeline by intended second, zero elsewhere", async () => {
+  const log = new MemoryLog();
+  // Event 10 is written twice (a retry whose first write was kept).
+  const report = await run(log, (driver) => ({
+    ...driver,
+    send: (record) => {
+      if (record.token === 10) {
+        log.partitions[10 % PARTITIONS].push({ key: null, value: record.value });
+      }
+      driver.send(record);
+    },
+  }));
+  assert.equal(report.verification!.counts.duplicated, 1);
+  const seconds = report.timeline.filter((p) => p.intended);
+  assert.deepEqual(seconds.map((p) => [p.t, p.intended!.anomalies]), [
+    [0, { lost: 0, duplicated: 1, phantom: 0, reordered: 0 }],
+  ]);
+});

@@ -100,10 +100,25 @@ Deno.test("verifier: duplicated counts events, duplicates counts extra copies", 
   log.feed(v);
   const report = v.finish();
   deepStrictEqual(report.counts, counts({ ok: 8, duplicated: 2, duplicates: 3 }));
-  deepStrictEqual(report.samples.duplicated, [
-    { seq: 2, partition: 0, offset: "10", key: null, detail: "read 3 times (acked at 0/2)" },
-    { seq: 5, partition: 0, offset: "12", key: null, detail: "read 2 times (acked at 0/5)" },
-  ]);
+  deepStrictEqual(
+    report.samples.duplicated!.map(({ facts: _, ...s }) => s),
+    [
+      {
+        seq: 2,
+        partition: 0,
+        offset: "10",
+        key: null,
+        detail: "read 3 times (acked at 0/2); copies at 0/2, 0/10, 0/11",
+      },
+      {
+        seq: 5,
+        partition: 0,
+        offset: "12",
+        key: null,
+        detail: "read 2 times (acked at 0/5); copies at 0/5, 0/12",
+      },
+    ],
+  );
   strictEqual(v.readsOf(2), 3);
 });
 
@@ -115,7 +130,12 @@ Deno.test("verifier: read counts beyond 254 stay exact", () => {
   const report = v.finish();
   deepStrictEqual(report.counts, counts({ ok: 1, duplicated: 1, duplicates: 299 }));
   strictEqual(v.readsOf(1), 300);
-  strictEqual(report.samples.duplicated![0].detail, "read 300 times (acked at 0/1)");
+  // Copies are listed up to 16, then "…".
+  const copies = Array.from({ length: 16 }, (_, i) => `0/${i + 1}`).join(", ");
+  strictEqual(
+    report.samples.duplicated![0].detail,
+    `read 300 times (acked at 0/1); copies at ${copies}, …`,
+  );
 });
 
 Deno.test("verifier: phantom = failed or pending, yet read", () => {
@@ -780,4 +800,54 @@ Deno.test("verifier: every class planted at once is counted exactly", () => {
     failedAbsent: 0,
     unverified: lostIn1 + failedAbsent.length + pendingAbsent.length,
   });
+});
+
+Deno.test("verifier: a duplicated sample lists every copy, the first one in another partition too", () => {
+  const { ledger, log } = ackedRun(10, 2);
+  // Event 4 (acked at 0/2) is written twice more: in partition 0, then in partition 1.
+  log.append(0, 4);
+  log.append(1, 4);
+  // Event 9 (acked at 1/4) has a copy in partition 0, which is read first.
+  log.append(0, 9);
+  const v = verifier(ledger, 2);
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(report.counts, counts({ ok: 8, duplicated: 2, duplicates: 3 }));
+  const samples = report.samples.duplicated!;
+  deepStrictEqual(samples.map((s) => [s.seq, s.detail]), [
+    [4, "read 3 times (acked at 0/2); copies at 0/2, 0/5, 1/5"],
+    [9, "read 2 times (acked at 1/4); copies at 0/6, 1/4"],
+  ]);
+  deepStrictEqual(samples[0].facts, [
+    { id: "sample.readTimes", params: { n: 3 } },
+    { id: "sample.ackedAt", params: { partition: 0, offset: "2" } },
+    { id: "sample.copiesAt", params: { copies: "0/2, 0/5, 1/5" } },
+  ]);
+});
+
+Deno.test("verifier: anomalies are counted by the second their events were intended in", () => {
+  const { ledger, log } = ackedRun(40, 2, 41);
+  ledger.markSent(40);
+  ledger.markFailed(40, "timed out");
+  log.append(0, 40); // phantom, intended in second 4
+  log.partitions[1] = log.partitions[1].filter((r) => r.seq !== 13); // 13 lost: second 1
+  log.append(1, 25); // 25 duplicated: second 2
+  const v = new Verifier(ledger, {
+    runId: RUN_ID,
+    variant: 0,
+    keys: NONE,
+    partitions: 2,
+    secondOf: (seq) => Math.floor(seq / 10),
+  });
+  log.feed(v);
+  const report = v.finish();
+  deepStrictEqual(
+    report.counts,
+    counts({ ok: 38, lost: 1, duplicated: 1, duplicates: 1, phantom: 1 }),
+  );
+  const none = { lost: 0, duplicated: 0, phantom: 0, reordered: 0 };
+  deepStrictEqual(
+    [...v.anomaliesBySecond()].sort((a, b) => a[0] - b[0]),
+    [[1, { ...none, lost: 1 }], [2, { ...none, duplicated: 1 }], [4, { ...none, phantom: 1 }]],
+  );
 });
