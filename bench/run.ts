@@ -6,6 +6,8 @@
  *    Achieved rate vs target, and p99 of (hand-off − intended send time).
  *    Also the consume-back rate of the real verification that follows.
  * 2. Verifier in memory: records/s of classification, and bytes of state per event.
+ * 3. Streaming verifier against the end-of-run one on the same synthetic run: speed and
+ *    peak state as ratios, and its state at each quarter of the run (flat when bounded).
  *
  * Flags: `--rate N` (default 5000), `--seconds S` (default 20), `--brokers 1|3` (default 1).
  *
@@ -21,6 +23,7 @@ import { deleteTopic, runVariant } from "../lib/run/variant.ts";
 import { LatencyRecorder } from "../lib/metrics/latency.ts";
 import { newRunId } from "../lib/load/payload.ts";
 import { MAX_BYTES_PER_EVENT, MIN_RECORDS_PER_SECOND, runVerifyBench } from "./verify_bench.ts";
+import { runStreamingBench } from "./verify_streaming_bench.ts";
 
 if (Deno.args.includes("--max")) {
   const { runMaxBench } = await import("./max.ts");
@@ -125,6 +128,14 @@ if (vb.recordsPerSecond < MIN_RECORDS_PER_SECOND) {
   failures.push(`verifier ${vb.recordsPerSecond.toFixed(0)} records/s`);
 }
 if (vb.bytesPerEvent > MAX_BYTES_PER_EVENT) failures.push(`${vb.bytesPerEvent} bytes/event`);
+
+console.log("\n== streaming verifier against the end-of-run one: 1,000,000 synthetic events");
+const sb = runStreamingBench();
+// Streaming must stay far below the end-of-run state and flat over the run (issue 15).
+if (sb.memoryRatio > 0.1) {
+  failures.push(`streaming state ${sb.memoryRatio.toFixed(3)} of end-of-run`);
+}
+if (Math.max(...sb.flatness) > 1.5) failures.push(`streaming state grew ${sb.flatness.join(" ")}`);
 
 if (failures.length) {
   console.log(`\nBelow target: ${failures.join("; ")}`);
