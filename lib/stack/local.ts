@@ -500,16 +500,34 @@ export class LocalBrokerControl {
     await waitExit(rec, 5000);
   }
 
-  /** SIGSTOP: the JVM freezes, its sockets stay open. */
-  pause(id: number): Promise<void> {
-    signal(this.#record(id), "SIGSTOP");
-    return Promise.resolve();
+  /** SIGSTOP: the JVM freezes, its sockets stay open. Resolves once it is stopped. */
+  async pause(id: number): Promise<void> {
+    const rec = this.#record(id);
+    signal(rec, "SIGSTOP");
+    // The kernel stops a process when it next runs: on a loaded machine, a moment later.
+    await this.#untilState(id, rec.pid, (state) => state === "T", "stopped after SIGSTOP");
   }
 
-  /** SIGCONT after a pause. */
-  resume(id: number): Promise<void> {
-    signal(this.#record(id), "SIGCONT");
-    return Promise.resolve();
+  /** SIGCONT after a pause. Resolves once it runs again. */
+  async resume(id: number): Promise<void> {
+    const rec = this.#record(id);
+    signal(rec, "SIGCONT");
+    await this.#untilState(id, rec.pid, (state) => state !== "T", "running after SIGCONT");
+  }
+
+  async #untilState(
+    id: number,
+    pid: number,
+    ok: (state: string | null) => boolean,
+    what: string,
+  ): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!ok(processState(pid))) {
+      if (Date.now() > deadline) {
+        throw new StackError(`broker ${id} (pid ${pid}) not ${what} within 5 s`);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** Start a stopped or killed broker again with its original command, same data. */
