@@ -18,6 +18,7 @@ import type { ChartData } from "../../lib/report/charts.ts";
 import { renderHtml } from "../../lib/report/html.ts";
 import type { RunReport } from "../../lib/report/types.ts";
 import { ensureChromium } from "./chromium.ts";
+import { foreignVocabulary, wordsFound } from "../unit/report_words.ts";
 
 const ARTIFACTS = new URL("../../reports/test-artifacts/", import.meta.url);
 const FIXTURE = new URL("../fixtures/reports/idempotent-vs-plain.json", import.meta.url);
@@ -54,6 +55,8 @@ interface PageCheck {
   /** Per chart id: pixels close to each series colour, and fault-shading pixels. */
   charts: Record<string, { colors: Record<string, number>; shading: number; canvas: boolean }>;
   text: string;
+  /** Visible text outside elements quoted in another language or shown as is. */
+  ownText: string;
   data: ChartData;
 }
 
@@ -104,7 +107,12 @@ async function openAndCheck(
       }
       charts[spec.id] = { colors, shading, canvas: true };
     }
-    return { charts, text: document.body.innerText, data };
+    // The text in the page's own language: quoted foreign text and data shown as is left out.
+    const own = document.body.cloneNode(true) as HTMLElement;
+    const lang = document.documentElement.lang;
+    own.querySelectorAll(`script, style, [translate="no"], [lang]:not([lang="${lang}"])`)
+      .forEach((el) => el.remove());
+    return { charts, text: document.body.innerText, ownText: own.textContent ?? "", data };
   });
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.close();
@@ -155,6 +163,8 @@ Deno.test({
         for (const text of expectedText[lang]) {
           assert.ok(check.text.includes(text), `${lang}: "${text}" shown`);
         }
+        // As the browser shows it: no word of the other language outside quoted text.
+        assert.deepEqual(wordsFound([check.ownText], foreignVocabulary(lang)), [], lang);
       }
 
       const current: RunReport = structuredClone(report);

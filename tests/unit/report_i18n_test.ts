@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { format, isMessageKey, t } from "../../lib/report/i18n.ts";
+import { format, isMessageKey, type Message, messages, t } from "../../lib/report/i18n.ts";
 
 const KEYS = [
   "lost",
@@ -94,4 +94,17 @@ Deno.test("i18n: every note a client driver gives has its sentence in both langu
       assert.ok(isMessageKey(id), `${client}: ${id}`);
     }
   }
+});
+
+Deno.test("i18n: no French string is an English sentence left untranslated", () => {
+  const en = messages("en") as Record<string, Message>;
+  const fr = messages("fr") as Record<string, Message>;
+  const forms = (m: Message) => typeof m === "string" ? [m] : Object.values(m);
+  const words = (text: string) => text.replace(/\{\w+\}/g, " ").match(/\p{L}{2,}/gu) ?? [];
+  const copied = Object.keys(en).filter((key) =>
+    JSON.stringify(en[key]) === JSON.stringify(fr[key]) &&
+    forms(en[key]).some((text) => words(text).length > 1)
+  );
+  // One word alike in both (Verdict, Client, Offset…) is fine; a sentence is not translated.
+  assert.deepEqual(copied, []);
 });

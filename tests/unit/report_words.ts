@@ -9,9 +9,13 @@
  */
 import { type Lang, type Message, messages } from "../../lib/report/i18n.ts";
 
-/** English function words, in case a string of another module slips through untranslated. */
+/**
+ * English function words, foreign in a French report even when a French string of i18n.ts
+ * has them (an English string copied into the French table untranslated). None is French
+ * ("on" is, so it is not here).
+ */
 const ENGLISH_FUNCTION_WORDS = (
-  "the and or of to in on at by for with from is are was were be been not no this that these " +
+  "the and or of to in at by for with from is are was were be been not no this that these " +
   "those it its than when which what each every all any after before during until into but if " +
   "has have had never only"
 ).split(" ");
@@ -29,14 +33,16 @@ function wordsOfLanguage(lang: Lang): Set<string> {
 
 /**
  * Words a report in `lang` must not show outside quoted text: the words of the other
- * language's strings that `lang`'s strings never use (for French, also common English
- * function words), so the list grows with the strings.
+ * language's strings that `lang`'s strings never use, so the list grows with the strings,
+ * and for French common English function words whatever the French strings say.
  */
 export function foreignVocabulary(lang: Lang): Set<string> {
   const other: Lang = lang === "fr" ? "en" : "fr";
   const own = wordsOfLanguage(lang);
-  const candidates = [...wordsOfLanguage(other), ...(lang === "fr" ? ENGLISH_FUNCTION_WORDS : [])];
-  return new Set(candidates.filter((word) => !own.has(word)));
+  return new Set([
+    ...[...wordsOfLanguage(other)].filter((word) => !own.has(word)),
+    ...(lang === "fr" ? ENGLISH_FUNCTION_WORDS : []),
+  ]);
 }
 
 const VOID_ELEMENTS = new Set(["br", "hr", "img", "meta", "link", "input", "wbr", "col", "source"]);
