@@ -539,13 +539,15 @@ export class Verifier {
       this.#atAck[seq >>> 3] |= 1 << (seq & 7);
     }
     const reads = this.#reads[seq];
-    if (reads === 1 && this.#samples.duplicated.length < this.#samplesPerClass) {
-      this.#copies.set(seq, [this.#recentCopy(seq), `${partition}/${offset}`]);
-    } else if (reads > 1) {
+    // Where copies of sampled duplicates are: nothing to remember once the samples are full.
+    if (this.#samples.duplicated.length < this.#samplesPerClass) {
+      if (reads === 1) this.#copies.set(seq, [this.#recentCopy(seq), `${partition}/${offset}`]);
+      this.#remember(partition, seq, offset);
+    }
+    if (reads > 1) {
       const copies = this.#copies.get(seq);
       if (copies && copies.length < MAX_SAMPLE_COPIES) copies.push(`${partition}/${offset}`);
     }
-    this.#remember(partition, seq, offset);
     if (reads === 0) {
       this.#reads[seq] = 1;
       this.#order(seq, partition, offset);

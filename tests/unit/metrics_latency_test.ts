@@ -5,6 +5,7 @@ import {
   intendedLatency,
   LatencyRecorder,
 } from "../../lib/metrics/latency.ts";
+import { prng } from "./prng.ts";
 
 /** HdrHistogram with 3 significant digits: values within 1/1024 of the truth. */
 const HDR_PRECISION = 1 / 1024;
@@ -19,16 +20,6 @@ function assertClose(actual: number, expected: number, relative: number, what: s
 /** Nearest-rank percentile of sorted values. */
 function exactPercentile(sorted: number[], p: number): number {
   return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("latency: 1..10000 µs uniform summarises in ms within HDR precision", () => {

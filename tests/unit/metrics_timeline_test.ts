@@ -1,5 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { TimelineRecorder } from "../../lib/metrics/timeline.ts";
+import { prng } from "./prng.ts";
 
 /** Per-second percentiles are at most 1/16 above the truth, never below. */
 const BUCKET_PRECISION = 1 / 16;
@@ -10,16 +11,6 @@ function assertBucketed(actual: number | null, exact: number, what: string): voi
     actual >= exact && actual <= exact * (1 + BUCKET_PRECISION),
     `${what}: ${actual} not in [${exact}, ${exact * (1 + BUCKET_PRECISION)}]`,
   );
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("timeline: events land in their second, gaps are filled", () => {

@@ -14,19 +14,10 @@ import { EventTable, FAILED, PRESENT } from "../../lib/verify/streaming_events.t
 import { encodeEvent } from "../../lib/load/payload.ts";
 import type { KeySpace } from "../../lib/scenario/types.ts";
 import type { VerificationReport } from "../../lib/report/types.ts";
+import { prng } from "./prng.ts";
 
 const RUN_ID = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
 const OTHER_RUN = new Uint8Array([8, 7, 6, 5, 4, 3, 2, 1]);
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fates planted on events, with their weights (normal fills the rest). */
 const ROLES = {

@@ -5,6 +5,7 @@ import { Verifier } from "../../lib/verify/verifier.ts";
 import { encodeEvent } from "../../lib/load/payload.ts";
 import type { KeySpace } from "../../lib/scenario/types.ts";
 import type { VerificationCounts } from "../../lib/report/types.ts";
+import { prng } from "./prng.ts";
 
 const RUN_ID = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
 const OTHER_RUN = new Uint8Array([8, 7, 6, 5, 4, 3, 2, 1]);
@@ -672,16 +673,6 @@ Deno.test("verifier: the report matches the schema's VerificationReport", async 
   strictEqual(withSample.misplacedSamples.length, 1);
   strictEqual(validate(withSample), true, JSON.stringify(validate.errors));
 });
-
-/** Deterministic PRNG (mulberry32) so the mixture test is reproducible. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 Deno.test("verifier: every class planted at once is counted exactly", () => {
   const n = 5000;
