@@ -38,6 +38,9 @@ Options:
   --client NAME          Run every variant once, on this client: ${CLIENT_NAMES.join(", ")}
                          (default: what the file says; librdkafka when it names none)
   --keep-topics          Keep the variants' topics after verification
+  --fail-fast            Stop a variant's load at the first anomaly that breaks an expectation
+                         for good (lost == 0 and one event lost); its events are still verified
+                         and the report written, the run fails
   --repeat N             Run the scenario N times (1 to ${MAX_REPEAT}, default 1), each run with its
                          own reports, then print each expectation's runs held and observed
                          min/median/max against its threshold: stable, thin (held every time, but
@@ -61,6 +64,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       lang: { type: "string" },
       profile: { type: "string" },
       "keep-topics": { type: "boolean" },
+      "fail-fast": { type: "boolean" },
       client: { type: "string" },
       repeat: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -112,6 +116,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     toxiproxyUrl: values.toxiproxy,
     reportsDir: values.reports,
     keepTopics: values["keep-topics"],
+    failFast: values["fail-fast"],
     signal: interrupt.signal,
     lang,
   };

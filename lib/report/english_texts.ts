@@ -130,6 +130,11 @@ export function findingPhrase(message: string): Phrase | null {
       params: { partition: int(m[1]), high: int(m[2]), acked: int(m[3]) },
     };
   }
+  m = /^the live verification disagrees with the end-of-run read \(live ≠ end of run\): ([\s\S]*)$/
+    .exec(message);
+  if (m) return { id: "finding.liveDisagrees", params: { differences: { quoted: m[1] } } };
+  m = /^live verification: ([\s\S]*)$/.exec(message);
+  if (m) return { id: "finding.live", params: { error: { quoted: m[1] } } };
   m = /^read-back: ([\s\S]*)$/.exec(message);
   return m ? { id: "finding.readBack", params: { note: { quoted: m[1] } } } : null;
 }
@@ -171,6 +176,9 @@ function reasonPhrases(reason: string): Phrase[] {
       { id: "inconclusive.unreadable", params: { n: partitions.length, partitions } },
     ];
   }
+  m = /^the live verification disagrees with the end-of-run read \(live ≠ end of run\): ([\s\S]*)$/
+    .exec(reason);
+  if (m) return [{ id: "inconclusive.liveDisagrees", params: { differences: { quoted: m[1] } } }];
   m = /^consume-back failed: ([\s\S]*)$/.exec(reason);
   if (m) return [{ id: "inconclusive.consumeFailed", params: { error: { quoted: m[1] } } }];
   m = /^end offset of partition (\d+) unknown: ([\s\S]*)$/.exec(reason);

@@ -280,6 +280,34 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
       ),
     });
   }
+  // The verification that ran alongside the load: shown when any variant had one.
+  if (variants.some((v) => v.live)) {
+    verification.push({
+      label: t(lang, "live"),
+      help: t(lang, "help.live"),
+      bad: variants.map((v) => v.live?.agrees === false),
+      cells: variants.map((v) => {
+        if (!v.live) return "–";
+        const verdict = t(lang, v.live.agrees === false ? "live.disagrees" : "live.agrees");
+        const first = v.live.firstAnomalyMs === null ? "" : ` <small>(${
+          esc(
+            t(lang, "live.firstAnomaly", { s: f.int(Math.round(v.live.firstAnomalyMs / 1000)) }),
+          )
+        })</small>`;
+        return v.live.agrees === null ? "–" + first : esc(verdict) + first;
+      }),
+    }, {
+      label: t(lang, "live.peak"),
+      cells: variants.map((v) => v.live ? esc(f.int(v.live.peakUnresolved)) : "–"),
+    });
+  }
+  if (variants.some((v) => v.stoppedEarly)) {
+    events.push({
+      label: t(lang, "stoppedEarly"),
+      bad: variants.map((v) => v.stoppedEarly !== undefined),
+      cells: variants.map((v) => v.stoppedEarly ? quoted(v.stoppedEarly, "code") : "–"),
+    });
+  }
   const throughput: Row[] = [
     {
       label: t(lang, "throughput.acked"),

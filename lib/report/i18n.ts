@@ -74,6 +74,14 @@ const en = {
   "reordered": "Reordered",
   "misplaced": "Found elsewhere",
   "help.misplaced": "no copy read at the partition and offset its acknowledgement named",
+  "live": "Live verification",
+  "help.live":
+    "checked while the load ran, reading the topic as it was written: its counts must equal those of the read after the load",
+  "live.agrees": "same counts",
+  "live.disagrees": "different counts",
+  "live.firstAnomaly": "first anomaly after {s} s",
+  "live.peak": "Most events held unsettled",
+  "stoppedEarly": "Load stopped early (--fail-fast)",
   "foreign": "Foreign",
   "unverified": "Unverified",
   "help.ok": "acknowledged and read exactly once, in order",
@@ -281,6 +289,9 @@ const en = {
   "finding.truncated":
     "partition {partition}: high watermark stayed at {high}, below the highest acknowledged offset + 1 ({acked}): the log was truncated under acknowledged records, which count as lost",
   "finding.readBack": "read-back: {note}",
+  "finding.liveDisagrees":
+    "the live verification disagrees with the end-of-run read (live ≠ end of run): {differences}",
+  "finding.live": "live verification: {error}",
   "inconclusive.notReadToEnd": {
     one: "partition {partitions} not read to its end within {s} s",
     other: "partitions {partitions} not read to their end within {s} s",
@@ -292,6 +303,8 @@ const en = {
   },
   "inconclusive.consumeFailed": "reading back failed: {error}",
   "inconclusive.endOffsetUnknown": "end offset of partition {partition} unknown: {error}",
+  "inconclusive.liveDisagrees":
+    "the live verification disagrees with the end-of-run read (live ≠ end of run): {differences}",
   "note.java.sidecar":
     "`kafka-clients` {version} `KafkaProducer` in a JVM sidecar, properties passed through unchanged",
   "note.java.status":
@@ -360,6 +373,14 @@ const fr: Record<MessageKey, Message> = {
   "reordered": "Réordonnés",
   "misplaced": "Trouvés ailleurs",
   "help.misplaced": "aucune copie lue à la partition et à l’offset annoncés par l’acquittement",
+  "live": "Vérification en direct",
+  "help.live":
+    "menée pendant la charge, en lisant le topic au fil de l’écriture : ses comptes doivent être ceux de la relecture après la charge",
+  "live.agrees": "mêmes comptes",
+  "live.disagrees": "comptes différents",
+  "live.firstAnomaly": "première anomalie après {s} s",
+  "live.peak": "Événements en attente de verdict, au plus",
+  "stoppedEarly": "Charge arrêtée tôt (--fail-fast)",
   "foreign": "Étrangers",
   "unverified": "Non vérifiés",
   "help.ok": "acquittés et lus une seule fois, dans l’ordre",
@@ -568,6 +589,9 @@ const fr: Record<MessageKey, Message> = {
   "finding.truncated":
     "partition {partition} : le high watermark est resté à {high}, sous le plus grand offset acquitté + 1 ({acked}) : le journal a été tronqué sous des enregistrements acquittés, comptés perdus",
   "finding.readBack": "relecture : {note}",
+  "finding.liveDisagrees":
+    "la vérification en direct contredit la relecture finale (en direct ≠ finale) : {differences}",
+  "finding.live": "vérification en direct : {error}",
   "inconclusive.notReadToEnd": {
     one: "partition {partitions} pas relue jusqu’au bout en {s} s",
     other: "partitions {partitions} pas relues jusqu’au bout en {s} s",
@@ -582,6 +606,8 @@ const fr: Record<MessageKey, Message> = {
   },
   "inconclusive.consumeFailed": "la relecture a échoué : {error}",
   "inconclusive.endOffsetUnknown": "offset de fin de la partition {partition} inconnu : {error}",
+  "inconclusive.liveDisagrees":
+    "la vérification en direct contredit la relecture finale (en direct ≠ finale) : {differences}",
   "note.java.sidecar":
     "`KafkaProducer` de `kafka-clients` {version} dans une JVM à part (sidecar), propriétés transmises telles quelles",
   "note.java.status":

@@ -247,6 +247,29 @@ export interface VerificationReport {
   }[];
 }
 
+/** The verification that ran alongside the load (see `lib/verify/live.ts`). */
+export interface LiveVerificationReport {
+  counts: VerificationCounts;
+  misplaced: number;
+  recordsRead: number;
+  /**
+   * Whether `counts` and `misplaced` equal the end-of-run verification's; null when there was
+   * no end-of-run verification to compare with.
+   */
+  agrees: boolean | null;
+  /** What differed, as `lost: 3 live, 4 at the end`. */
+  differences: string[];
+  /** Most events held unsettled at once, and the most bytes of state (estimated). */
+  peakUnresolved: number;
+  peakBytes: number;
+  /** Records read below a settle bound, answers after it: counts may then differ. */
+  boundViolations: number;
+  /** Ms after the load start when the first anomaly was known; null when none was. */
+  firstAnomalyMs: number | null;
+  /** What the live read worked around or could not do. */
+  problems: string[];
+}
+
 /** The outcome of one expectation. */
 export interface ExpectationOutcome {
   text: string;
@@ -335,6 +358,16 @@ export interface VariantReport {
   /** One per fault, in the same order: what the events intended around it went through. */
   phases: FaultPhase[];
   verification: VerificationReport | null;
+  /**
+   * The verification that ran alongside the load (absent when it did not run): its counts at
+   * the end, whether they equal the end-of-run verification's, and what it cost.
+   */
+  live?: LiveVerificationReport;
+  /**
+   * The expectation the live verification found broken for good, for which `--fail-fast`
+   * ended the load before its planned end; absent when the load ran to its end.
+   */
+  stoppedEarly?: string;
   /** Why verification could not cover every event of this variant; absent when it did. */
   inconclusive?: string[];
   expectations: ExpectationOutcome[];

@@ -32,6 +32,8 @@ export interface RunOptions {
   reportsDir?: string;
   /** Keep the variants' topics after verification. */
   keepTopics?: boolean;
+  /** Stop a variant's load at the first anomaly that breaks an expectation for good. */
+  failFast?: boolean;
   signal: AbortSignal;
   onProgress?: (p: VariantProgress) => void;
   log?: (line: string) => void;
@@ -201,6 +203,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
         faults: (t) => timeline.join(t),
         signal: opts.signal,
         onProgress: opts.onProgress,
+        failFast: opts.failFast,
         log,
       });
       if (!opts.keepTopics) await deleteTopic(env, report.topic);

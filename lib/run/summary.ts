@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { RunReport, VariantReport } from "../report/types.ts";
+import type { RunReport, VariantReport, VerificationCounts } from "../report/types.ts";
+import { ANOMALY_CLASSES } from "../verify/live.ts";
 import type { VariantProgress } from "./variant.ts";
 
 const fmtInt = (n: number | null | undefined) =>
@@ -103,12 +104,23 @@ export function summaryTable(report: RunReport): string {
   return out.join("\n");
 }
 
-/** One progress line: elapsed, rate, acked, errors, outstanding, current p99, active faults. */
+/** The anomalies the live verification settled so far, named when there are any. */
+function liveVerdicts(c: VerificationCounts | null): string {
+  if (c === null) return "";
+  const found = ANOMALY_CLASSES.filter((k) => c[k] > 0)
+    .map((k) => `${k} ${c[k]}`);
+  return ` | verified ${c.ok} ok${found.length ? ", " + found.join(", ") : ""}`;
+}
+
+/**
+ * One progress line: elapsed, anomalies found so far, rate, acked, errors, outstanding,
+ * current p99, active faults.
+ */
 export function progressLine(p: VariantProgress, ratePerSecond: number): string {
   const el = (p.elapsedMs / 1000).toFixed(0).padStart(3);
   const tot = (p.totalMs / 1000).toFixed(0);
   const faults = p.faults.length ? ` | faults: ${p.faults.join("; ")}` : "";
-  return `[${p.variant}] ${p.phase} ${el}/${tot}s | ${
+  return `[${p.variant}] ${p.phase} ${el}/${tot}s${liveVerdicts(p.live)} | ${
     ratePerSecond.toFixed(0)
   }/s | acked ${p.acked} | failed ${p.failed} | not sent ${p.notSent} | outstanding ${p.outstanding} | p99 ${
     p.p99Ms === null ? "–" : p.p99Ms.toFixed(1) + " ms"

@@ -15,6 +15,10 @@ import { type SecondAnomalies, Verifier } from "../verify/verifier.ts";
 import { consumeRanges, type ConsumeResult, partitionOffsets } from "../verify/consume.ts";
 import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { readBackEnds } from "../verify/read_back.ts";
+import { LiveVerification } from "../verify/live.ts";
+import { type TailOptions, type TailReader, tailTopic } from "../verify/tail.ts";
+import type { Expectation } from "../scenario/types.ts";
+import type { VerificationCounts, VerificationReport } from "../report/types.ts";
 import { intendedLatency, LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
 import { faultPhasesOf } from "../metrics/phases.ts";
@@ -31,6 +35,8 @@ export interface VariantProgress extends LoadProgress {
   phase: "load" | "drain" | "verify";
   p99Ms: number | null;
   faults: string[];
+  /** Anomalies the live verification settled so far; null when it does not run. */
+  live: VerificationCounts | null;
 }
 
 /** Options of {@link runVariant}. */
@@ -60,6 +66,13 @@ export interface VariantRunOptions {
   cluster?: VariantCluster;
   /** Create the producer; the registry's driver for the variant's client by default. */
   createDriver?: (opts: DriverOptions) => Promise<ProducerDriver>;
+  /** Verify while the load runs too, and compare with the end-of-run verification (default true). */
+  live?: boolean;
+  /**
+   * Stop the load at the first anomaly the live verification settles that already breaks an
+   * expectation (`--fail-fast`); the variant is still verified and reported.
+   */
+  failFast?: boolean;
 }
 
 /**
@@ -73,6 +86,8 @@ export interface VariantCluster {
   offsets(topic: string): Promise<{ partition: number; high: number }[]>;
   /** Read ranges of the topic back (see `consumeRanges`). */
   consume(opts: Parameters<typeof consumeRanges>[0]): Promise<ConsumeResult>;
+  /** Read the topic live while it is written (see `tailTopic`). */
+  tail(opts: TailOptions): Promise<TailReader>;
 }
 
 /** The Kafka side of a variant, on the environment's control listeners. */
@@ -92,6 +107,7 @@ export function kafkaCluster(env: RunEnvironment, plan: Plan): VariantCluster {
     },
     offsets: (topic) => partitionOffsets(env.controlBootstrap, topic),
     consume: consumeRanges,
+    tail: tailTopic,
   };
 }
 
@@ -197,9 +213,11 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   /** Client log errors by message: count, first and last seen (epoch ms). */
   const clientErrors = new Map<string, { count: number; first: number; last: number }>();
   const deliveries = new DeliveryRouter();
+  /** What went wrong with the live verification itself (it never decides the verdict alone). */
+  const liveErrors: string[] = [];
   const createDriver = o.createDriver ??
     ((d: DriverOptions) => clientFactory(variant.client).create(d));
-  const driver = await createDriver({
+  const created = await createDriver({
     bootstrap: env.bootstrap,
     topic,
     partitions: plan.topic.partitions,
@@ -214,9 +232,42 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       clientErrors.set(message, { count: seen.count + 1, first: seen.first, last: now });
     },
   });
+  let live = o.live === false ? null : new LiveVerification({
+    runId: o.runId,
+    variant: o.variantIndex,
+    keys: plan.load.keys,
+    partitions: plan.topic.partitions,
+    events: ledger.capacity,
+    horizonMs: deliveryHorizonMs(variant, created.capabilities),
+    from: before,
+    offsets: () => cluster.offsets(topic),
+    tail: (t) =>
+      cluster.tail({
+        ...t,
+        bootstrap: env.controlBootstrap,
+        topic,
+        groupId: `sismo-live-${runIdHex(o.runId)}-${variant.name}`,
+      }),
+    log: (line) => log(`[${variant.name}] ${line}`),
+  });
+  if (live) {
+    try {
+      await live.start();
+      ledger.observe(live.events);
+    } catch (e) {
+      liveErrors.push(`could not start: ${(e as Error).message}`);
+      await live.stop();
+      live = null;
+    }
+  }
+  const driver = live ? tapHandOffs(created, live) : created;
 
   // The clock starts once everything is ready, so the first events are not already late.
-  const startEpochMs = await o.startAt();
+  const startEpochMs = await o.startAt().catch(async (e) => {
+    await live?.stop();
+    await driver.close();
+    throw e;
+  });
   const timeline = new TimelineRecorder(startEpochMs);
   // The run hands a timeline shared by the variants that run together; alone (the benchmark),
   // the variant has its own, and reports its errors itself.
@@ -239,6 +290,10 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     return (await faultsStopped)?.windows ?? [];
   };
   const dispatchLag = o.dispatchLag ?? new LatencyRecorder();
+  // --fail-fast stops the load through its own signal, so that the variant is still verified.
+  const failFast = new AbortController();
+  let stoppedEarly: string | undefined;
+  const loadSignal = o.failFast ? AbortSignal.any([o.signal, failFast.signal]) : o.signal;
   let result;
   try {
     lease = await joinFaults(startEpochMs);
@@ -257,7 +312,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         timeline,
       },
       startEpochMs,
-      signal: o.signal,
+      signal: loadSignal,
       drainMs: plan.drainMs,
       appResendEvery: variant.appResendEvery,
       onLoadEnd: async () => {
@@ -267,15 +322,31 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       onProgress: (p) => {
         const pts = timeline.points();
         const last = pts.length ? pts[pts.length - 1] : null;
+        const liveCounts = live?.settledCounts() ?? null;
+        if (o.failFast && liveCounts && stoppedEarly === undefined) {
+          const broken = brokenForGood(variant.expectations, liveCounts);
+          if (broken) {
+            stoppedEarly = broken.text;
+            log(
+              `[${variant.name}] --fail-fast: ${broken.text} broken, ${broken.metric} is ` +
+                `already ${broken.observed}; stopping the load`,
+            );
+            failFast.abort();
+          }
+        }
         o.onProgress?.({
           ...p,
           variant: variant.name,
           phase,
           p99Ms: last?.p99 ?? null,
           faults: lease?.activeLabels() ?? [],
+          live: liveCounts,
         });
       },
     });
+  } catch (e) {
+    await live?.stop();
+    throw e;
   } finally {
     // The faults end (or this variant's hold on a shared timeline does); the run brings back
     // brokers and removes leftover toxics after each variant or group.
@@ -290,54 +361,91 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const inconclusive: string[] = [];
   const readNotes: string[] = [];
   let anomalies: Map<number, SecondAnomalies> | null = null;
-  if (!result.aborted) {
-    const verifier = new Verifier(ledger, {
-      runId: o.runId,
-      variant: o.variantIndex,
-      keys: plan.load.keys,
-      partitions: plan.topic.partitions,
-      secondOf: (seq) => Math.floor(schedule.timeOf(seq) / 1000),
-    });
-    // Brokers a fault stopped may still be starting: read back once every partition answers,
-    // up to where the acknowledgements say records are (see lib/verify/read_back.ts).
-    const after = await readableOffsets(cluster, topic, plan.topic.partitions, 60000);
-    if (!after) log(`[${variant.name}] topic still unreadable after 60 s`);
-    const ends = await readBackEnds({
-      before,
-      ackedEnd: ackedEnds(ledger, schedule.total),
-      offsets: () => cluster.offsets(topic),
-      deadlineMs: after ? 15_000 : 1_000,
-    });
-    readNotes.push(...ends.notes);
-    for (const u of ends.unreadable) {
-      verifier.markUnreadable(u.partition);
-      inconclusive.push(`[${variant.name}] ${u.reason}`);
-    }
-    const totalRecords = ends.ranges.reduce((s, r) => s + (r.end - r.start), 0);
-    const read = await cluster.consume({
-      bootstrap: env.controlBootstrap,
-      topic,
-      ranges: ends.ranges,
-      groupId: `sismo-verify-${runIdHex(o.runId)}-${variant.name}`,
-      timeoutMs: 30000 + totalRecords / 20,
-      onRecord: (p, off, k, v) => verifier.observe(p, off, k, v),
-    });
-    for (const p of read.unreadable) verifier.markUnreadable(p);
-    for (const problem of read.problems) inconclusive.push(`[${variant.name}] ${problem}`);
-    verification = verifier.finish(read.recordsRead, read.durationMs);
-    anomalies = verifier.anomaliesBySecond();
-    if (verification.counts.unverified > 0) {
-      inconclusive.push(
-        `[${variant.name}] ${verification.counts.unverified} event(s) unverified: partition(s) ${
-          verification.unreadablePartitions.join(", ")
-        } could not be read to their end`,
+  let liveReport: VariantReport["live"];
+  // Ctrl-C skips verification; --fail-fast cut the load short but the events are verified.
+  if (result.aborted && (stoppedEarly === undefined || o.signal.aborted)) await live?.stop();
+  else {
+    try {
+      const verifier = new Verifier(ledger, {
+        runId: o.runId,
+        variant: o.variantIndex,
+        keys: plan.load.keys,
+        partitions: plan.topic.partitions,
+        secondOf: (seq) => Math.floor(schedule.timeOf(seq) / 1000),
+      });
+      // Brokers a fault stopped may still be starting: read back once every partition answers,
+      // up to where the acknowledgements say records are (see lib/verify/read_back.ts).
+      const after = await readableOffsets(cluster, topic, plan.topic.partitions, 60000);
+      if (!after) log(`[${variant.name}] topic still unreadable after 60 s`);
+      const ends = await readBackEnds({
+        before,
+        ackedEnd: ackedEnds(ledger, schedule.total),
+        offsets: () => cluster.offsets(topic),
+        deadlineMs: after ? 15_000 : 1_000,
+      });
+      readNotes.push(...ends.notes);
+      for (const u of ends.unreadable) {
+        verifier.markUnreadable(u.partition);
+        inconclusive.push(`[${variant.name}] ${u.reason}`);
+      }
+      const totalRecords = ends.ranges.reduce((s, r) => s + (r.end - r.start), 0);
+      const read = await cluster.consume({
+        bootstrap: env.controlBootstrap,
+        topic,
+        ranges: ends.ranges,
+        groupId: `sismo-verify-${runIdHex(o.runId)}-${variant.name}`,
+        timeoutMs: 30000 + totalRecords / 20,
+        onRecord: (p, off, k, v) => verifier.observe(p, off, k, v),
+      });
+      for (const p of read.unreadable) verifier.markUnreadable(p);
+      for (const problem of read.problems) inconclusive.push(`[${variant.name}] ${problem}`);
+      verification = verifier.finish(read.recordsRead, read.durationMs);
+      if (live) {
+        try {
+          const done = await live.finish({
+            ranges: ends.ranges,
+            unreadable: [...ends.unreadable.map((u) => u.partition), ...read.unreadable],
+            timeoutMs: 30000 + totalRecords / 20,
+          });
+          const differences = verificationDifferences(done.report, verification);
+          liveReport = {
+            counts: done.report.counts,
+            misplaced: done.report.misplaced,
+            recordsRead: done.report.recordsRead,
+            agrees: differences.length === 0,
+            differences,
+            ...done.figures,
+            problems: [...done.figures.problems, ...done.notes],
+          };
+        } catch (e) {
+          await live.stop();
+          liveErrors.push(`failed: ${(e as Error).message}`);
+        }
+        if (liveReport?.agrees === false) {
+          // Two checkers of the same events disagree: sismo cannot defend either verdict.
+          inconclusive.push(
+            `[${variant.name}] the live verification disagrees with the end-of-run read ` +
+              `(live ≠ end of run): ${liveReport.differences.join("; ")}`,
+          );
+        }
+      }
+      anomalies = verifier.anomaliesBySecond();
+      if (verification.counts.unverified > 0) {
+        inconclusive.push(
+          `[${variant.name}] ${verification.counts.unverified} event(s) unverified: partition(s) ${
+            verification.unreadablePartitions.join(", ")
+          } could not be read to their end`,
+        );
+      }
+      log(
+        `[${variant.name}] verified ${read.recordsRead} records in ${
+          (read.durationMs / 1000).toFixed(1)
+        }s`,
       );
+    } finally {
+      // Stopped already unless verification failed on the way: no live read outlives it.
+      await live?.stop();
     }
-    log(
-      `[${variant.name}] verified ${read.recordsRead} records in ${
-        (read.durationMs / 1000).toFixed(1)
-      }s`,
-    );
   }
 
   const counts = ledger.counts();
@@ -406,6 +514,17 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     { id: "finding.clamped" },
   );
   for (const note of readNotes) finding(1, `read-back: ${note}`);
+  for (const e of liveErrors) {
+    finding(1, `live verification: ${e}`, { id: "finding.live", params: { error: { quoted: e } } });
+  }
+  if (liveReport?.agrees === false) {
+    const differences = liveReport.differences.join("; ");
+    finding(
+      1,
+      `the live verification disagrees with the end-of-run read (live ≠ end of run): ${differences}`,
+      { id: "finding.liveDisagrees", params: { differences: { quoted: differences } } },
+    );
+  }
   errors.push(...clientSide.slice(0, 20));
   const partial: Omit<VariantReport, "expectations"> = {
     name: variant.name,
@@ -448,8 +567,99 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       loadEndMs: plan.load.warmupMs + result.window.ms,
     }),
     verification,
+    ...(liveReport ? { live: liveReport } : {}),
+    ...(stoppedEarly ? { stoppedEarly } : {}),
     ...(inconclusive.length ? { inconclusive } : {}),
     errors,
   };
   return { ...partial, expectations: evaluateExpectations(variant.expectations, partial) };
+}
+
+/**
+ * Longest time from handing a record to the client to its being readable, ms: the delivery
+ * timeout, plus a request still on its way when the client gave up, plus a follower catching
+ * up (replica.lag.time.max.ms, 30 s by default), plus, where the delivery timeout is emulated
+ * (KafkaJS), the client's own retries, which the emulation cannot cancel. Generous on purpose:
+ * it only costs memory, and delays the live verdicts on lost events.
+ */
+export function deliveryHorizonMs(
+  variant: VariantPlan,
+  capabilities: ProducerDriver["capabilities"],
+): number {
+  const p = variant.producer;
+  const uncancelled = capabilities.deliveryTimeout === "native" ? 0 : 30_000;
+  return p["delivery.timeout.ms"] + p["request.timeout.ms"] + 30_000 + uncancelled;
+}
+
+/** `driver`, telling `live` of every record handed to the client (resends included). */
+function tapHandOffs(driver: ProducerDriver, live: LiveVerification): ProducerDriver {
+  return {
+    get client() {
+      return driver.client;
+    },
+    get capabilities() {
+      return driver.capabilities;
+    },
+    get notes() {
+      return driver.notes;
+    },
+    send: (record) => {
+      live.handedOff(record.token >= 0 ? record.token : -1 - record.token, Date.now());
+      driver.send(record);
+    },
+    purge: () => driver.purge(),
+    stats: () => driver.stats(),
+    close: () => driver.close(),
+  };
+}
+
+/** How the live verification's counts differ from the end-of-run one's: `lost: 3 ≠ 4` (live first). */
+export function verificationDifferences(
+  live: VerificationReport,
+  end: VerificationReport,
+): string[] {
+  const differences: string[] = [];
+  const names = Object.keys(end.counts) as (keyof VerificationCounts)[];
+  for (const k of names) {
+    if (live.counts[k] !== end.counts[k]) {
+      differences.push(`${k}: ${live.counts[k]} ≠ ${end.counts[k]}`);
+    }
+  }
+  if (live.misplaced !== end.misplaced) {
+    differences.push(`misplaced: ${live.misplaced} ≠ ${end.misplaced}`);
+  }
+  return differences;
+}
+
+/** Count metrics that never fall during a run, by their names in expectations. */
+const GROWING: Partial<Record<Expectation["metric"], keyof VerificationCounts>> = {
+  lost: "lost",
+  duplicated: "duplicated",
+  duplicates: "duplicates",
+  phantom: "phantom",
+  failed_absent: "failedAbsent",
+  reordered: "reordered",
+  foreign: "foreign",
+};
+
+/**
+ * The first expectation that `counts` (settled so far) already break for good: an upper
+ * bound on a count that only grows, with the count. Null when none is.
+ */
+export function brokenForGood(
+  expectations: readonly Expectation[],
+  counts: VerificationCounts,
+): { text: string; metric: string; observed: number } | null {
+  for (const e of expectations) {
+    const key = GROWING[e.metric];
+    if (key === undefined) continue;
+    const v = counts[key];
+    if (
+      (e.op === "<" && v >= e.value) || (e.op === "<=" && v > e.value) ||
+      (e.op === "==" && v > e.value)
+    ) {
+      return { text: e.text, metric: e.metric, observed: v };
+    }
+  }
+  return null;
 }

@@ -12,8 +12,16 @@
  */
 import "../stack/quiet_kafkajs.ts";
 import "../clients/kafkajs/codecs.ts";
-import { Kafka, logLevel } from "kafkajs";
+import { type Consumer, Kafka, logLevel } from "kafkajs";
 import { withAdmin } from "../stack/admin.ts";
+
+/** One record read back from `partition` at `offset` (offset order within a partition). */
+export type OnRecord = (
+  partition: number,
+  offset: string,
+  key: Uint8Array | null,
+  value: Uint8Array | null,
+) => void;
 
 /** Offsets to read per partition: [start, end). */
 export interface PartitionRange {
@@ -47,6 +55,32 @@ export function partitionOffsets(
 }
 
 /**
+ * A KafkaJS consumer for reading a variant's topic back: its own throw-away group, large
+ * fetches, short waits, `retries` retries.
+ */
+export function readBackConsumer(
+  bootstrap: string[],
+  groupId: string,
+  clientId: string,
+  retries: number,
+): Consumer {
+  const kafka = new Kafka({
+    clientId,
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries, initialRetryTime: 200 },
+  });
+  return kafka.consumer({
+    groupId,
+    sessionTimeout: 30000,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
+    maxWaitTimeInMs: 200,
+    retry: { retries },
+  });
+}
+
+/**
  * Read `ranges` of `topic`, calling `onRecord` for each record in offset order
  * within each partition. Gives up on partitions not finished after `timeoutMs`.
  */
@@ -56,12 +90,7 @@ export async function consumeRanges(opts: {
   ranges: PartitionRange[];
   groupId: string;
   timeoutMs: number;
-  onRecord: (
-    partition: number,
-    offset: string,
-    key: Uint8Array | null,
-    value: Uint8Array | null,
-  ) => void;
+  onRecord: OnRecord;
 }): Promise<ConsumeResult> {
   const t0 = performance.now();
   const todo = new Map<number, PartitionRange>();
@@ -70,20 +99,7 @@ export async function consumeRanges(opts: {
   if (todo.size === 0) return { recordsRead, durationMs: 0, unreadable: [], problems: [] };
   const problems: string[] = [];
 
-  const kafka = new Kafka({
-    clientId: "sismo-verify",
-    brokers: opts.bootstrap,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 200 },
-  });
-  const consumer = kafka.consumer({
-    groupId: opts.groupId,
-    sessionTimeout: 30000,
-    maxBytesPerPartition: 4 * 1024 * 1024,
-    maxBytes: 16 * 1024 * 1024,
-    maxWaitTimeInMs: 200,
-    retry: { retries: 5 },
-  });
+  const consumer = readBackConsumer(opts.bootstrap, opts.groupId, "sismo-verify", 5);
   const unfinished = new Set(todo.keys());
   try {
     await consumer.connect();

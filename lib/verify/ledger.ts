@@ -84,6 +84,18 @@ export interface ErrorCount {
   count: number;
 }
 
+/**
+ * Told of each change the ledger records, after it checked it: the streaming verification
+ * (`live.ts`) follows the producer side this way. A late acknowledgement is an `acked` of a
+ * failed event; a second answer is not passed on.
+ */
+export interface LedgerObserver {
+  sent(seq: number): void;
+  notSent(seq: number): void;
+  acked(seq: number, partition: number, offset: number): void;
+  failed(seq: number, error: string): void;
+}
+
 /** Per-event record of sends and their answers for one variant; see the module doc. */
 export class Ledger {
   /** Number of sequence numbers the ledger can hold. */
@@ -103,6 +115,7 @@ export class Ledger {
   #errorIds = new Map<string, number>();
   #errorTexts: string[] = [""];
   #errorCounts: number[] = [0];
+  #observer: LedgerObserver | null = null;
 
   /** A ledger for events `0 … capacity-1`. */
   constructor(capacity: number) {
@@ -116,6 +129,11 @@ export class Ledger {
     this.#ackOffset = new Float64Array(capacity).fill(-1);
   }
 
+  /** Tell `observer` of every change from now on (one observer; null: none). */
+  observe(observer: LedgerObserver | null): void {
+    this.#observer = observer;
+  }
+
   /** The event was handed to the client. */
   markSent(seq: number): void {
     this.#expect(seq, STATUS_UNUSED, "markSent");
@@ -123,6 +141,7 @@ export class Ledger {
     this.#intended++;
     this.#sent++;
     if (seq >= this.#size) this.#size = seq + 1;
+    this.#observer?.sent(seq);
   }
 
   /** The event was not handed to the client (outstanding sends at their bound). */
@@ -132,6 +151,7 @@ export class Ledger {
     this.#intended++;
     this.#notSent++;
     if (seq >= this.#size) this.#size = seq + 1;
+    this.#observer?.notSent(seq);
   }
 
   /**
@@ -154,6 +174,7 @@ export class Ledger {
     }
     this.#ackPartition[seq] = partition;
     this.#ackOffset[seq] = offset;
+    this.#observer?.acked(seq, partition, offset);
   }
 
   /** The client reported the send as failed; `error` is counted by its text. */
@@ -165,6 +186,7 @@ export class Ledger {
     this.#status[seq] = STATUS_FAILED;
     this.#errorIndex[seq] = index;
     this.#failed++;
+    this.#observer?.failed(seq, error);
   }
 
   /** The status of event `seq`. */

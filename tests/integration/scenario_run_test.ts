@@ -166,6 +166,17 @@ Deno.test({
       assert.ok(v.faults[0].startedAtMs! >= 2900 && v.faults[0].startedAtMs! < 4000);
       assert.ok(v.faults[0].endedAtMs! >= 6900);
       assert.ok(v.latency.fromIntended.max >= 2000, "latency shows the 2 s delay");
+      // The live verification read the topic while it was written: same counts, and the
+      // duplicates were known before the load ended (12 s of load after its start).
+      assert.equal(v.live?.agrees, true, JSON.stringify(v.live));
+      assert.deepEqual(v.live!.counts, ver.counts);
+      assert.equal(v.live!.recordsRead, read.records);
+      assert.equal(v.live!.boundViolations, 0);
+      assert.ok(
+        v.live!.firstAnomalyMs !== null && v.live!.firstAnomalyMs < 12_000,
+        `first anomaly known after ${v.live!.firstAnomalyMs} ms`,
+      );
+      assert.equal(report.variants[1].live?.agrees, true, JSON.stringify(report.variants[1].live));
 
       // lz4 as Kafka wants it: the broker accepts the frames, the consumer reads them back.
       const z = report.variants[1];

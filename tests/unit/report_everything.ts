@@ -257,6 +257,19 @@ export async function everythingReport(): Promise<RunReport> {
   verification.unreadablePartitions = [2];
   verification.misplaced = 2;
   plain.appResends = 3;
+  plain.stoppedEarly = "duplicated == 0";
+  plain.live = {
+    counts: { ...verification.counts, ok: verification.counts.ok - 1 },
+    misplaced: 2,
+    recordsRead: 100,
+    agrees: false,
+    differences: ["ok: 1 ≠ 2"],
+    peakUnresolved: 1200,
+    peakBytes: 64_000,
+    boundViolations: 0,
+    firstAnomalyMs: 12_400,
+    problems: ["live read: consumer restarted after a crash"],
+  };
 
   const { notes, unreadable } = await findings();
   plain.errors = [
@@ -269,6 +282,8 @@ export async function everythingReport(): Promise<RunReport> {
       "application resends that failed",
       "acknowledged after the client had reported them failed (kept as failed)",
       "latencies out of the histogram's range (clamped to 0 or 1 h)",
+      "the live verification disagrees with the end-of-run read (live ≠ end of run): ok: 1 ≠ 2",
+      "live verification: could not start: connection refused",
       ...notes.map((note) => `read-back: ${note}`),
       "read-back: partition 0 read twice",
     ].map((message) => ({ message, count: 1, source: "sismo" as const })),
@@ -294,6 +309,7 @@ export async function everythingReport(): Promise<RunReport> {
     "[plain] 3 event(s) unverified: partition(s) 2 could not be read to their end",
     "[plain] 1 event(s) unverified: partition(s) 2 could not be read to their end",
     "[plain] consume-back failed: The group is rebalancing",
+    "[plain] the live verification disagrees with the end-of-run read (live ≠ end of run): ok: 1 ≠ 2",
     ...unreadable.map((reason) => `[plain] ${reason}`),
   ];
   plain.inconclusive = reasons;

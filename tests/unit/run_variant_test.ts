@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { parseScenario } from "../../lib/scenario/load.ts";
-import { runVariant, type VariantCluster } from "../../lib/run/variant.ts";
+import {
+  brokenForGood,
+  runVariant,
+  type VariantCluster,
+  type VariantProgress,
+} from "../../lib/run/variant.ts";
+import type { Plan } from "../../lib/scenario/types.ts";
+import { progressLine } from "../../lib/run/summary.ts";
 import { runOutcome } from "../../lib/run/run.ts";
 import type { RunEnvironment } from "../../lib/run/environment.ts";
 import type { DriverOptions, ProducerDriver } from "../../lib/clients/contract.ts";
@@ -42,6 +49,10 @@ class MemoryLog {
   offsetCalls = 0;
   /** Partitions the read-back cannot read. */
   unreadable = new Set<number>();
+  /** Records the live read skips, as `partition/offset` (a broken live reader). */
+  liveSkips = new Set<string>();
+  /** Records the live read has passed on so far. */
+  liveRead = 0;
 }
 
 function fakeDriver(log: MemoryLog, o: DriverOptions): ProducerDriver {
@@ -96,6 +107,29 @@ function memoryCluster(log: MemoryLog): VariantCluster {
         problems: unreadable.length ? [`partition(s) ${unreadable.join(", ")} not read`] : [],
       });
     },
+    tail: (o) => {
+      // Polls the log as a consumer would, partitions interleaved, each record once.
+      const next = new Map(o.from.map((f) => [f.partition, f.offset]));
+      const timer = setInterval(() => {
+        for (const [partition, at] of next) {
+          const records = log.partitions[partition];
+          for (let off = at; off < records.length; off++) {
+            if (!log.liveSkips.has(`${partition}/${off}`)) {
+              o.onRecord(partition, String(off), records[off].key, records[off].value);
+              log.liveRead++;
+            }
+            next.set(partition, off + 1);
+          }
+        }
+      }, 5);
+      return Promise.resolve({
+        next: (partition) => next.get(partition) ?? 0,
+        stop: () => {
+          clearInterval(timer);
+          return Promise.resolve();
+        },
+      });
+    },
   };
 }
 
@@ -114,10 +148,17 @@ const env = {
   description: "in memory",
 } satisfies RunEnvironment;
 
-function run(log: MemoryLog, wrap = (driver: ProducerDriver) => driver) {
+function run(
+  log: MemoryLog,
+  wrap = (driver: ProducerDriver) => driver,
+  options: { plan?: Plan; failFast?: boolean; onProgress?: (p: VariantProgress) => void } = {},
+) {
+  const p = options.plan ?? plan;
   return runVariant({
-    plan,
-    variant: plan.variants[0],
+    plan: p,
+    variant: p.variants[0],
+    failFast: options.failFast,
+    onProgress: options.onProgress,
     variantIndex: 0,
     env,
     runId: newRunId(),
@@ -133,6 +174,10 @@ Deno.test("variant: every event written and read back is ok; the expectations ho
   assert.equal(report.counts.intended, 200);
   assert.equal(report.verification!.counts.ok, 200);
   assert.equal(report.inconclusive, undefined);
+  // The live verification read the same records while the load ran, and agrees.
+  assert.equal(report.live!.agrees, true, JSON.stringify(report.live));
+  assert.deepEqual(report.live!.counts, report.verification!.counts);
+  assert.equal(report.live!.recordsRead, 200);
   assert.ok(report.expectations.every((e) => e.passed), JSON.stringify(report.expectations));
   assert.equal(
     runOutcome({ aborted: false, errors: [], variants: [report], planned: 1 }),
@@ -197,4 +242,121 @@ Deno.test("variant: anomalies land in the timeline by intended second, zero else
   assert.deepEqual(seconds.map((p) => [p.t, p.intended!.anomalies]), [
     [0, { lost: 0, duplicated: 1, phantom: 0, reordered: 0 }],
   ]);
+});
+
+/** Event 10 and every event from 100 on written twice (a retry whose first write was kept). */
+function duplicating(log: MemoryLog) {
+  return (driver: ProducerDriver): ProducerDriver => ({
+    ...driver,
+    send: (record) => {
+      if (record.token === 10 || record.token >= 100) {
+        log.partitions[record.token % PARTITIONS].push({ key: null, value: record.value });
+      }
+      driver.send(record);
+    },
+  });
+}
+
+Deno.test("variant: the live verification finds duplicates while the load runs, and the progress line names them", async () => {
+  const log = new MemoryLog();
+  const lines: string[] = [];
+  const report = await run(log, duplicating(log), {
+    onProgress: (p) => lines.push(progressLine(p, 200)),
+  });
+  assert.equal(report.verification!.counts.duplicated, 101);
+  assert.equal(report.live!.agrees, true, JSON.stringify(report.live));
+  assert.equal(report.live!.counts.duplicated, 101);
+  assert.ok(report.live!.firstAnomalyMs !== null && report.live!.firstAnomalyMs < 1500);
+  // Event 10 is due at 50 ms: the progress line one second in already says so.
+  assert.ok(lines.some((l) => /\| verified \d+ ok, duplicated [1-9]/.test(l)), lines.join("\n"));
+});
+
+Deno.test("variant: --fail-fast stops the load at an anomaly that breaks an expectation for good; the events are still verified", async () => {
+  const failing = parseScenario(
+    `
+name: fail-fast
+description: Stops at the first duplicate.
+cluster: {brokers: 1}
+topic: {partitions: ${PARTITIONS}, replication.factor: 1}
+load: {rate: 200, duration: 4s, message.size: 64, keys: 6}
+drain: 1s
+variants:
+  - name: v
+    producer: {acks: all}
+    expect: [duplicated == 0, lost == 0]
+`,
+    "fail-fast.yaml",
+  );
+  const log = new MemoryLog();
+  const report = await run(log, duplicating(log), { plan: failing, failFast: true });
+  assert.equal(report.stoppedEarly, "duplicated == 0");
+  assert.ok(report.counts.sent < 600, `sent ${report.counts.sent} of 800`);
+  assert.ok(report.verification !== null);
+  assert.equal(report.verification!.counts.lost, 0);
+  assert.equal(report.live!.agrees, true);
+  assert.deepEqual(report.expectations.map((e) => e.passed), [false, true]);
+  assert.equal(
+    runOutcome({ aborted: false, errors: [], variants: [report], planned: 1 }),
+    "failed",
+  );
+  // Without the flag the same run goes to its end.
+  const full = await run(new MemoryLog(), (d) => d, { plan: failing });
+  assert.equal(full.counts.sent, 800);
+  assert.equal(full.stoppedEarly, undefined);
+});
+
+Deno.test("variant: a live verification that disagrees with the end-of-run read makes the run inconclusive", async () => {
+  const log = new MemoryLog();
+  log.liveSkips.add("1/3"); // the live reader misses one record the end-of-run read finds
+  const report = await run(log);
+  assert.equal(report.verification!.counts.ok, 200);
+  assert.equal(report.live!.agrees, false);
+  assert.ok(report.live!.differences.length > 0, JSON.stringify(report.live));
+  assert.match(report.inconclusive!.join("\n"), /live verification disagrees .*: ok: 199 ≠ 200/);
+  const own = report.errors.filter((e) => e.source === "sismo").map((e) => e.phrase?.id);
+  assert.ok(own.includes("finding.liveDisagrees"), JSON.stringify(report.errors));
+  assert.equal(
+    runOutcome({ aborted: false, errors: [], variants: [report], planned: 1 }),
+    "inconclusive",
+  );
+});
+
+Deno.test("brokenForGood: only an upper bound on a growing count is broken before the end", () => {
+  const counts = {
+    ok: 10,
+    lost: 0,
+    duplicated: 2,
+    duplicates: 2,
+    phantom: 0,
+    failedAbsent: 0,
+    reordered: 0,
+    foreign: 0,
+    unverified: 0,
+  };
+  const expect = (text: string) =>
+    parseScenario(
+      `
+name: e
+description: e
+cluster: {brokers: 1}
+topic: {partitions: 1, replication.factor: 1}
+load: {rate: 10, duration: 1s}
+variants:
+  - name: v
+    producer: {acks: all}
+    expect: [${text}]
+`,
+      "e.yaml",
+    ).variants[0].expectations;
+  assert.deepEqual(brokenForGood(expect("duplicated == 0"), counts), {
+    text: "duplicated == 0",
+    metric: "duplicated",
+    observed: 2,
+  });
+  assert.equal(brokenForGood(expect("duplicated < 2"), counts)?.text, "duplicated < 2");
+  assert.equal(brokenForGood(expect("duplicated <= 2"), counts), null);
+  // A lower bound can still be met, and ok is not an anomaly that only grows wrong.
+  assert.equal(brokenForGood(expect("duplicated > 5"), counts), null);
+  assert.equal(brokenForGood(expect("lost == 0"), counts), null);
+  assert.equal(brokenForGood(expect("p99 < 1ms"), counts), null);
 });

@@ -1,0 +1,250 @@
+/**
+ * Verification while the load runs: the {@link StreamingVerifier} fed by the
+ * producer's answers (as the ledger records them) and by a live read of the
+ * topic, with settle statements from the partitions' high watermarks and the
+ * client's delivery horizon (see Settling rule in `streaming.ts`).
+ *
+ * During the run it gives the anomalies settled so far (the progress line,
+ * `--fail-fast`); at the end it reads to the same ends as the end-of-run
+ * read-back and classifies what is left, so that its counts can be compared
+ * with the end-of-run verifier's (they must be equal) or, for runs whose
+ * ledger would not fit, stand in for them.
+ *
+ * @example
+ * ```ts
+ * import type { TailOptions, TailReader } from "./tail.ts";
+ * declare const tail: (o: TailOptions) => Promise<TailReader>;
+ * const live = new LiveVerification({
+ *   runId: new Uint8Array(8), variant: 0, keys: { kind: "none" }, partitions: 1, events: 100,
+ *   horizonMs: 150_000, from: [{ partition: 0, high: 0 }],
+ *   offsets: () => Promise.resolve([{ partition: 0, high: 0 }]),
+ *   tail: (o) => tail({ ...o, bootstrap: ["127.0.0.1:9092"], topic: "t", groupId: "g" }),
+ * });
+ * await live.start();
+ * live.events.sent(0);
+ * live.handedOff(0, Date.now());
+ * live.settledCounts().lost; // 0
+ * ```
+ * @module
+ */
+import type { KeySpace } from "../scenario/types.ts";
+import type { VerificationCounts, VerificationReport } from "../report/types.ts";
+import { HandOffHorizon, StreamingVerifier } from "./streaming.ts";
+import type { LedgerObserver } from "./ledger.ts";
+import type { PartitionRange } from "./consume.ts";
+import type { TailOptions, TailReader } from "./tail.ts";
+
+/** Options of a {@link LiveVerification}. */
+export interface LiveVerificationOptions {
+  runId: Uint8Array;
+  variant: number;
+  keys: KeySpace;
+  partitions: number;
+  /** Sequence numbers of the variant: `0 … events-1`. */
+  events: number;
+  /**
+   * Longest time from handing a record to the client to its being written and readable,
+   * ms (delivery timeout plus margins; see `streaming_horizon.ts`).
+   */
+  horizonMs: number;
+  /** High watermarks before the load: the live read starts there. */
+  from: readonly { partition: number; high: number }[];
+  /** Current high watermarks; throws or resolves null when they cannot be fetched. */
+  offsets: () => Promise<readonly { partition: number; high: number }[] | null>;
+  /** Start the live read (topic, bootstrap and group are the caller's). */
+  tail: (o: Pick<TailOptions, "from" | "onRecord" | "onProblem">) => Promise<TailReader>;
+  /** How often the high watermarks are polled for settle statements, ms (default 1,000). */
+  settleEveryMs?: number;
+  /** Notes for the log. */
+  log?: (line: string) => void;
+}
+
+/** What the live verification measured about itself, for the report and the benchmark. */
+export interface LiveFigures {
+  /** Most events held unsettled at once. */
+  peakUnresolved: number;
+  /** Most bytes of state at once (estimated). */
+  peakBytes: number;
+  /** Records below a settle bound and answers after it (then counts may differ). */
+  boundViolations: number;
+  /** Problems of the live read (restarts, gaps), at most 20. */
+  problems: string[];
+  /** Ms after the load start when the first anomaly was settled; null if none was. */
+  firstAnomalyMs: number | null;
+}
+
+/** The classes that are anomalies, in the order the progress line names them. */
+export const ANOMALY_CLASSES = ["lost", "duplicated", "phantom", "reordered", "foreign"] as const;
+
+/** Sum of the anomaly classes of `c` (lost, duplicated, phantom, reordered, foreign). */
+export function anomalyCount(c: VerificationCounts): number {
+  return ANOMALY_CLASSES.reduce((s, k) => s + c[k], 0);
+}
+
+/** The streaming verification of one variant; see the module doc. */
+export class LiveVerification {
+  readonly #o: LiveVerificationOptions;
+  readonly #verifier: StreamingVerifier;
+  readonly #horizon: HandOffHorizon;
+  #reader: TailReader | null = null;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #polling = false;
+  /** Per partition, records at or above it are not passed on (the end of the read-back). */
+  #limit: Float64Array;
+  #recordsRead = 0;
+  #startedMs = 0;
+  #peakUnresolved = 0;
+  #peakBytes = 0;
+  #problems: string[] = [];
+  #firstAnomalyMs: number | null = null;
+
+  /** The producer side, as the ledger sees it: pass it to `Ledger.observe`. */
+  readonly events: LedgerObserver;
+
+  constructor(o: LiveVerificationOptions) {
+    this.#o = o;
+    this.#verifier = new StreamingVerifier({
+      runId: o.runId,
+      variant: o.variant,
+      keys: o.keys,
+      partitions: o.partitions,
+      events: o.events,
+    });
+    this.#horizon = new HandOffHorizon(o.horizonMs);
+    this.#limit = new Float64Array(o.partitions).fill(Infinity);
+    const v = this.#verifier;
+    this.events = {
+      sent: (seq) => v.sent(seq),
+      notSent: (seq) => v.notSent(seq),
+      acked: (seq, partition, offset) => v.acked(seq, partition, offset),
+      failed: (seq, error) => v.failed(seq, error),
+    };
+  }
+
+  /** Start the live read and the settle polling. */
+  async start(): Promise<void> {
+    this.#startedMs = Date.now();
+    this.#reader = await this.#o.tail({
+      from: this.#o.from.map((f) => ({ partition: f.partition, offset: f.high })),
+      onRecord: (partition, offset, key, value) => {
+        if (Number(offset) >= this.#limit[partition]) return;
+        this.#recordsRead++;
+        this.#verifier.record(partition, offset, key, value);
+      },
+      onProblem: (message) => {
+        this.#o.log?.(message);
+        if (this.#problems.length < 20) this.#problems.push(message);
+      },
+    });
+    this.#timer = setInterval(() => void this.#poll(), this.#o.settleEveryMs ?? 1000);
+  }
+
+  /** Event `seq` (a resend: `seq` again) was handed to the client at epoch ms `atMs`. */
+  handedOff(seq: number, atMs: number): void {
+    this.#horizon.handedOff(seq, atMs);
+  }
+
+  /** Counts of the events settled so far: the live verdicts. */
+  settledCounts(): VerificationCounts {
+    const counts = this.#verifier.settledCounts();
+    if (this.#firstAnomalyMs === null && anomalyCount(counts) > 0) {
+      this.#firstAnomalyMs = Date.now() - this.#startedMs;
+    }
+    return counts;
+  }
+
+  /** Unsettled events and state now. */
+  stats() {
+    return this.#verifier.stats();
+  }
+
+  /**
+   * Read to `ranges` (the end-of-run read-back's ends; a partition without a range is not
+   * read further), give up after `timeoutMs` on partitions not reached (unreadable, with
+   * the reason), mark `unreadable` partitions, and classify.
+   */
+  async finish(o: {
+    ranges: readonly PartitionRange[];
+    unreadable: readonly number[];
+    timeoutMs: number;
+  }): Promise<{ report: VerificationReport; figures: LiveFigures; notes: string[] }> {
+    const reader = this.#reader;
+    const notes: string[] = [];
+    for (let p = 0; p < this.#o.partitions; p++) this.#limit[p] = reader ? reader.next(p) : 0;
+    for (const r of o.ranges) this.#limit[r.partition] = Math.max(r.end, this.#limit[r.partition]);
+    const reached = () =>
+      o.ranges.every((r) =>
+        !reader || reader.next(r.partition) >= r.end ||
+        o.unreadable.includes(r.partition)
+      );
+    const until = Date.now() + o.timeoutMs;
+    while (!reached() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    clearInterval(this.#timer);
+    while (this.#polling) await new Promise((r) => setTimeout(r, 20));
+    this.#reader = null;
+    await reader?.stop();
+    this.#sample();
+    for (const p of o.unreadable) this.#verifier.markUnreadable(p);
+    for (const r of o.ranges) {
+      const at = reader ? reader.next(r.partition) : r.start;
+      if (at < r.end && !o.unreadable.includes(r.partition)) {
+        this.#verifier.markUnreadable(r.partition);
+        notes.push(
+          `live read: partition ${r.partition} read to ${at} of ${r.end} within ${
+            Math.round(o.timeoutMs / 1000)
+          } s`,
+        );
+      }
+    }
+    this.settledCounts();
+    const stats = this.#verifier.stats();
+    const report = this.#verifier.finish(this.#recordsRead, Date.now() - this.#startedMs);
+    return {
+      report,
+      notes,
+      figures: {
+        peakUnresolved: this.#peakUnresolved,
+        peakBytes: this.#peakBytes,
+        boundViolations: stats.boundViolations,
+        problems: [...this.#problems],
+        firstAnomalyMs: anomalyCount(report.counts) > 0 ? this.#firstAnomalyMs : null,
+      },
+    };
+  }
+
+  /** Stop without classifying (the run was cut short). */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    const reader = this.#reader;
+    this.#reader = null;
+    await reader?.stop();
+  }
+
+  /** Settle statements from the high watermarks now (see Settling rule in `streaming.ts`). */
+  async #poll(): Promise<void> {
+    if (this.#polling) return;
+    this.#polling = true;
+    try {
+      // Taken before asking: records above the watermarks were written after this moment.
+      const atMs = Date.now();
+      // Not answering (a broker down) only delays settling; the next poll tries again.
+      const offsets = await this.#o.offsets().catch(() => null);
+      if (offsets && offsets.length === this.#o.partitions) {
+        const below = this.#horizon.belowSeq(atMs);
+        for (const o of offsets) {
+          this.#verifier.settle(o.partition, Math.min(o.high, this.#limit[o.partition]), below);
+        }
+      }
+      this.#sample();
+      this.settledCounts();
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  #sample(): void {
+    const s = this.#verifier.stats();
+    if (s.unresolved > this.#peakUnresolved) this.#peakUnresolved = s.unresolved;
+    if (s.estimatedBytes > this.#peakBytes) this.#peakBytes = s.estimatedBytes;
+  }
+}
