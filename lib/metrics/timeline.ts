@@ -160,6 +160,12 @@ export class TimelineRecorder {
     this.#second(nowMs).outstanding = n;
   }
 
+  /** p99 of the acknowledgements received in second `t`, ms; null when there were none. */
+  p99Of(t: number): number | null {
+    const latency = this.#seconds[t]?.latency ?? null;
+    return latency === null ? null : latency.percentile(99);
+  }
+
   /**
    * One point per second from 0 to the last second with any data, no gaps.
    * A second without an outstanding report carries the previous second's count.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { RunReport, VariantReport, VerificationCounts } from "../report/types.ts";
+import type { RunReport, VariantReport } from "../report/types.ts";
 import { ANOMALY_CLASSES } from "../verify/live.ts";
 import type { VariantProgress } from "./variant.ts";
 
@@ -104,12 +104,16 @@ export function summaryTable(report: RunReport): string {
   return out.join("\n");
 }
 
-/** The anomalies the live verification settled so far, named when there are any. */
-function liveVerdicts(c: VerificationCounts | null): string {
-  if (c === null) return "";
+/**
+ * What the live verification read so far and the anomalies it found, named when there are
+ * any (lost and phantom events are known once their delivery window has passed).
+ */
+function liveVerdicts(live: VariantProgress["live"]): string {
+  if (live === null) return "";
+  const c = live.counts;
   const found = ANOMALY_CLASSES.filter((k) => c[k] > 0)
     .map((k) => `${k} ${c[k]}`);
-  return ` | verified ${c.ok} ok${found.length ? ", " + found.join(", ") : ""}`;
+  return ` | read back ${live.recordsRead}${found.length ? ": " + found.join(", ") : ""}`;
 }
 
 /**

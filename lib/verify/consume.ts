@@ -56,28 +56,31 @@ export function partitionOffsets(
 
 /**
  * A KafkaJS consumer for reading a variant's topic back: its own throw-away group, large
- * fetches, short waits, `retries` retries.
+ * fetches, `retries` retries. By default a broker answers a fetch as soon as it has a record
+ * (reading a backlog); `fetch` makes it wait for `minBytes` or `maxWaitTimeInMs`.
  */
 export function readBackConsumer(
   bootstrap: string[],
   groupId: string,
   clientId: string,
   retries: number,
-): Consumer {
+  fetch: { minBytes: number; maxWaitTimeInMs: number } = { minBytes: 1, maxWaitTimeInMs: 200 },
+): { kafka: Kafka; consumer: Consumer } {
   const kafka = new Kafka({
     clientId,
     brokers: bootstrap,
     logLevel: logLevel.NOTHING,
     retry: { retries, initialRetryTime: 200 },
   });
-  return kafka.consumer({
+  const consumer = kafka.consumer({
     groupId,
     sessionTimeout: 30000,
     maxBytesPerPartition: 4 * 1024 * 1024,
     maxBytes: 16 * 1024 * 1024,
-    maxWaitTimeInMs: 200,
+    ...fetch,
     retry: { retries },
   });
+  return { kafka, consumer };
 }
 
 /**
@@ -99,7 +102,7 @@ export async function consumeRanges(opts: {
   if (todo.size === 0) return { recordsRead, durationMs: 0, unreadable: [], problems: [] };
   const problems: string[] = [];
 
-  const consumer = readBackConsumer(opts.bootstrap, opts.groupId, "sismo-verify", 5);
+  const { consumer } = readBackConsumer(opts.bootstrap, opts.groupId, "sismo-verify", 5);
   const unfinished = new Set(todo.keys());
   try {
     await consumer.connect();

@@ -17,7 +17,6 @@
  * const live = new LiveVerification({
  *   runId: new Uint8Array(8), variant: 0, keys: { kind: "none" }, partitions: 1, events: 100,
  *   horizonMs: 150_000, from: [{ partition: 0, high: 0 }],
- *   offsets: () => Promise.resolve([{ partition: 0, high: 0 }]),
  *   tail: (o) => tail({ ...o, bootstrap: ["127.0.0.1:9092"], topic: "t", groupId: "g" }),
  * });
  * await live.start();
@@ -49,8 +48,6 @@ export interface LiveVerificationOptions {
   horizonMs: number;
   /** High watermarks before the load: the live read starts there. */
   from: readonly { partition: number; high: number }[];
-  /** Current high watermarks; throws or resolves null when they cannot be fetched. */
-  offsets: () => Promise<readonly { partition: number; high: number }[] | null>;
   /** Start the live read (topic, bootstrap and group are the caller's). */
   tail: (o: Pick<TailOptions, "from" | "onRecord" | "onProblem">) => Promise<TailReader>;
   /** How often the high watermarks are polled for settle statements, ms (default 1,000). */
@@ -144,6 +141,11 @@ export class LiveVerification {
     this.#horizon.handedOff(seq, atMs);
   }
 
+  /** Records read so far. */
+  get recordsRead(): number {
+    return this.#recordsRead;
+  }
+
   /** Counts of the events settled so far: the live verdicts. */
   settledCounts(): VerificationCounts {
     const counts = this.#verifier.settledCounts();
@@ -228,7 +230,7 @@ export class LiveVerification {
       // Taken before asking: records above the watermarks were written after this moment.
       const atMs = Date.now();
       // Not answering (a broker down) only delays settling; the next poll tries again.
-      const offsets = await this.#o.offsets().catch(() => null);
+      const offsets = await this.#reader?.highWatermarks().catch(() => null);
       if (offsets && offsets.length === this.#o.partitions) {
         const below = this.#horizon.belowSeq(atMs);
         for (const o of offsets) {

@@ -32,6 +32,11 @@ export interface TailOptions {
 export interface TailReader {
   /** Next offset to read per partition (every record below it was passed on). */
   next(partition: number): number;
+  /**
+   * High watermark of every partition, in partition order, on a connection kept open for the
+   * read (asked every second); throws when they cannot be read.
+   */
+  highWatermarks(): Promise<{ partition: number; high: number }[]>;
   /** Stop reading and leave the group. */
   stop(): Promise<void>;
 }
@@ -42,7 +47,13 @@ export async function tailTopic(o: TailOptions): Promise<TailReader> {
   for (const f of o.from) next.set(f.partition, f.offset);
   /** Per partition, the offset a seek back was made to (once per gap). */
   const seekedBackTo = new Map<number, number>();
-  const consumer = readBackConsumer(o.bootstrap, o.groupId, "sismo-live-verify", 8);
+  // Few, full fetches: a fetch answered at every new record costs the brokers (on the same
+  // cores as the load) far more than the records do; a second of delay costs nothing here.
+  const { kafka, consumer } = readBackConsumer(o.bootstrap, o.groupId, "sismo-live-verify", 8, {
+    minBytes: 1024 * 1024,
+    maxWaitTimeInMs: 1000,
+  });
+  const admin = kafka.admin({ retry: { retries: 2 } });
   const seekAll = () => {
     for (const [partition, offset] of next) {
       consumer.seek({ topic: o.topic, partition, offset: String(offset) });
@@ -53,6 +64,7 @@ export async function tailTopic(o: TailOptions): Promise<TailReader> {
     const error = (e.payload as { error?: Error }).error;
     o.onProblem?.(`live read: consumer restarted after ${error?.message ?? "a crash"}`);
   });
+  await admin.connect();
   await consumer.connect();
   await consumer.subscribe({ topic: o.topic, fromBeginning: true });
   await consumer.run({
@@ -84,9 +96,14 @@ export async function tailTopic(o: TailOptions): Promise<TailReader> {
   });
   return {
     next: (partition) => next.get(partition) ?? 0,
+    highWatermarks: async () =>
+      (await admin.fetchTopicOffsets(o.topic))
+        .map((p) => ({ partition: p.partition, high: Number(p.high) }))
+        .sort((a, b) => a.partition - b.partition),
     stop: async () => {
       // Clean-up of a throw-away consumer and group; a failure changes no result.
       await consumer.disconnect().catch(() => {});
+      await admin.disconnect().catch(() => {});
       await withAdmin(o.bootstrap, (admin) => admin.deleteGroups([o.groupId])).catch(() => {});
     },
   };

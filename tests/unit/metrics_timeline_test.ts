@@ -137,3 +137,14 @@ Deno.test("timeline: out-of-range latencies are clamped", () => {
   strictEqual(point.p50, 0);
   strictEqual(point.max, 0xffffffff / 1000);
 });
+
+Deno.test("timeline: p99Of gives a finished second's p99 while the planned seconds lie ahead", () => {
+  const start = 1_700_000_000_000;
+  const timeline = new TimelineRecorder(start);
+  timeline.intend([10, 10, 10, 10]); // the whole run's target: the points reach second 3
+  for (let i = 1; i <= 100; i++) timeline.acked(start + 1000 + i, i * 1000);
+  strictEqual(timeline.points().at(-1)!.p99, null);
+  assertBucketed(timeline.p99Of(1), 99, "p99 of second 1");
+  strictEqual(timeline.p99Of(0), null);
+  strictEqual(timeline.p99Of(7), null);
+});
