@@ -13,6 +13,8 @@
  *
  * `--max` runs `bench/max.ts` instead: the highest rate each client sustains on
  * one broker, next to Kafka's ProducerPerformance (its own flags follow `--max`).
+ * `--soak` runs `bench/soak.ts` instead: an hour at 20,000 events/s with a compact ledger and
+ * the live verification, resident memory sampled every minute (its own flags follow `--soak`).
  *
  * @module
  */
@@ -24,6 +26,11 @@ import { LatencyRecorder } from "../lib/metrics/latency.ts";
 import { newRunId } from "../lib/load/payload.ts";
 import { MAX_BYTES_PER_EVENT, MIN_RECORDS_PER_SECOND, runVerifyBench } from "./verify_bench.ts";
 import { runStreamingBench } from "./verify_streaming_bench.ts";
+
+if (Deno.args.includes("--soak")) {
+  const { runSoakBench } = await import("./soak.ts");
+  Deno.exit(await runSoakBench(Deno.args.filter((a) => a !== "--soak")));
+}
 
 if (Deno.args.includes("--max")) {
   const { runMaxBench } = await import("./max.ts");

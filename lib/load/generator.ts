@@ -24,13 +24,13 @@ import type { LoadPlan, SendMode } from "../scenario/types.ts";
 import type { DeliveryReport, ProducerDriver } from "../clients/contract.ts";
 import { keyOf, stampEvent, valueTemplate } from "./payload.ts";
 import { createSchedule, eventsPerSecond } from "./schedule.ts";
-import { type Ledger, STATUS_ACKED } from "../verify/ledger.ts";
+import type { EventLedger } from "../verify/ledger.ts";
 import type { LatencyRecorder } from "../metrics/latency.ts";
 import type { TimelineRecorder } from "../metrics/timeline.ts";
 
 /** Where the generator records what happens. One set per variant. */
 export interface LoadRecorders {
-  ledger: Ledger;
+  ledger: EventLedger;
   /** Latency from the intended send time (warm-up excluded). */
   fromIntended: LatencyRecorder;
   /** Latency from the hand-off to the client (warm-up excluded): the same clock for every client. */
@@ -89,6 +89,11 @@ export interface LoadOptions {
   /** Called once the last event is due, before the drain (the runner ends the faults here). */
   onLoadEnd?: () => Promise<void>;
   onProgress?: (p: LoadProgress) => void;
+  /**
+   * Keep each event's latency for exact figures by intended time (`LoadResult.latencies`,
+   * 4 bytes per event; default true). Long runs leave it out so that memory stays flat.
+   */
+  keepLatencies?: boolean;
 }
 
 /** What the load did, beyond what the recorders hold. */
@@ -116,8 +121,9 @@ export interface LoadResult {
   /**
    * Per event (by sequence): ms from its intended send time to its acknowledgement; NaN when
    * it was never acknowledged. What exact figures of any window by intended time come from.
+   * Null when `keepLatencies` was false.
    */
-  latencies: Float32Array;
+  latencies: Float32Array | null;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -141,10 +147,13 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const template = valueTemplate(opts.runId, opts.variantIndex, load.messageSize);
   const maxOutstanding = opts.send.maxOutstanding;
   const sync = opts.send.kind === "sync";
-  // Per event, in ms after its intended time: its hand-off to the client until it is answered
-  // (for latency from send), then its acknowledgement; NaN for events never acknowledged.
-  // One array for both, so that per-event figures cost 4 bytes.
-  const eventMs = new Float32Array(Math.max(1, schedule.total));
+  // Per event, ms from its intended time to its acknowledgement; NaN when never acknowledged.
+  const eventMs = opts.keepLatencies === false
+    ? null
+    : new Float32Array(Math.max(1, schedule.total)).fill(NaN);
+  // Hand-off of each event not answered yet, ms after the load start (for latency from send):
+  // bounded by the events outstanding.
+  const handedOffAt = new Map<number, number>();
 
   // performance.now() at the load start, aligned with startEpochMs.
   const waitStart = opts.startEpochMs - Date.now();
@@ -173,7 +182,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const handOff = (seq: number) => {
     const now = performance.now();
     const intended = schedule.timeOf(seq);
-    eventMs[seq] = now - t0 - intended;
+    handedOffAt.set(seq, now - t0);
     if (inWindow(now - t0)) sentInWindow++;
     const value = stampEvent(template, seq, (opts.startEpochMs + intended) * 1000);
     driver.send({ token: seq, key: keyOf(load.keys, seq), value });
@@ -205,6 +214,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
     if (ledger.status(seq) !== "pending") return; // a second answer: the first stands
     const now = performance.now();
+    const handedOff = handedOffAt.get(seq);
+    handedOffAt.delete(seq);
     const nowEpoch = epochOf(now);
     const intended = schedule.timeOf(seq);
     const intendedEpoch = opts.startEpochMs + intended;
@@ -217,9 +228,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       else if (now - t0 >= totalMs) ackedInDrain++;
       if (intended >= load.warmupMs) {
         recorders.fromIntended.record(latUs);
-        recorders.fromSend.record((now - t0 - intended - eventMs[seq]) * 1000);
+        if (handedOff !== undefined) recorders.fromSend.record((now - t0 - handedOff) * 1000);
       }
-      eventMs[seq] = now - t0 - intended;
+      if (eventMs) eventMs[seq] = now - t0 - intended;
       if (resendEvery > 0 && seq % resendEvery === resendEvery - 1) {
         appResends++;
         outstanding++; // the drain waits for resends too
@@ -345,9 +356,6 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   }
   const unansweredAfterPurge = outstanding;
   closed = true;
-  for (let s = 0; s < schedule.total; s++) {
-    if (ledger.statusCode(s) !== STATUS_ACKED) eventMs[s] = NaN;
-  }
   const drainEnded = performance.now();
   timeline.outstanding(epochOf(performance.now()), outstanding);
   progress();

@@ -158,6 +158,9 @@ export function inconclusivePhrases(text: string): { variant: string | null; phr
   return { variant: prefix?.[1] ?? null, phrases: reasonPhrases(reason) };
 }
 
+const COMPACT_NOT_VERIFIED = "not verified: the run kept a compact ledger (too many events to " +
+  "keep each answer) and its live verification did not complete";
+
 function reasonPhrases(reason: string): Phrase[] {
   let m = /^partition\(s\) ([\d, ]+) not read to their end within (\d+) s$/.exec(reason);
   if (m) {
@@ -179,6 +182,7 @@ function reasonPhrases(reason: string): Phrase[] {
   m = /^the live verification disagrees with the end-of-run read \(live ≠ end of run\): ([\s\S]*)$/
     .exec(reason);
   if (m) return [{ id: "inconclusive.liveDisagrees", params: { differences: { quoted: m[1] } } }];
+  if (reason === COMPACT_NOT_VERIFIED) return [{ id: "inconclusive.compactNotVerified" }];
   m = /^consume-back failed: ([\s\S]*)$/.exec(reason);
   if (m) return [{ id: "inconclusive.consumeFailed", params: { error: { quoted: m[1] } } }];
   m = /^end offset of partition (\d+) unknown: ([\s\S]*)$/.exec(reason);

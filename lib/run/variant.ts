@@ -10,7 +10,9 @@ import type { FaultWindow, Phrase, VariantReport } from "../report/types.ts";
 import { clientFactory } from "../clients/registry.ts";
 import { DeliveryRouter, type LoadProgress, runLoad } from "../load/generator.ts";
 import { createSchedule, firstSeqAt } from "../load/schedule.ts";
-import { Ledger } from "../verify/ledger.ts";
+import { type EventLedger, Ledger } from "../verify/ledger.ts";
+import { CompactLedger } from "../verify/compact_ledger.ts";
+import { needsCompactLedger } from "../scenario/limits.ts";
 import { type SecondAnomalies, Verifier } from "../verify/verifier.ts";
 import { consumeRanges, type ConsumeResult, partitionOffsets } from "../verify/consume.ts";
 import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
@@ -68,6 +70,12 @@ export interface VariantRunOptions {
   createDriver?: (opts: DriverOptions) => Promise<ProducerDriver>;
   /** Verify while the load runs too, and compare with the end-of-run verification (default true). */
   live?: boolean;
+  /**
+   * Keep a compact ledger (no per-event answers or latencies: memory flat over long runs) and
+   * verify with the live verification only; by default when the full ledger would pass
+   * `FULL_LEDGER_BYTES` (`lib/scenario/limits.ts`).
+   */
+  compactLedger?: boolean;
   /**
    * Stop the load at the first anomaly the live verification settles that already breaks an
    * expectation (`--fail-fast`); the variant is still verified and reported.
@@ -167,18 +175,6 @@ async function readableOffsets(
   }
 }
 
-/** Per partition, the highest offset an acknowledgement named + 1 (acks=0 names none). */
-function ackedEnds(ledger: Ledger, events: number): Map<number, number> {
-  const ends = new Map<number, number>();
-  for (let seq = 0; seq < events; seq++) {
-    const partition = ledger.ackPartition(seq);
-    const offset = ledger.ackOffset(seq);
-    if (partition < 0 || offset < 0) continue;
-    if (offset + 1 > (ends.get(partition) ?? 0)) ends.set(partition, offset + 1);
-  }
-  return ends;
-}
-
 /** Delete a variant's topic after verification (best effort). */
 export async function deleteTopic(env: RunEnvironment, topic: string): Promise<void> {
   await withAdmin(
@@ -207,7 +203,13 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
 
   const totalMs = plan.load.warmupMs + plan.load.durationMs;
   const schedule = createSchedule(plan.load.rate, totalMs);
-  const ledger = new Ledger(Math.max(1, schedule.total));
+  const compact = o.compactLedger ??
+    needsCompactLedger(schedule.total, plan.load.keys, plan.topic.partitions);
+  const ledger: EventLedger = compact
+    ? new CompactLedger(Math.max(1, schedule.total))
+    : new Ledger(Math.max(1, schedule.total));
+  /** Per partition, the highest offset an acknowledgement named + 1 (acks=0 names none). */
+  const ackedEnd = new Map<number, number>();
   const fromIntended = new LatencyRecorder();
   const fromSend = new LatencyRecorder();
   /** Client log errors by message: count, first and last seen (epoch ms). */
@@ -252,7 +254,6 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   if (live) {
     try {
       await live.start();
-      ledger.observe(live.events);
     } catch (e) {
       liveErrors.push(`could not start: ${(e as Error).message}`);
       await live.stop();
@@ -260,6 +261,17 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     }
   }
   const driver = live ? tapHandOffs(created, live) : created;
+  ledger.observe({
+    sent: (seq) => live?.events.sent(seq),
+    notSent: (seq) => live?.events.notSent(seq),
+    acked: (seq, partition, offset) => {
+      if (offset >= 0 && offset + 1 > (ackedEnd.get(partition) ?? 0)) {
+        ackedEnd.set(partition, offset + 1);
+      }
+      live?.events.acked(seq, partition, offset);
+    },
+    failed: (seq, error) => live?.events.failed(seq, error),
+  });
 
   // The clock starts once everything is ready, so the first events are not already late.
   const startEpochMs = await o.startAt().catch(async (e) => {
@@ -365,53 +377,69 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   if (result.aborted && (stoppedEarly === undefined || o.signal.aborted)) await live?.stop();
   else {
     try {
-      const verifier = new Verifier(ledger, {
-        runId: o.runId,
-        variant: o.variantIndex,
-        keys: plan.load.keys,
-        partitions: plan.topic.partitions,
-        secondOf: (seq) => Math.floor(schedule.timeOf(seq) / 1000),
-      });
+      // The end-of-run verifier needs every event's answer: only the full ledger has them.
+      const verifier = ledger instanceof Ledger
+        ? new Verifier(ledger, {
+          runId: o.runId,
+          variant: o.variantIndex,
+          keys: plan.load.keys,
+          partitions: plan.topic.partitions,
+          secondOf: (seq) => Math.floor(schedule.timeOf(seq) / 1000),
+        })
+        : null;
       // Brokers a fault stopped may still be starting: read back once every partition answers,
       // up to where the acknowledgements say records are (see lib/verify/read_back.ts).
       const after = await readableOffsets(cluster, topic, plan.topic.partitions, 60000);
       if (!after) log(`[${variant.name}] topic still unreadable after 60 s`);
       const ends = await readBackEnds({
         before,
-        ackedEnd: ackedEnds(ledger, schedule.total),
+        ackedEnd,
         offsets: () => cluster.offsets(topic),
         deadlineMs: after ? 15_000 : 1_000,
       });
       readNotes.push(...ends.notes);
       for (const u of ends.unreadable) {
-        verifier.markUnreadable(u.partition);
+        verifier?.markUnreadable(u.partition);
         inconclusive.push(`[${variant.name}] ${u.reason}`);
       }
       const totalRecords = ends.ranges.reduce((s, r) => s + (r.end - r.start), 0);
-      const read = await cluster.consume({
-        bootstrap: env.controlBootstrap,
-        topic,
-        ranges: ends.ranges,
-        groupId: `sismo-verify-${runIdHex(o.runId)}-${variant.name}`,
-        timeoutMs: 30000 + totalRecords / 20,
-        onRecord: (p, off, k, v) => verifier.observe(p, off, k, v),
-      });
-      for (const p of read.unreadable) verifier.markUnreadable(p);
-      for (const problem of read.problems) inconclusive.push(`[${variant.name}] ${problem}`);
-      verification = verifier.finish(read.recordsRead, read.durationMs);
+      let reference: VerificationReport | null = null;
+      const unreadable = ends.unreadable.map((u) => u.partition);
+      if (verifier) {
+        const read = await cluster.consume({
+          bootstrap: env.controlBootstrap,
+          topic,
+          ranges: ends.ranges,
+          groupId: `sismo-verify-${runIdHex(o.runId)}-${variant.name}`,
+          timeoutMs: 30000 + totalRecords / 20,
+          onRecord: (p, off, k, v) => verifier.observe(p, off, k, v),
+        });
+        for (const p of read.unreadable) verifier.markUnreadable(p);
+        for (const problem of read.problems) inconclusive.push(`[${variant.name}] ${problem}`);
+        unreadable.push(...read.unreadable);
+        reference = verifier.finish(read.recordsRead, read.durationMs);
+        anomalies = verifier.anomaliesBySecond();
+        log(
+          `[${variant.name}] verified ${read.recordsRead} records in ${
+            (read.durationMs / 1000).toFixed(1)
+          }s`,
+        );
+      }
+      let liveResult: VerificationReport | null = null;
       if (live) {
         try {
           const done = await live.finish({
             ranges: ends.ranges,
-            unreadable: [...ends.unreadable.map((u) => u.partition), ...read.unreadable],
+            unreadable,
             timeoutMs: 30000 + totalRecords / 20,
           });
-          const differences = verificationDifferences(done.report, verification);
+          liveResult = done.report;
+          const differences = reference ? verificationDifferences(done.report, reference) : [];
           liveReport = {
             counts: done.report.counts,
             misplaced: done.report.misplaced,
             recordsRead: done.report.recordsRead,
-            agrees: differences.length === 0,
+            agrees: reference ? differences.length === 0 : null,
             differences,
             ...done.figures,
             problems: [...done.figures.problems, ...done.notes],
@@ -428,19 +456,20 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
           );
         }
       }
-      anomalies = verifier.anomaliesBySecond();
-      if (verification.counts.unverified > 0) {
+      // A compact ledger's run has the live verification only.
+      verification = reference ?? liveResult;
+      if (verification === null) {
+        inconclusive.push(
+          `[${variant.name}] not verified: the run kept a compact ledger (too many events to ` +
+            "keep each answer) and its live verification did not complete",
+        );
+      } else if (verification.counts.unverified > 0) {
         inconclusive.push(
           `[${variant.name}] ${verification.counts.unverified} event(s) unverified: partition(s) ${
             verification.unreadablePartitions.join(", ")
           } could not be read to their end`,
         );
       }
-      log(
-        `[${variant.name}] verified ${read.recordsRead} records in ${
-          (read.durationMs / 1000).toFixed(1)
-        }s`,
-      );
     } finally {
       // Stopped already unless verification failed on the way: no live read outlives it.
       await live?.stop();
@@ -560,11 +589,20 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     },
     timeline: points,
     faults: windows,
-    phases: faultPhasesOf(windows, {
-      schedule,
-      latencies: result.latencies,
-      loadEndMs: plan.load.warmupMs + result.window.ms,
-    }),
+    // Phase figures come from each event's latency, which a compact run does not keep.
+    phases: result.latencies
+      ? faultPhasesOf(windows, {
+        schedule,
+        latencies: result.latencies,
+        loadEndMs: plan.load.warmupMs + result.window.ms,
+      })
+      : windows.map((w) => ({
+        faultId: w.id,
+        before: null,
+        during: null,
+        after: null,
+        recoveredMs: null,
+      })),
     verification,
     ...(liveReport ? { live: liveReport } : {}),
     ...(stoppedEarly ? { stoppedEarly } : {}),

@@ -16,11 +16,16 @@
  *   its sequence number; the verifier's bit set indexes them with 32-bit
  *   integer arithmetic (`seq >> 3`), so a variant has at most
  *   {@link MAX_EVENTS_PER_VARIANT} = 2^31 − 1 events.
- * - **Memory.** Every event of the load has its state from the start:
- *   {@link bytesPerEvent}, about 18.5 bytes (the ledger's 12, the generator's
- *   hand-off lag 4, the verifier's 2.25 plus a bit per partition read). Variants
- *   run one after another free their state in between, so one variant counts;
- *   with `parallel: true` they all hold theirs at once, so the sum counts. The total
+ * - **Memory.** Up to {@link FULL_LEDGER_BYTES} per variant, every event of
+ *   the load has its state from the start: {@link bytesPerEvent}, about 18.5
+ *   bytes (the ledger's 12, the generator's latency 4, the end-of-run
+ *   verifier's 2.25 plus a bit per partition read). Past it the variant keeps a
+ *   compact ledger and is verified live only (`lib/verify/compact_ledger.ts`,
+ *   `live.ts`): its state is then the events not settled yet, about the rate
+ *   times the delivery horizon ({@link UNSETTLED_HORIZON_MS}) at
+ *   {@link UNSETTLED_BYTES} each, flat however long the run. Variants run one
+ *   after another free their state in between, so one variant counts; with
+ *   `parallel: true` they all hold theirs at once, so the sum counts. The total
  *   must stay within {@link MEMORY_SHARE} (half) of the machine's memory
  *   (`os.totalmem()`), leaving the rest to the clients' buffers, the runtime and
  *   the brokers of the local stack. Without permission to read the machine's
@@ -81,6 +86,31 @@ export function bytesPerEvent(keys: KeySpace, partitions: number): number {
 /** Share of the machine's memory that the per-event state of a run may take. */
 export const MEMORY_SHARE = 0.5;
 
+/**
+ * Most bytes of per-event state (ledger, latencies, end-of-run verifier) a variant keeps; past
+ * it the run keeps a compact ledger and verifies live only, so that a soak's memory stays flat.
+ * 1 GiB is about 58 million events: an hour at 16,000 events/s.
+ */
+export const FULL_LEDGER_BYTES = 2 ** 30;
+
+/**
+ * How long an event stays unsettled in the live verification, at most, for the memory rule:
+ * the default delivery timeout (120 s) and request timeout (30 s), plus a minute of margins
+ * (`deliveryHorizonMs` in `lib/run/variant.ts`), plus the read's lag.
+ */
+export const UNSETTLED_HORIZON_MS = 240_000;
+
+/**
+ * Bytes per unsettled event: the streaming verifier's 26 (about 40 more for a straggler), the
+ * generator's hand-off time of an outstanding event, and slack.
+ */
+export const UNSETTLED_BYTES = 128;
+
+/** Whether a variant of `events` events keeps a compact ledger (see {@link FULL_LEDGER_BYTES}). */
+export function needsCompactLedger(events: number, keys: KeySpace, partitions: number): boolean {
+  return events * bytesPerEvent(keys, partitions) > FULL_LEDGER_BYTES;
+}
+
 /** The parts of a load the limits depend on. */
 export type LimitedLoad = Pick<LoadPlan, "rate" | "warmupMs" | "durationMs" | "keys">;
 
@@ -92,6 +122,8 @@ export interface LoadDemand {
   concurrentVariants: number;
   /** Bytes of state per event (see {@link bytesPerEvent}). */
   bytesPerEvent: number;
+  /** Whether each variant keeps a compact ledger (see {@link FULL_LEDGER_BYTES}). */
+  compact: boolean;
   /** Bytes of per-event state held at once. */
   bytes: number;
   /** Highest rate of the schedule, events/s, for one variant. */
@@ -114,11 +146,17 @@ export function loadDemand(load: LimitedLoad, shape: RunShape): LoadDemand {
   const concurrentVariants = shape.parallel ? Math.max(1, shape.variants) : 1;
   const peak = peakRate(load.rate);
   const perEvent = bytesPerEvent(load.keys, shape.partitions);
+  const compact = needsCompactLedger(eventsPerVariant, load.keys, shape.partitions);
+  const perVariant = compact
+    ? Math.min(eventsPerVariant, peakRate(load.rate) * UNSETTLED_HORIZON_MS / 1000) *
+      UNSETTLED_BYTES
+    : eventsPerVariant * perEvent;
   return {
     eventsPerVariant,
     concurrentVariants,
     bytesPerEvent: perEvent,
-    bytes: eventsPerVariant * concurrentVariants * perEvent,
+    compact,
+    bytes: perVariant * concurrentVariants,
     peakRate: peak,
     processRate: peak * concurrentVariants,
   };
@@ -190,12 +228,15 @@ export function checkLoadLimits(
       ? `${n} parallel variants × ${count(demand.eventsPerVariant)} events (${lasting})`
       : `${count(demand.eventsPerVariant)} events (${lasting}; variants run one after another, ` +
         "so one variant's events count)";
-    const fix = n > 1
-      ? "lower the rate or the duration, or run the variants one after another"
-      : "lower the rate or the duration";
-    out.events = `${events} need ${bytes(demand.bytes)} of per-event state ` +
-      `(${demand.bytesPerEvent.toFixed(1)} bytes each: ledger, hand-off times, verifier), ` +
-      "more than the limit of " +
+    // A compact variant's state does not grow with the duration.
+    const lower = demand.compact ? "lower the rate" : "lower the rate or the duration";
+    const fix = n > 1 ? `${lower}, or run the variants one after another` : lower;
+    const state = demand.compact
+      ? `${bytes(demand.bytes)} of state for the events not settled yet (` +
+        `${UNSETTLED_BYTES} bytes each, ${UNSETTLED_HORIZON_MS / 1000} s at the peak rate)`
+      : `${bytes(demand.bytes)} of per-event state ` +
+        `(${demand.bytesPerEvent.toFixed(1)} bytes each: ledger, latencies, verifier)`;
+    out.events = `${events} need ${state}, more than the limit of ` +
       `${bytes(totalMemory * MEMORY_SHARE)}, half of this machine's ${bytes(totalMemory)} of ` +
       `memory; ${fix}`;
   }

@@ -96,8 +96,27 @@ export interface LedgerObserver {
   failed(seq: number, error: string): void;
 }
 
+/**
+ * What the generator and the run ask of a ledger: the {@link Ledger} keeps every event's
+ * answer for the end-of-run verifier; `CompactLedger` (`compact_ledger.ts`) only what long
+ * runs can afford, for the live verification.
+ */
+export interface EventLedger {
+  /** Number of sequence numbers the ledger can hold. */
+  readonly capacity: number;
+  observe(observer: LedgerObserver | null): void;
+  markSent(seq: number): void;
+  markNotSent(seq: number): void;
+  markAcked(seq: number, partition: number, offset: number): void;
+  markFailed(seq: number, error?: string): void;
+  status(seq: number): EventStatus;
+  counts(): LedgerCounts;
+  readonly ackedAfterFailure: number;
+  errors(): ErrorCount[];
+}
+
 /** Per-event record of sends and their answers for one variant; see the module doc. */
-export class Ledger {
+export class Ledger implements EventLedger {
   /** Number of sequence numbers the ledger can hold. */
   readonly capacity: number;
   #status: Uint8Array;

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { DeliveryRouter, type LoadResult, runLoad } from "../../lib/load/generator.ts";
-import { Ledger } from "../../lib/verify/ledger.ts";
+import { type EventLedger, Ledger } from "../../lib/verify/ledger.ts";
+import { CompactLedger } from "../../lib/verify/compact_ledger.ts";
 import { LatencyRecorder } from "../../lib/metrics/latency.ts";
 import { TimelineRecorder } from "../../lib/metrics/timeline.ts";
 import { newRunId } from "../../lib/load/payload.ts";
@@ -50,12 +51,13 @@ async function run(
   answerAt: (token: number) => number,
   send: SendMode = { kind: "pipelined", maxOutstanding: 100_000 },
   drainMs = 3000,
-): Promise<{ result: LoadResult; timeline: TimelineRecorder; ledger: Ledger }> {
+  compact?: { ledger: EventLedger; fromSend: LatencyRecorder },
+): Promise<{ result: LoadResult; timeline: TimelineRecorder; ledger: EventLedger }> {
   const plan: LoadPlan = { ...load, send, keys: { kind: "none" }, messageSize: 64 };
   const deliveries = new DeliveryRouter();
   const startEpochMs = Date.now() + 50;
   const timeline = new TimelineRecorder(startEpochMs);
-  const ledger = new Ledger(10_000);
+  const ledger = compact?.ledger ?? new Ledger(10_000);
   const result = await runLoad({
     load: plan,
     send,
@@ -66,12 +68,13 @@ async function run(
     recorders: {
       ledger,
       fromIntended: new LatencyRecorder(),
-      fromSend: new LatencyRecorder(),
+      fromSend: compact?.fromSend ?? new LatencyRecorder(),
       dispatchLag: new LatencyRecorder(),
       timeline,
     },
     startEpochMs,
     drainMs,
+    keepLatencies: compact === undefined,
   });
   return { result, timeline, ledger };
 }
@@ -185,4 +188,25 @@ Deno.test("generator: sync sends keep one event outstanding, late events wait an
   assert.equal(result.outstandingAtEnd, 0);
   // The 50th event is due at 490 ms but waits behind 49 sends of 30 ms: about 1 s late.
   assert.ok(fromIntended.summary().max > 900, `max ${fromIntended.summary().max}`);
+});
+
+Deno.test("generator: without per-event latencies (a compact run), latency from send and the counts are the same", async () => {
+  const rate = { kind: "constant", perSecond: 100 } as const;
+  const load = { rate, warmupMs: 0, durationMs: 1000 };
+  // Answered 20 ms after the intended time, every tenth one 300 ms after.
+  const answerAt = (t: number) => t * 10 + (t % 10 === 0 ? 300 : 20);
+  const full = await run(load, answerAt);
+  const fromSend = new LatencyRecorder();
+  const compact = await run(load, answerAt, undefined, 3000, {
+    ledger: new CompactLedger(10_000),
+    fromSend,
+  });
+  assert.equal(compact.result.latencies, null);
+  assert.ok(full.result.latencies !== null);
+  assert.deepEqual(compact.ledger.counts(), full.ledger.counts());
+  assert.deepEqual(compact.result.window, full.result.window);
+  const s = fromSend.summary();
+  assert.equal(s.count, 100);
+  assert.ok(s.p50 >= 15 && s.p50 < 60, `p50 from send ${s.p50} ms`);
+  assert.ok(s.max >= 290, `max from send ${s.max} ms`);
 });

@@ -153,13 +153,21 @@ const env = {
 function run(
   log: MemoryLog,
   wrap = (driver: ProducerDriver) => driver,
-  options: { plan?: Plan; failFast?: boolean; onProgress?: (p: VariantProgress) => void } = {},
+  options: {
+    plan?: Plan;
+    failFast?: boolean;
+    onProgress?: (p: VariantProgress) => void;
+    compactLedger?: boolean;
+    live?: boolean;
+  } = {},
 ) {
   const p = options.plan ?? plan;
   return runVariant({
     plan: p,
     variant: p.variants[0],
     failFast: options.failFast,
+    compactLedger: options.compactLedger,
+    live: options.live,
     onProgress: options.onProgress,
     variantIndex: 0,
     env,
@@ -361,4 +369,25 @@ variants:
   assert.equal(brokenForGood(expect("duplicated > 5"), counts), null);
   assert.equal(brokenForGood(expect("lost == 0"), counts), null);
   assert.equal(brokenForGood(expect("p99 < 1ms"), counts), null);
+});
+
+Deno.test("variant: a compact ledger's run is verified live only, with the same counts", async () => {
+  const log = new MemoryLog();
+  const full = await run(log, duplicating(log));
+  const compactLog = new MemoryLog();
+  const compact = await run(compactLog, duplicating(compactLog), { compactLedger: true });
+  assert.deepEqual(compact.verification!.counts, full.verification!.counts);
+  assert.equal(compact.verification!.counts.duplicated, 101);
+  assert.equal(compact.live!.agrees, null); // nothing to compare with
+  assert.equal(compact.inconclusive, undefined);
+  assert.deepEqual(compact.counts, full.counts);
+  assert.equal(compact.latency.allIntended.events, full.latency.allIntended.events);
+  // Without the live verification a compact run cannot be verified: inconclusive, not passed.
+  const blind = await run(new MemoryLog(), (d) => d, { compactLedger: true, live: false });
+  assert.equal(blind.verification, null);
+  assert.match(blind.inconclusive!.join("\n"), /not verified: the run kept a compact ledger/);
+  assert.equal(
+    runOutcome({ aborted: false, errors: [], variants: [blind], planned: 1 }),
+    "inconclusive",
+  );
 });

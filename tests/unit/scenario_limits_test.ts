@@ -4,12 +4,16 @@ import { encodeEvent, newRunId } from "../../lib/load/payload.ts";
 import {
   bytesPerEvent,
   checkLoadLimits,
+  FULL_LEDGER_BYTES,
   GENERATOR_BYTES_PER_EVENT,
   LEDGER_BYTES_PER_EVENT,
   loadDemand,
   MAX_EVENTS_PER_VARIANT,
   MAX_RATE,
   MEMORY_SHARE,
+  needsCompactLedger,
+  UNSETTLED_BYTES,
+  UNSETTLED_HORIZON_MS,
 } from "../../lib/scenario/limits.ts";
 import { loadScenario, parseScenario } from "../../lib/scenario/load.ts";
 import { applyProfile } from "../../lib/scenario/profile.ts";
@@ -109,31 +113,60 @@ Deno.test("limits: a variant of more than 2^31 - 1 events is rejected whatever t
 });
 
 Deno.test("limits: per-event state must fit in half the machine's memory", () => {
-  // 100,000/s for 10 minutes: 60 million events, about 1 GiB of state per variant.
+  // 100,000/s for 5 minutes: 30 million events, about 0.5 GiB of state per variant.
   const l = {
     rate: { kind: "constant", perSecond: 100_000 } as RateSchedule,
     warmupMs: 0,
-    durationMs: 600_000,
+    durationMs: 300_000,
     keys: { kind: "fixed", count: 16 } as KeySpace,
   };
   const shape = { variants: 4, parallel: false, partitions: 3 };
   const perEvent = bytesPerEvent(l.keys, 3);
-  const fits = 60_000_000 * perEvent / MEMORY_SHARE + 1;
+  assert.equal(loadDemand(l, shape).compact, false);
+  const fits = 30_000_000 * perEvent / MEMORY_SHARE + 1;
   assert.deepEqual(checkLoadLimits(l, { ...shape, totalMemory: fits }), {});
   const tight = checkLoadLimits(l, { ...shape, totalMemory: fits - 2 });
-  assert.match(tight.events!, /^60,000,000 events \(the rate over warmup \+ duration, 10m;/);
-  assert.match(tight.events!, /need 1\.0 GiB of per-event state \(18\.4 bytes each/);
-  assert.match(tight.events!, /more than the limit of 1\.0 GiB, half of this machine's 2\.1 GiB/);
+  assert.match(tight.events!, /^30,000,000 events \(the rate over warmup \+ duration, 5m;/);
+  assert.match(tight.events!, /need 526\.\d MiB of per-event state \(18\.4 bytes each/);
+  assert.match(
+    tight.events!,
+    /more than the limit of 526\.\d MiB, half of this machine's 1\.0 GiB/,
+  );
   // In parallel the variants' state adds up.
   const parallel = { ...shape, parallel: true };
-  const four = checkLoadLimits(l, { ...parallel, totalMemory: 4 * GiB });
+  const four = checkLoadLimits(l, { ...parallel, totalMemory: 2 * GiB });
   assert.equal(four.rate, undefined);
-  assert.match(four.events!, /^4 parallel variants × 60,000,000 events .* need 4\.1 GiB/);
-  assert.match(four.events!, /limit of 2\.0 GiB, half of this machine's 4\.0 GiB of memory/);
+  assert.match(four.events!, /^4 parallel variants × 30,000,000 events .* need 2\.1 GiB/);
+  assert.match(four.events!, /limit of 1\.0 GiB, half of this machine's 2\.0 GiB of memory/);
   assert.match(four.events!, /or run the variants one after another$/);
-  assert.deepEqual(checkLoadLimits(l, { ...shape, totalMemory: 4 * GiB }), {});
+  assert.deepEqual(checkLoadLimits(l, { ...shape, totalMemory: 2 * GiB }), {});
   // Memory unknown (no --allow-sys): the rule is skipped, the others still apply.
   assert.deepEqual(checkLoadLimits(l, { ...parallel, variants: 8, totalMemory: null }), {});
+});
+
+Deno.test("limits: past the full ledger's budget a variant is compact, its state the unsettled events", () => {
+  // A day at 20,000/s: 1.7 billion events, 30 GiB in full, a flat 0.6 GB compact.
+  const day = {
+    rate: { kind: "constant", perSecond: 20_000 } as RateSchedule,
+    warmupMs: 0,
+    durationMs: 24 * 3_600_000,
+    keys: { kind: "fixed", count: 16 } as KeySpace,
+  };
+  const shape = { variants: 1, parallel: false, partitions: 3 };
+  const demand = loadDemand(day, shape);
+  assert.equal(demand.compact, true);
+  assert.equal(demand.bytes, 20_000 * (UNSETTLED_HORIZON_MS / 1000) * UNSETTLED_BYTES);
+  assert.ok(demand.eventsPerVariant * demand.bytesPerEvent > FULL_LEDGER_BYTES);
+  assert.deepEqual(checkLoadLimits(day, { ...shape, totalMemory: 24 * GiB }), {});
+  const small = checkLoadLimits(day, { ...shape, totalMemory: GiB });
+  assert.match(
+    small.events!,
+    /^1,728,000,000 events .* need 585\.9 MiB of state for the events not settled yet \(128 bytes each, 240 s at the peak rate\), more than the limit of 512\.0 MiB, half of this machine's 1\.0 GiB of memory; lower the rate$/,
+  );
+  // Just below the budget a variant keeps everything: the end-of-run verifier needs it.
+  const events = Math.floor(FULL_LEDGER_BYTES / bytesPerEvent(day.keys, 3));
+  assert.equal(needsCompactLedger(events, day.keys, 3), false);
+  assert.equal(needsCompactLedger(events + 1, day.keys, 3), true);
 });
 
 Deno.test("limits: bytes per event match the ledger and the verifier after a read-back", () => {
