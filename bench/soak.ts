@@ -52,6 +52,8 @@ load:
   duration: ${minutes}m
   message.size: 512
   keys: 100
+  # 10 s of events may be outstanding: a GC pause or a slow second is absorbed, not dropped.
+  send: {mode: pipelined, max.outstanding: ${rate * 10}}
 drain: 20s
 variants:
   - name: soak
