@@ -75,6 +75,8 @@ variants:
   const env = await acquireEnvironment({ brokers, progress: (l) => console.error(l) });
   const failures: string[] = [];
   const samples: { minute: number; rssMiB: number; heapMiB: number }[] = [];
+  // Set by the progress callback, read by the sampler.
+  let liveNow = null as { unsettled: number; stateBytes: number } | null;
   const t0 = Date.now();
   const sample = () => {
     const m = Deno.memoryUsage();
@@ -84,9 +86,14 @@ variants:
       heapMiB: m.heapUsed / 2 ** 20,
     };
     samples.push(s);
+    const unsettled = liveNow
+      ? `  unsettled ${String(liveNow.unsettled).padStart(8)} events, ` +
+        `${(liveNow.stateBytes / 2 ** 20).toFixed(0)} MiB`
+      : "";
     console.log(
       `  ${s.minute.toFixed(1).padStart(5)} min  rss ${s.rssMiB.toFixed(0).padStart(5)} MiB  ` +
-        `heap ${s.heapMiB.toFixed(0).padStart(4)} MiB`,
+        `heap ${s.heapMiB.toFixed(0).padStart(4)} MiB  external ` +
+        `${(Deno.memoryUsage().external / 2 ** 20).toFixed(0).padStart(4)} MiB${unsettled}`,
     );
   };
   try {
@@ -103,6 +110,7 @@ variants:
       signal: new AbortController().signal,
       compactLedger: true,
       onProgress: (p) => {
+        liveNow = p.live;
         last = `${(p.elapsedMs / 1000).toFixed(0)} s: acked ${p.acked}, read back ${
           p.live?.recordsRead ?? 0
         }, not sent ${p.notSent}`;

@@ -37,8 +37,16 @@ export interface VariantProgress extends LoadProgress {
   phase: "load" | "drain" | "verify";
   p99Ms: number | null;
   faults: string[];
-  /** What the live verification read and settled so far; null when it does not run. */
-  live: { recordsRead: number; counts: VerificationCounts } | null;
+  /**
+   * What the live verification read and settled so far, and the events it still holds
+   * unsettled with its state's bytes; null when it does not run.
+   */
+  live: {
+    recordsRead: number;
+    counts: VerificationCounts;
+    unsettled: number;
+    stateBytes: number;
+  } | null;
 }
 
 /** Options of {@link runVariant}. */
@@ -351,7 +359,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
           phase,
           p99Ms,
           faults: lease?.activeLabels() ?? [],
-          live: live && liveCounts ? { recordsRead: live.recordsRead, counts: liveCounts } : null,
+          live: live && liveCounts ? liveProgress(live, liveCounts) : null,
         });
       },
     });
@@ -699,4 +707,15 @@ export function brokenForGood(
     }
   }
   return null;
+}
+
+/** The live verification's part of the progress line. */
+function liveProgress(live: LiveVerification, counts: VerificationCounts) {
+  const stats = live.stats();
+  return {
+    recordsRead: live.recordsRead,
+    counts,
+    unsettled: stats.unresolved,
+    stateBytes: stats.estimatedBytes,
+  };
 }
