@@ -49,7 +49,9 @@ Options:
   -h, --help             This help
 
 Exit codes: 0 every expectation held (in every run), 1 one failed (in some run), 2 bad input
-or setup error, 3 inconclusive (verification could not cover every event), 130 interrupted.`;
+(nothing started) or a run error (setup, a fault that did not start or heal, a variant that
+failed, a topic left behind), 3 inconclusive (verification could not cover every event),
+130 interrupted.`;
 
 /** Run `scenario`; returns the exit code. */
 export async function scenarioCommand(args: string[]): Promise<number> {

@@ -2,8 +2,9 @@
  * One fault timeline for the variants that run together (`parallel: true`):
  * one {@link FaultEngine}, created when the first variant's load clock is known,
  * each fault applied once and its target resolved once, stopped when the last
- * variant's load ends (or at once by {@link SharedFaults.stop}: Ctrl-C, a
- * variant that failed before joining). Every variant gets the same windows,
+ * variant's load ends (or at once by {@link SharedFaults.stop}: Ctrl-C). A
+ * variant that fails before joining leaves ({@link SharedFaults.leave}); one
+ * that fails after releases its lease, as every variant does at its end. Every variant gets the same windows,
  * on its own clock.
  *
  * With one holder it is simply a variant's own engine, so a caller can use
@@ -124,6 +125,18 @@ export class SharedFaults {
       this.#signalDone(this.#done);
     }
     return this.#done;
+  }
+
+  /**
+   * A variant that will never join (it failed before its load started) gives up its place:
+   * the timeline goes on for the others and ends when they have all released.
+   */
+  leave(): void {
+    if (this.#holders - 1 < this.#joined) {
+      throw new Error("a variant that joined the fault timeline leaves by releasing its lease");
+    }
+    this.#holders--;
+    if (this.#released >= this.#holders) this.#finish();
   }
 
   /**

@@ -183,6 +183,8 @@ function reasonPhrases(reason: string): Phrase[] {
     .exec(reason);
   if (m) return [{ id: "inconclusive.liveDisagrees", params: { differences: { quoted: m[1] } } }];
   if (reason === COMPACT_NOT_VERIFIED) return [{ id: "inconclusive.compactNotVerified" }];
+  m = /^verification failed: ([\s\S]*)$/.exec(reason);
+  if (m) return [{ id: "inconclusive.verificationFailed", params: { error: { quoted: m[1] } } }];
   m = /^consume-back failed: ([\s\S]*)$/.exec(reason);
   if (m) return [{ id: "inconclusive.consumeFailed", params: { error: { quoted: m[1] } } }];
   m = /^end offset of partition (\d+) unknown: ([\s\S]*)$/.exec(reason);

@@ -305,6 +305,7 @@ const en = {
   "inconclusive.endOffsetUnknown": "end offset of partition {partition} unknown: {error}",
   "inconclusive.liveDisagrees":
     "the live verification disagrees with the end-of-run read (live ≠ end of run): {differences}",
+  "inconclusive.verificationFailed": "verification failed: {error}",
   "inconclusive.compactNotVerified":
     "not verified: the run kept a compact ledger (too many events to keep each answer) and its live verification did not complete",
   "note.java.sidecar":
@@ -610,6 +611,7 @@ const fr: Record<MessageKey, Message> = {
   "inconclusive.endOffsetUnknown": "offset de fin de la partition {partition} inconnu : {error}",
   "inconclusive.liveDisagrees":
     "la vérification en direct contredit la relecture finale (en direct ≠ finale) : {differences}",
+  "inconclusive.verificationFailed": "la vérification a échoué : {error}",
   "inconclusive.compactNotVerified":
     "non vérifié : l’exécution a tenu un registre compact (trop d’événements pour garder chaque réponse) et sa vérification en direct n’a pas abouti",
   "note.java.sidecar":

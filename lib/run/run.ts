@@ -190,24 +190,37 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
       i: number,
       startAt: () => Promise<number>,
       timeline: SharedFaults,
+      onJoin: () => void = () => {},
     ) => {
       const v = plan.variants[i];
       log(`variant ${v.name}: starting`);
-      const report = await runVariant({
-        plan,
-        variant: v,
-        variantIndex: i,
-        env,
-        runId,
-        startAt,
-        faults: (t) => timeline.join(t),
-        signal: opts.signal,
-        onProgress: opts.onProgress,
-        failFast: opts.failFast,
-        log,
-      });
-      if (!opts.keepTopics) await deleteTopic(env, report.topic);
-      return report;
+      try {
+        return await runVariant({
+          plan,
+          variant: v,
+          variantIndex: i,
+          env,
+          runId,
+          startAt,
+          faults: (t) => {
+            onJoin();
+            return timeline.join(t);
+          },
+          signal: opts.signal,
+          onProgress: opts.onProgress,
+          failFast: opts.failFast,
+          log,
+        });
+      } finally {
+        // Also when the variant failed after creating its topic: a run leaves nothing behind.
+        if (!opts.keepTopics) {
+          const problem = await deleteTopic(env, topicName(plan, v, runId));
+          if (problem) {
+            errors.push(problem);
+            log(`run error: ${problem}`);
+          }
+        }
+      }
     };
     const failed = (name: string, e: unknown) => {
       const message = `variant ${name}: ${(e as Error).message}`;
@@ -221,12 +234,15 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
       const start = startBarrier(plan.variants.length);
       const settled = await Promise.allSettled(plan.variants.map(async (_, i) => {
         let arrived = false;
+        let joined = false;
         const startAt = () => (arrived = true, start.arrive());
         try {
-          return await one(i, startAt, timeline);
+          return await one(i, startAt, timeline, () => joined = true);
         } catch (e) {
           if (!arrived) start.leave();
-          void timeline.stop(); // the others do not wait for a holder that will not come
+          // The others neither wait for a holder that will not come nor lose their faults; a
+          // variant that joined released its lease when it failed.
+          if (!joined) timeline.leave();
           throw e;
         }
       }));

@@ -183,13 +183,22 @@ async function readableOffsets(
   }
 }
 
-/** Delete a variant's topic after verification (best effort). */
-export async function deleteTopic(env: RunEnvironment, topic: string): Promise<void> {
-  await withAdmin(
-    env.controlBootstrap,
-    (admin) => admin.deleteTopics({ topics: [topic], timeout: 10000 }),
-  )
-    .catch(() => {});
+/**
+ * Delete a variant's topic after verification, or after the variant failed. Resolves to why it
+ * could not be deleted (a topic that does not exist is not a failure), null when it was.
+ */
+export async function deleteTopic(env: RunEnvironment, topic: string): Promise<string | null> {
+  try {
+    await withAdmin(
+      env.controlBootstrap,
+      (admin) => admin.deleteTopics({ topics: [topic], timeout: 10000 }),
+    );
+    return null;
+  } catch (e) {
+    const error = e as Error & { type?: string };
+    if (error.type === "UNKNOWN_TOPIC_OR_PARTITION") return null;
+    return `topic ${topic} not deleted: ${error.message}`;
+  }
 }
 
 /** Run one variant; never throws for a Kafka-side failure (it is measured), only for setup errors. */
@@ -478,6 +487,11 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
           } could not be read to their end`,
         );
       }
+    } catch (e) {
+      // The load happened and is reported; what could not be checked makes it inconclusive.
+      verification = null;
+      anomalies = null;
+      inconclusive.push(`[${variant.name}] verification failed: ${(e as Error).message}`);
     } finally {
       // Stopped already unless verification failed on the way: no live read outlives it.
       await live?.stop();

@@ -22,6 +22,16 @@ function movingLeader(brokers: FakeBrokers) {
   };
 }
 
+/** A timeline of `holders` variants pausing broker 2 until its end. */
+function pausingBroker2(holders: number, brokers: FakeBrokers): SharedFaults {
+  return new SharedFaults(holders, (t) =>
+    new FaultEngine(
+      [fault("f1", 0, null, { kind: "brokers", ids: [2] }, { kind: "broker", op: "pause" })],
+      environment({ brokers }),
+      t,
+    ));
+}
+
 Deno.test("one engine for three variants: `leader` resolved once, one broker killed, same windows", async () => {
   const brokers = new FakeBrokers([1, 2, 3]);
   const cluster = movingLeader(brokers);
@@ -56,12 +66,7 @@ Deno.test("one engine for three variants: `leader` resolved once, one broker kil
 
 Deno.test("the shared timeline stops when the last variant releases it, not before", async () => {
   const brokers = new FakeBrokers([1, 2, 3]);
-  const shared = new SharedFaults(2, (t) =>
-    new FaultEngine(
-      [fault("f1", 0, null, { kind: "brokers", ids: [2] }, { kind: "broker", op: "pause" })],
-      environment({ brokers }),
-      t,
-    ));
+  const shared = pausingBroker2(2, brokers);
   const start = Date.now();
   const [a, b] = await Promise.all([shared.join(start), shared.join(start)]);
   await until(() => brokers.state.get(2) === "paused");
@@ -144,4 +149,22 @@ Deno.test("windows move to a variant's clock", async () => {
   assert.equal(ob.windows[0].startedAtMs, oa.windows[0].startedAtMs! + 1000);
   assert.equal(ob.startEpochMs, engineStart - 1000);
   assert.deepEqual(shiftWindows(oa.windows, 1000), ob.windows);
+});
+
+Deno.test("a variant that fails before joining leaves: the others keep their faults to their end", async () => {
+  const brokers = new FakeBrokers([1, 2, 3]);
+  const shared = pausingBroker2(3, brokers);
+  const start = Date.now();
+  const [a, b] = await Promise.all([shared.join(start), shared.join(start)]);
+  await until(() => brokers.state.get(2) === "paused");
+  shared.leave(); // the third variant failed before its load started
+  assert.equal(brokers.state.get(2), "paused", "the others' fault goes on");
+  assert.throws(() => shared.leave(), /leaves by releasing its lease/);
+  let aDone = false;
+  const aOutcome = a.release().then((o) => (aDone = true, o));
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(aDone, false, "b still runs its load");
+  const bOutcome = await b.release();
+  assert.deepEqual(await aOutcome, bOutcome);
+  assert.equal(brokers.state.get(2), "running", "healed once the last one released");
 });

@@ -309,6 +309,7 @@ export async function everythingReport(): Promise<RunReport> {
     "[plain] 3 event(s) unverified: partition(s) 2 could not be read to their end",
     "[plain] 1 event(s) unverified: partition(s) 2 could not be read to their end",
     "[plain] consume-back failed: The group is rebalancing",
+    "[plain] verification failed: The coordinator is not available",
     "[plain] not verified: the run kept a compact ledger (too many events to keep each answer) and its live verification did not complete",
     "[plain] the live verification disagrees with the end-of-run read (live ≠ end of run): ok: 1 ≠ 2",
     ...unreadable.map((reason) => `[plain] ${reason}`),

@@ -49,6 +49,8 @@ class MemoryLog {
   offsetCalls = 0;
   /** Partitions the read-back cannot read. */
   unreadable = new Set<number>();
+  /** The end-of-run read throws this (a consumer that cannot even start). */
+  consumeThrows: Error | null = null;
   /** Records the live read skips, as `partition/offset` (a broken live reader). */
   liveSkips = new Set<string>();
   /** Records the live read has passed on so far. */
@@ -87,6 +89,7 @@ function memoryCluster(log: MemoryLog): VariantCluster {
       })));
     },
     consume: (o) => {
+      if (log.consumeThrows) return Promise.reject(log.consumeThrows);
       let recordsRead = 0;
       const unreadable: number[] = [];
       for (const r of o.ranges) {
@@ -388,6 +391,22 @@ Deno.test("variant: a compact ledger's run is verified live only, with the same 
   assert.match(blind.inconclusive!.join("\n"), /not verified: the run kept a compact ledger/);
   assert.equal(
     runOutcome({ aborted: false, errors: [], variants: [blind], planned: 1 }),
+    "inconclusive",
+  );
+});
+
+Deno.test("variant: a verification that throws keeps the report, inconclusive with the reason", async () => {
+  const log = new MemoryLog();
+  log.consumeThrows = new Error("The coordinator is not available");
+  const report = await run(log);
+  assert.equal(report.counts.acked, 200); // the load is reported
+  assert.equal(report.verification, null);
+  assert.match(
+    report.inconclusive!.join("\n"),
+    /^\[v\] verification failed: The coordinator is not available$/m,
+  );
+  assert.equal(
+    runOutcome({ aborted: false, errors: [], variants: [report], planned: 1 }),
     "inconclusive",
   );
 });
