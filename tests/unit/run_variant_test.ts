@@ -16,7 +16,7 @@ import type { Plan } from "../../lib/scenario/types.ts";
 import { progressLine } from "../../lib/run/summary.ts";
 import { runOutcome } from "../../lib/run/run.ts";
 import type { RunEnvironment } from "../../lib/run/environment.ts";
-import type { DriverOptions, ProducerDriver } from "../../lib/clients/contract.ts";
+import type { DriverOptions, OutRecord, ProducerDriver } from "../../lib/clients/contract.ts";
 import { newRunId } from "../../lib/load/payload.ts";
 
 const PARTITIONS = 3;
@@ -155,7 +155,7 @@ const env = {
 
 function run(
   log: MemoryLog,
-  wrap = (driver: ProducerDriver) => driver,
+  wrap = (driver: ProducerDriver, _o: DriverOptions) => driver,
   options: {
     plan?: Plan;
     failFast?: boolean;
@@ -178,7 +178,7 @@ function run(
     startAt: () => Promise.resolve(Date.now() + 20),
     signal: new AbortController().signal,
     cluster: memoryCluster(log),
-    createDriver: (o) => Promise.resolve(wrap(fakeDriver(log, o))),
+    createDriver: (o) => Promise.resolve(wrap(fakeDriver(log, o), o)),
   });
 }
 
@@ -409,4 +409,81 @@ Deno.test("variant: a verification that throws keeps the report, inconclusive wi
     runOutcome({ aborted: false, errors: [], variants: [report], planned: 1 }),
     "inconclusive",
   );
+});
+
+Deno.test("variant: events never sent (a capped pipeline under a stall) fail a latency bound the sent ones meet", async () => {
+  const capped = parseScenario(
+    `
+name: capped
+description: A capped pipeline under a stall.
+cluster: {brokers: 1}
+topic: {partitions: ${PARTITIONS}, replication.factor: 1}
+load:
+  rate: 200
+  duration: 2s
+  message.size: 64
+  keys: 6
+  send: {mode: pipelined, max.outstanding: 20}
+drain: 2s
+variants:
+  - name: v
+    producer: {acks: all}
+    expect: [p90 < 500ms]
+`,
+    "capped.yaml",
+  );
+  const log = new MemoryLog();
+  // Answers held for 700 ms from the event due at 500 ms: the 20 outstanding fill up in 0.1 s
+  // and the next events are not sent.
+  const report = await run(log, (driver) => {
+    const held: OutRecord[] = [];
+    let stallUntil = 0;
+    return {
+      ...driver,
+      send: (record) => {
+        if (record.token === 100) {
+          stallUntil = Date.now() + 700;
+          setTimeout(() => held.splice(0).forEach((r) => driver.send(r)), 700);
+        }
+        if (Date.now() < stallUntil) held.push(record);
+        else driver.send(record);
+      },
+    };
+  }, { plan: capped });
+  assert.ok(report.counts.notSent >= 60, `not sent ${report.counts.notSent}`);
+  // Every sent event was answered within the bound …
+  assert.ok(report.latency.fromIntended.p90 < 500, `acked p90 ${report.latency.fromIntended.p90}`);
+  // … but the bound is judged over every intended event: a tenth or more never sent fail it.
+  assert.equal(report.expectations[0].passed, false);
+  assert.equal(report.expectations[0].unbounded, true);
+});
+
+Deno.test("variant: a failure the client later reports written is a finding, the event stays failed", async () => {
+  const log = new MemoryLog();
+  const report = await run(log, (driver, o) => ({
+    ...driver,
+    send: (record) => {
+      if (record.token !== 7) return driver.send(record);
+      // The client gives up on event 7, then its write succeeds after all.
+      const partition = record.token % PARTITIONS;
+      log.partitions[partition].push({ key: null, value: record.value });
+      const offset = log.partitions[partition].length - 1;
+      queueMicrotask(() => {
+        o.onDelivery({
+          token: 7,
+          partition: -1,
+          offset: -1,
+          status: "possibly-persisted",
+          error: "Local: Message timed out",
+        });
+        o.onDelivery({ token: 7, partition, offset, status: "persisted", lateSuccess: true });
+      });
+    },
+  }));
+  assert.equal(report.counts.failed, 1);
+  assert.equal(report.counts.ackedAfterFailure, 1);
+  const own = report.errors.filter((e) => e.source === "sismo");
+  assert.deepEqual(own.map((e) => [e.count, e.phrase?.id]), [[1, "finding.ackedAfterFailure"]]);
+  // Written after its failure: a phantom, not ok.
+  assert.equal(report.verification!.counts.phantom, 1);
 });
