@@ -11,11 +11,13 @@ import { REPORT_SCHEMA_VERSION, type RunReport, type VariantReport } from "../re
 import { newRunId, runIdHex } from "../load/payload.ts";
 import { acquireEnvironment, type RunEnvironment } from "./environment.ts";
 import {
-  deleteTopic,
   faultTimeline,
+  kafkaCluster,
   runVariant,
   topicName,
+  type VariantCluster,
   type VariantProgress,
+  type VariantRunOptions,
 } from "./variant.ts";
 import { unsupportedFaults } from "../faults/engine.ts";
 import type { SharedFaults } from "../faults/shared.ts";
@@ -37,6 +39,15 @@ export interface RunOptions {
   signal: AbortSignal;
   onProgress?: (p: VariantProgress) => void;
   log?: (line: string) => void;
+  /** What the run stands on, replaced in tests (Kafka, its stack and the clients by default). */
+  seams?: RunSeams;
+}
+
+/** The orchestration's seams: the cluster, the variants' side of it, the producers. */
+export interface RunSeams {
+  environment?: () => Promise<RunEnvironment>;
+  cluster?: (env: RunEnvironment) => VariantCluster;
+  createDriver?: VariantRunOptions["createDriver"];
 }
 
 /** A finished (or interrupted) run. */
@@ -130,12 +141,15 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
   const runId = newRunId();
   const dir = join(opts.reportsDir ?? "reports", plan.name, timestamp(started));
 
-  const env: RunEnvironment = await acquireEnvironment({
-    brokers: plan.cluster.brokers,
-    bootstrap: opts.bootstrap,
-    toxiproxyUrl: opts.toxiproxyUrl,
-    progress: log,
-  });
+  const env: RunEnvironment = opts.seams?.environment
+    ? await opts.seams.environment()
+    : await acquireEnvironment({
+      brokers: plan.cluster.brokers,
+      bootstrap: opts.bootstrap,
+      toxiproxyUrl: opts.toxiproxyUrl,
+      progress: log,
+    });
+  const cluster = opts.seams?.cluster?.(env) ?? kafkaCluster(env, plan);
   const variants: VariantReport[] = [];
   const errors: string[] = [];
   const runTag = runIdHex(runId).slice(0, 8);
@@ -209,12 +223,14 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
           signal: opts.signal,
           onProgress: opts.onProgress,
           failFast: opts.failFast,
+          cluster,
+          createDriver: opts.seams?.createDriver,
           log,
         });
       } finally {
         // Also when the variant failed after creating its topic: a run leaves nothing behind.
         if (!opts.keepTopics) {
-          const problem = await deleteTopic(env, topicName(plan, v, runId));
+          const problem = await cluster.deleteTopic(topicName(plan, v, runId));
           if (problem) {
             errors.push(problem);
             log(`run error: ${problem}`);

@@ -104,6 +104,8 @@ export interface VariantCluster {
   consume(opts: Parameters<typeof consumeRanges>[0]): Promise<ConsumeResult>;
   /** Read the topic live while it is written (see `tailTopic`). */
   tail(opts: TailOptions): Promise<TailReader>;
+  /** Delete the topic; resolves to why it could not be, null when it was (or never existed). */
+  deleteTopic(topic: string): Promise<string | null>;
 }
 
 /** The Kafka side of a variant, on the environment's control listeners. */
@@ -124,6 +126,7 @@ export function kafkaCluster(env: RunEnvironment, plan: Plan): VariantCluster {
     offsets: (topic) => partitionOffsets(env.controlBootstrap, topic),
     consume: consumeRanges,
     tail: tailTopic,
+    deleteTopic: (topic) => deleteTopic(env, topic),
   };
 }
 

@@ -15,11 +15,10 @@ import {
 import type { Plan } from "../../lib/scenario/types.ts";
 import { progressLine } from "../../lib/run/summary.ts";
 import { runOutcome } from "../../lib/run/run.ts";
+import { env, fakeDriver, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
 import type { RunEnvironment } from "../../lib/run/environment.ts";
 import type { DriverOptions, OutRecord, ProducerDriver } from "../../lib/clients/contract.ts";
 import { newRunId } from "../../lib/load/payload.ts";
-
-const PARTITIONS = 3;
 
 const plan = parseScenario(
   `
@@ -38,120 +37,6 @@ variants:
 );
 
 /** One topic's partitions as arrays of records. */
-class MemoryLog {
-  partitions: { key: Uint8Array | null; value: Uint8Array }[][] = Array.from(
-    { length: PARTITIONS },
-    () => [],
-  );
-  /** Calls to `offsets` after which the high watermarks tell the truth (followers behind). */
-  lagUntilCall = 0;
-  lag = 0;
-  offsetCalls = 0;
-  /** Partitions the read-back cannot read. */
-  unreadable = new Set<number>();
-  /** The end-of-run read throws this (a consumer that cannot even start). */
-  consumeThrows: Error | null = null;
-  /** Records the live read skips, as `partition/offset` (a broken live reader). */
-  liveSkips = new Set<string>();
-  /** Records the live read has passed on so far. */
-  liveRead = 0;
-}
-
-function fakeDriver(log: MemoryLog, o: DriverOptions): ProducerDriver {
-  const encoder = new TextEncoder();
-  return {
-    client: { name: "memory", version: "0" },
-    capabilities: { batching: "native", deliveryTimeout: "native", cancel: true, partitioner: "" },
-    notes: [],
-    send(record) {
-      const partition = record.token % PARTITIONS;
-      const p = log.partitions[partition];
-      p.push({ key: record.key === null ? null : encoder.encode(record.key), value: record.value });
-      const offset = p.length - 1;
-      queueMicrotask(() =>
-        o.onDelivery({ token: record.token, partition, offset, status: "persisted" })
-      );
-    },
-    purge: () => Promise.resolve(),
-    stats: () => ({ produceRequests: 0, requestBytes: 0 }),
-    close: () => Promise.resolve(),
-  };
-}
-
-function memoryCluster(log: MemoryLog): VariantCluster {
-  return {
-    createTopic: () => Promise.resolve(),
-    offsets: () => {
-      const lagging = ++log.offsetCalls <= log.lagUntilCall;
-      return Promise.resolve(log.partitions.map((p, partition) => ({
-        partition,
-        high: lagging ? Math.max(0, p.length - log.lag) : p.length,
-      })));
-    },
-    consume: (o) => {
-      if (log.consumeThrows) return Promise.reject(log.consumeThrows);
-      let recordsRead = 0;
-      const unreadable: number[] = [];
-      for (const r of o.ranges) {
-        if (log.unreadable.has(r.partition)) {
-          unreadable.push(r.partition);
-          continue;
-        }
-        for (let off = r.start; off < r.end; off++) {
-          const rec = log.partitions[r.partition][off];
-          o.onRecord(r.partition, String(off), rec.key, rec.value);
-          recordsRead++;
-        }
-      }
-      return Promise.resolve({
-        recordsRead,
-        durationMs: 1,
-        unreadable,
-        problems: unreadable.length ? [`partition(s) ${unreadable.join(", ")} not read`] : [],
-      });
-    },
-    tail: (o) => {
-      // Polls the log as a consumer would, partitions interleaved, each record once.
-      const next = new Map(o.from.map((f) => [f.partition, f.offset]));
-      const timer = setInterval(() => {
-        for (const [partition, at] of next) {
-          const records = log.partitions[partition];
-          for (let off = at; off < records.length; off++) {
-            if (!log.liveSkips.has(`${partition}/${off}`)) {
-              o.onRecord(partition, String(off), records[off].key, records[off].value);
-              log.liveRead++;
-            }
-            next.set(partition, off + 1);
-          }
-        }
-      }, 5);
-      return Promise.resolve({
-        next: (partition) => next.get(partition) ?? 0,
-        highWatermarks: () =>
-          Promise.resolve(log.partitions.map((p, partition) => ({ partition, high: p.length }))),
-        stop: () => {
-          clearInterval(timer);
-          return Promise.resolve();
-        },
-      });
-    },
-  };
-}
-
-const env = {
-  mode: "local",
-  bootstrap: [],
-  controlBootstrap: [],
-  brokerIds: [1],
-  kafkaVersion: "test",
-  toxiproxyUrl: null,
-  toxiproxyVersion: "",
-  proxyName: (id: number) => `broker-${id}`,
-  brokers: null,
-  partitionState: () => Promise.resolve({ leader: 1, replicas: [1] }),
-  release: () => Promise.resolve(),
-  description: "in memory",
-} satisfies RunEnvironment;
 
 function run(
   log: MemoryLog,
