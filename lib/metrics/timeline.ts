@@ -94,6 +94,8 @@ interface Second {
   outstanding: number;
   /** Latencies of the acks in this second; null until the first ack. */
   latency: SecondLatency | null;
+  /** Anomalies the live verification found in this second. */
+  found: number;
 }
 
 /** Builds {@link TimelinePoint}s second by second; see the module doc. */
@@ -155,6 +157,11 @@ export class TimelineRecorder {
     this.#second(nowMs).notSent++;
   }
 
+  /** The live verification found `n` more anomalies at `nowMs`. */
+  found(nowMs: number, n: number): void {
+    if (n > 0) this.#second(nowMs).found += n;
+  }
+
   /** `n` events were outstanding at `nowMs`; the last report in a second wins. */
   outstanding(nowMs: number, n: number): void {
     this.#second(nowMs).outstanding = n;
@@ -195,6 +202,7 @@ export class TimelineRecorder {
           p50: latency === null ? null : latency.percentile(50),
           p99: latency === null ? null : latency.percentile(99),
           max: latency === null ? null : latency.maxUs / 1000,
+          ...(second.found > 0 ? { found: second.found } : {}),
         };
       }
       const intended = this.#intendedPoint(t);
@@ -247,6 +255,7 @@ export class TimelineRecorder {
         notSent: 0,
         outstanding: -1,
         latency: null,
+        found: 0,
       };
       this.#seconds[t] = second;
     }

@@ -320,6 +320,7 @@ export function throughputTimelineChart(
         ),
       },
       ...anomalySeries(points, lang),
+      ...foundSeries(points, lang),
     ],
     bands: timelineBands(variant, load, endMs, lang),
   };
@@ -337,6 +338,18 @@ function anomalySeries(points: VariantReport["timeline"], lang: Lang): ChartSeri
     color: ANOMALY_COLOR,
     bars: true,
     values: points.map(total),
+  }];
+}
+
+/** Anomalies the live verification found, by the second it found them: only when some were. */
+function foundSeries(points: VariantReport["timeline"], lang: Lang): ChartSeries[] {
+  if (!points.some((p) => (p.found ?? 0) > 0)) return [];
+  return [{
+    label: t(lang, "chart.foundPerSecond"),
+    color: ANOMALY_COLOR,
+    width: 1.5,
+    dash: [2, 3],
+    values: points.map((p) => p.found ?? 0),
   }];
 }
 

@@ -133,6 +133,7 @@ const en = {
   "chart.anomaliesPerSecond":
     "Anomalies found by verification (lost, duplicated, phantom, reordered; by intended second)",
   "chart.targetPerSecond": "Target/s",
+  "chart.foundPerSecond": "Anomalies found while the load ran (by the second they were found)",
   "chart.warmup": "warm-up",
   "chart.variantsP99": "Every variant: p99 of the events intended each second",
   "chart.variantsAcked": "Every variant: acknowledged per second",
@@ -435,6 +436,7 @@ const fr: Record<MessageKey, Message> = {
   "chart.anomaliesPerSecond":
     "Anomalies trouvées à la vérification (perdus, dupliqués, fantômes, réordonnés ; par seconde prévue)",
   "chart.targetPerSecond": "Cible/s",
+  "chart.foundPerSecond": "Anomalies trouvées pendant la charge (par seconde de découverte)",
   "chart.warmup": "échauffement",
   "chart.variantsP99": "Toutes les variantes : p99 des événements prévus chaque seconde",
   "chart.variantsAcked": "Toutes les variantes : acquittés par seconde",

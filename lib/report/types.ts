@@ -120,6 +120,12 @@ export interface TimelinePoint {
   max: number | null;
   /** The events intended in this second and what became of them; absent after the load. */
   intended?: IntendedSecond;
+  /**
+   * Anomalies the live verification found in this second, by the wall clock (duplicated,
+   * reordered and foreign as read; lost and phantom once their delivery window passed);
+   * absent when none were.
+   */
+  found?: number;
 }
 
 /** A fault as it really happened during one variant. */

@@ -17,7 +17,7 @@ import { type SecondAnomalies, Verifier } from "../verify/verifier.ts";
 import { consumeRanges, type ConsumeResult, partitionOffsets } from "../verify/consume.ts";
 import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { readBackEnds } from "../verify/read_back.ts";
-import { LiveVerification } from "../verify/live.ts";
+import { anomalyCount, LiveVerification } from "../verify/live.ts";
 import { type TailOptions, type TailReader, tailTopic } from "../verify/tail.ts";
 import type { Expectation } from "../scenario/types.ts";
 import type { VerificationCounts, VerificationReport } from "../report/types.ts";
@@ -323,6 +323,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const dispatchLag = o.dispatchLag ?? new LatencyRecorder();
   // --fail-fast stops the load through its own signal, so that the variant is still verified.
   const failFast = new AbortController();
+  /** Anomalies the live verification had found at the last progress tick. */
+  let anomaliesFound = 0;
   let stoppedEarly: string | undefined;
   const loadSignal = o.failFast ? AbortSignal.any([o.signal, failFast.signal]) : o.signal;
   let result;
@@ -354,6 +356,11 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         // The last whole second: the timeline already spans the planned run.
         const p99Ms = timeline.p99Of(Math.floor((Date.now() - startEpochMs) / 1000) - 1);
         const liveCounts = live?.settledCounts() ?? null;
+        if (liveCounts) {
+          const anomalies = anomalyCount(liveCounts);
+          timeline.found(Date.now(), anomalies - anomaliesFound);
+          anomaliesFound = anomalies;
+        }
         if (o.failFast && liveCounts && stoppedEarly === undefined) {
           const broken = brokenForGood(variant.expectations, liveCounts);
           if (broken) {

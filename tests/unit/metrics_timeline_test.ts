@@ -148,3 +148,14 @@ Deno.test("timeline: p99Of gives a finished second's p99 while the planned secon
   strictEqual(timeline.p99Of(0), null);
   strictEqual(timeline.p99Of(7), null);
 });
+
+Deno.test("timeline: anomalies found live land in the second they were found, absent elsewhere", () => {
+  const start = 1_700_000_000_000;
+  const timeline = new TimelineRecorder(start);
+  timeline.sent(start + 100);
+  timeline.found(start + 1500, 3);
+  timeline.found(start + 1900, 2);
+  timeline.found(start + 2500, 0); // nothing new: nothing recorded
+  const points = timeline.points();
+  deepStrictEqual(points.map((p) => p.found), [undefined, 5]);
+});

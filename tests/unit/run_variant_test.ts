@@ -167,6 +167,12 @@ Deno.test("variant: the live verification finds duplicates while the load runs, 
   assert.ok(report.live!.firstAnomalyMs !== null && report.live!.firstAnomalyMs < 1500);
   // Event 10 is due at 50 ms: the progress line one second in already says so.
   assert.ok(lines.some((l) => /\| read back \d+: duplicated [1-9]/.test(l)), lines.join("\n"));
+  // The timeline says in which seconds they were found (those found by the end are not).
+  const found = report.timeline.reduce((n, p) => n + (p.found ?? 0), 0);
+  assert.ok(found > 0 && found <= 101, `found ${found}`);
+  // Counted at the progress ticks (each second): event 10, due at 50 ms, by the first one.
+  const first = report.timeline.findIndex((p) => p.found !== undefined);
+  assert.ok(first >= 0 && first <= 1, `first found in second ${first}`);
 });
 
 Deno.test("variant: --fail-fast stops the load at an anomaly that breaks an expectation for good; the events are still verified", async () => {
