@@ -6,17 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { parseScenario } from "../../lib/scenario/load.ts";
-import {
-  brokenForGood,
-  runVariant,
-  type VariantCluster,
-  type VariantProgress,
-} from "../../lib/run/variant.ts";
+import { brokenForGood, runVariant, type VariantProgress } from "../../lib/run/variant.ts";
 import type { Plan } from "../../lib/scenario/types.ts";
 import { progressLine } from "../../lib/run/summary.ts";
 import { runOutcome } from "../../lib/run/run.ts";
 import { env, fakeDriver, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
-import type { RunEnvironment } from "../../lib/run/environment.ts";
 import type { DriverOptions, OutRecord, ProducerDriver } from "../../lib/clients/contract.ts";
 import { newRunId } from "../../lib/load/payload.ts";
 
