@@ -30,6 +30,8 @@ export class MemoryLog {
   liveSkips = new Set<string>();
   /** Records the live read has passed on so far. */
   liveRead = 0;
+  /** The live read stops for good after this many records (a consumer that never recovers). */
+  liveStopsAt = Infinity;
 }
 
 export function fakeDriver(log: MemoryLog, o: DriverOptions): ProducerDriver {
@@ -98,7 +100,7 @@ export function memoryCluster(log: MemoryLog): VariantCluster {
       const timer = setInterval(() => {
         for (const [partition, at] of next) {
           const records = log.partitions[partition];
-          for (let off = at; off < records.length; off++) {
+          for (let off = at; off < records.length && log.liveRead < log.liveStopsAt; off++) {
             if (!log.liveSkips.has(`${partition}/${off}`)) {
               o.onRecord(partition, String(off), records[off].key, records[off].value);
               log.liveRead++;

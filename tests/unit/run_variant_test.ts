@@ -372,3 +372,19 @@ Deno.test("variant: a failure the client later reports written is a finding, the
   // Written after its failure: a phantom, not ok.
   assert.equal(report.verification!.counts.phantom, 1);
 });
+
+Deno.test("variant: a live read that does not reach the end is no disagreement: the end-of-run read judges", async () => {
+  const log = new MemoryLog();
+  log.liveStopsAt = 150; // the live consumer stops for good after 150 records
+  const report = await run(log);
+  assert.equal(report.verification!.counts.ok, 200);
+  assert.equal(report.live!.agrees, null);
+  assert.equal(report.inconclusive, undefined);
+  assert.match(report.live!.problems.join("\n"), /live read: partition \d read to \d+ of \d+/);
+  const own = report.errors.filter((e) => e.source === "sismo").map((e) => e.message);
+  assert.ok(own.some((m) => m.startsWith("live verification: did not complete")), own.join("\n"));
+  assert.equal(
+    runOutcome({ aborted: false, errors: [], variants: [report], planned: 1 }),
+    "passed",
+  );
+});
