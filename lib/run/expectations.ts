@@ -12,7 +12,7 @@
  * @module
  */
 import type { ComparisonOp, Expectation, MetricName } from "../scenario/types.ts";
-import type { ExpectationOutcome, VariantReport } from "../report/types.ts";
+import type { ExpectationOutcome, VariantReport, VerificationCounts } from "../report/types.ts";
 
 /**
  * The observed value of a metric, or null when the run did not measure it (no verification,
@@ -25,6 +25,8 @@ export function observedValue(
   v: Omit<VariantReport, "expectations">,
 ): number | null {
   const counts = v.verification?.counts;
+  if (counts && metric in COUNT_OF) return counts[COUNT_OF[metric]!];
+  if (!counts && metric in COUNT_OF) return null;
   const all = v.latency.allIntended;
   const lat = (p: number | null) => all.events === 0 ? null : p ?? Infinity;
   switch (metric) {
@@ -36,24 +38,6 @@ export function observedValue(
       return v.counts.failed;
     case "not_sent":
       return v.counts.notSent;
-    case "ok":
-      return counts?.ok ?? null;
-    case "lost":
-      return counts?.lost ?? null;
-    case "duplicated":
-      return counts?.duplicated ?? null;
-    case "duplicates":
-      return counts?.duplicates ?? null;
-    case "phantom":
-      return counts?.phantom ?? null;
-    case "failed_absent":
-      return counts?.failedAbsent ?? null;
-    case "reordered":
-      return counts?.reordered ?? null;
-    case "foreign":
-      return counts?.foreign ?? null;
-    case "unverified":
-      return counts?.unverified ?? null;
     case "p50":
       return lat(all.p50);
     case "p90":
@@ -68,7 +52,52 @@ export function observedValue(
       return lat(all.max);
     case "throughput":
       return v.throughput.ackedPerSecond;
+    default:
+      return null; // the verification metrics, answered above from COUNT_OF
   }
+}
+
+/** Verification metrics by their names in expectations, and their keys in the counts. */
+const COUNT_OF: Partial<Record<MetricName, keyof VerificationCounts>> = {
+  ok: "ok",
+  lost: "lost",
+  duplicated: "duplicated",
+  duplicates: "duplicates",
+  phantom: "phantom",
+  failed_absent: "failedAbsent",
+  reordered: "reordered",
+  foreign: "foreign",
+  unverified: "unverified",
+};
+
+/** Anomaly counts that only grow while a run goes on (ok and unverified can fall). */
+const GROWING = new Set<MetricName>([
+  "lost",
+  "duplicated",
+  "duplicates",
+  "phantom",
+  "failed_absent",
+  "reordered",
+  "foreign",
+]);
+
+/**
+ * The first expectation that `counts` (settled so far) already break for good: an upper
+ * bound on a count that only grows, with the count (`--fail-fast`). Null when none is.
+ */
+export function brokenForGood(
+  expectations: readonly Expectation[],
+  counts: VerificationCounts,
+): { text: string; metric: string; observed: number } | null {
+  for (const e of expectations) {
+    if (!GROWING.has(e.metric)) continue;
+    const v = counts[COUNT_OF[e.metric]!];
+    // Below `== n` the count may still reach n; above an upper bound it never comes back.
+    const broken = e.op === "==" ? v > e.value : (e.op === "<" || e.op === "<=") &&
+      !compare(v, e.op, e.value);
+    if (broken) return { text: e.text, metric: e.metric, observed: v };
+  }
+  return null;
 }
 
 /** Does `observed op threshold` hold? */

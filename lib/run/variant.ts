@@ -19,7 +19,6 @@ import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { readBackEnds } from "../verify/read_back.ts";
 import { anomalyCount, LiveVerification } from "../verify/live.ts";
 import { type TailOptions, type TailReader, tailTopic } from "../verify/tail.ts";
-import type { Expectation } from "../scenario/types.ts";
 import type { VerificationCounts, VerificationReport } from "../report/types.ts";
 import { intendedLatency, LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
@@ -27,7 +26,7 @@ import { faultPhasesOf } from "../metrics/phases.ts";
 import { FaultEngine, type FaultOutcome } from "../faults/engine.ts";
 import { type FaultLease, SharedFaults } from "../faults/shared.ts";
 import type { RunEnvironment } from "./environment.ts";
-import { evaluateExpectations } from "./expectations.ts";
+import { brokenForGood, evaluateExpectations } from "./expectations.ts";
 import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
 import { runIdHex } from "../load/payload.ts";
 
@@ -705,39 +704,6 @@ export function verificationDifferences(
     differences.push(`misplaced: ${live.misplaced} ≠ ${end.misplaced}`);
   }
   return differences;
-}
-
-/** Count metrics that never fall during a run, by their names in expectations. */
-const GROWING: Partial<Record<Expectation["metric"], keyof VerificationCounts>> = {
-  lost: "lost",
-  duplicated: "duplicated",
-  duplicates: "duplicates",
-  phantom: "phantom",
-  failed_absent: "failedAbsent",
-  reordered: "reordered",
-  foreign: "foreign",
-};
-
-/**
- * The first expectation that `counts` (settled so far) already break for good: an upper
- * bound on a count that only grows, with the count. Null when none is.
- */
-export function brokenForGood(
-  expectations: readonly Expectation[],
-  counts: VerificationCounts,
-): { text: string; metric: string; observed: number } | null {
-  for (const e of expectations) {
-    const key = GROWING[e.metric];
-    if (key === undefined) continue;
-    const v = counts[key];
-    if (
-      (e.op === "<" && v >= e.value) || (e.op === "<=" && v > e.value) ||
-      (e.op === "==" && v > e.value)
-    ) {
-      return { text: e.text, metric: e.metric, observed: v };
-    }
-  }
-  return null;
 }
 
 /** The live verification's part of the progress line. */

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { parseScenario } from "../../lib/scenario/load.ts";
-import { brokenForGood, runVariant, type VariantProgress } from "../../lib/run/variant.ts";
+import { runVariant, type VariantProgress } from "../../lib/run/variant.ts";
+import { brokenForGood } from "../../lib/run/expectations.ts";
 import type { Plan } from "../../lib/scenario/types.ts";
 import { progressLine } from "../../lib/run/summary.ts";
 import { runOutcome } from "../../lib/run/run.ts";
