@@ -90,10 +90,11 @@ variants:
       ? `  unsettled ${String(liveNow.unsettled).padStart(8)} events, ` +
         `${(liveNow.stateBytes / 2 ** 20).toFixed(0)} MiB`
       : "";
+    const mib = (n: number) => (n / 2 ** 20).toFixed(0).padStart(4);
     console.log(
-      `  ${s.minute.toFixed(1).padStart(5)} min  rss ${s.rssMiB.toFixed(0).padStart(5)} MiB  ` +
-        `heap ${s.heapMiB.toFixed(0).padStart(4)} MiB  external ` +
-        `${(Deno.memoryUsage().external / 2 ** 20).toFixed(0).padStart(4)} MiB${unsettled}`,
+      `  ${s.minute.toFixed(1).padStart(5)} min  rss ${mib(m.rss)} MiB (${anonymousMemory()})  ` +
+        `heap ${mib(m.heapUsed)}/${mib(m.heapTotal)} MiB  external ${mib(m.external)} MiB` +
+        unsettled,
     );
   };
   try {
@@ -165,6 +166,21 @@ variants:
   }
   console.log("\nMemory flat, counts agree.");
   return 0;
+}
+
+/**
+ * Where the resident memory is, from `/proc/self/status`: anonymous (heaps,
+ * typed arrays, the native client's allocations) against file-backed (code).
+ */
+function anonymousMemory(): string {
+  try {
+    const status = Deno.readTextFileSync("/proc/self/status");
+    const kb = (field: string) =>
+      Number(status.match(new RegExp(`^${field}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
+    return `anon ${(kb("RssAnon") / 1024).toFixed(0)}, file ${(kb("RssFile") / 1024).toFixed(0)}`;
+  } catch {
+    return "anon ?";
+  }
 }
 
 /** Read the whole topic: records, distinct events of this run, extra copies. */

@@ -77,6 +77,8 @@ export interface VariantRunOptions {
   createDriver?: (opts: DriverOptions) => Promise<ProducerDriver>;
   /** Verify while the load runs too, and compare with the end-of-run verification (default true). */
   live?: boolean;
+  /** Restart a live read that passed on no record for this long while behind, ms (15,000). */
+  liveRestartAfterMs?: number;
   /**
    * Keep a compact ledger (no per-event answers or latencies: memory flat over long runs) and
    * verify with the live verification only; by default when the full ledger would pass
@@ -266,8 +268,10 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         ...t,
         bootstrap: env.controlBootstrap,
         topic,
-        groupId: `sismo-live-${runIdHex(o.runId)}-${variant.name}`,
+        groupId: `sismo-live-${runIdHex(o.runId)}-${variant.name}` +
+          (t.attempt ? `-${t.attempt}` : ""),
       }),
+    restartAfterMs: o.liveRestartAfterMs,
     log: (line) => log(`[${variant.name}] ${line}`),
   });
   if (live) {

@@ -48,8 +48,21 @@ export interface LiveVerificationOptions {
   horizonMs: number;
   /** High watermarks before the load: the live read starts there. */
   from: readonly { partition: number; high: number }[];
-  /** Start the live read (topic, bootstrap and group are the caller's). */
-  tail: (o: Pick<TailOptions, "from" | "onRecord" | "onProblem">) => Promise<TailReader>;
+  /**
+   * Start the live read (topic, bootstrap and group are the caller's). `attempt` counts the
+   * restarts (0 first): a restarted read should join a group of its own, whose coordinator
+   * may sit on another broker than the one that went away.
+   */
+  tail: (
+    o: Pick<TailOptions, "from" | "onRecord" | "onProblem"> & { attempt: number },
+  ) => Promise<TailReader>;
+  /**
+   * A read that has fallen behind the high watermarks and passed on no record for this long
+   * is restarted from the offsets it reached, ms (default 15,000).
+   */
+  restartAfterMs?: number;
+  /** Restarts at most (default 3); a read stalled after them gives up at the end. */
+  maxRestarts?: number;
   /** How often the high watermarks are polled for settle statements, ms (default 1,000). */
   settleEveryMs?: number;
   /** Notes for the log. */
@@ -84,6 +97,12 @@ export class LiveVerification {
   readonly #verifier: StreamingVerifier;
   readonly #horizon: HandOffHorizon;
   #reader: TailReader | null = null;
+  /** Next offsets of the last reader, while none runs (between a stop and a restart). */
+  #lastNext: number[];
+  #restarts = 0;
+  #restarting = false;
+  /** When the read last passed a record on or had nothing to read, epoch ms. */
+  #movedAtMs = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #polling = false;
   /** Per partition, records at or above it are not passed on (the end of the read-back). */
@@ -109,6 +128,10 @@ export class LiveVerification {
     });
     this.#horizon = new HandOffHorizon(o.horizonMs);
     this.#limit = new Float64Array(o.partitions).fill(Infinity);
+    this.#lastNext = Array.from(
+      { length: o.partitions },
+      (_, p) => o.from.find((f) => f.partition === p)?.high ?? 0,
+    );
     const v = this.#verifier;
     this.events = {
       sent: (seq) => v.sent(seq),
@@ -120,20 +143,65 @@ export class LiveVerification {
 
   /** Start the live read and the settle polling. */
   async start(): Promise<void> {
-    this.#startedMs = Date.now();
-    this.#reader = await this.#o.tail({
-      from: this.#o.from.map((f) => ({ partition: f.partition, offset: f.high })),
+    this.#startedMs = this.#movedAtMs = Date.now();
+    this.#reader = await this.#startReader(0);
+    this.#timer = setInterval(() => void this.#poll(), this.#o.settleEveryMs ?? 1000);
+  }
+
+  #startReader(attempt: number): Promise<TailReader> {
+    return this.#o.tail({
+      attempt,
+      from: this.#lastNext.map((offset, partition) => ({ partition, offset })),
       onRecord: (partition, offset, key, value) => {
+        this.#movedAtMs = Date.now();
         if (Number(offset) >= this.#limit[partition]) return;
         this.#recordsRead++;
         this.#verifier.record(partition, offset, key, value);
       },
-      onProblem: (message) => {
-        this.#o.log?.(message);
-        if (this.#problems.length < 20) this.#problems.push(message);
-      },
+      onProblem: (message) => this.#problem(message),
     });
-    this.#timer = setInterval(() => void this.#poll(), this.#o.settleEveryMs ?? 1000);
+  }
+
+  #problem(message: string): void {
+    this.#o.log?.(message);
+    if (this.#problems.length < 20) this.#problems.push(message);
+  }
+
+  /** Next offset to read of `partition`, by the running reader or the last one. */
+  #next(partition: number): number {
+    return this.#reader ? this.#reader.next(partition) : this.#lastNext[partition];
+  }
+
+  /**
+   * A stuck read (a consumer that lost its group coordinator to a broker fault and did not
+   * find it again) starts over from the offsets it reached, in a group of its own. Returns
+   * false when no restart is left or it failed.
+   */
+  async #restart(why: string): Promise<boolean> {
+    if (this.#restarting) return true;
+    if (this.#restarts >= (this.#o.maxRestarts ?? 3) || !this.#reader) return false;
+    this.#restarting = true;
+    try {
+      const old = this.#reader;
+      // Stopped first: no record of the old reader arrives after its offsets were taken.
+      this.#reader = null;
+      await old.stop();
+      this.#lastNext = this.#lastNext.map((_, p) => old.next(p));
+      this.#restarts++;
+      this.#problem(`live read: restarted from the offsets it reached (${why})`);
+      this.#reader = await this.#startReader(this.#restarts);
+      this.#movedAtMs = Date.now();
+      return true;
+    } catch (e) {
+      this.#problem(`live read: could not restart: ${(e as Error).message}`);
+      return false;
+    } finally {
+      this.#restarting = false;
+    }
+  }
+
+  #stalledFor(): number {
+    return Date.now() - this.#movedAtMs;
   }
 
   /** Event `seq` (a resend: `seq` again) was handed to the client at epoch ms `atMs`. */
@@ -170,25 +238,34 @@ export class LiveVerification {
     unreadable: readonly number[];
     timeoutMs: number;
   }): Promise<{ report: VerificationReport; figures: LiveFigures; notes: string[] }> {
-    const reader = this.#reader;
     const notes: string[] = [];
-    for (let p = 0; p < this.#o.partitions; p++) this.#limit[p] = reader ? reader.next(p) : 0;
+    const started = this.#reader !== null;
+    for (let p = 0; p < this.#o.partitions; p++) this.#limit[p] = started ? this.#next(p) : 0;
     for (const r of o.ranges) this.#limit[r.partition] = Math.max(r.end, this.#limit[r.partition]);
     const reached = () =>
       o.ranges.every((r) =>
-        !reader || reader.next(r.partition) >= r.end ||
-        o.unreadable.includes(r.partition)
+        !started || this.#next(r.partition) >= r.end || o.unreadable.includes(r.partition)
       );
     const until = Date.now() + o.timeoutMs;
-    while (!reached() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const restartAfterMs = this.#o.restartAfterMs ?? 15_000;
+    while (!reached() && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (this.#stalledFor() < restartAfterMs || this.#restarting) continue;
+      // Stalled short of the ends: start over, or give up once no restart is left.
+      if (!await this.#restart("no record for " + Math.round(restartAfterMs / 1000) + " s")) {
+        break;
+      }
+    }
     clearInterval(this.#timer);
-    while (this.#polling) await new Promise((r) => setTimeout(r, 20));
+    while (this.#polling || this.#restarting) await new Promise((r) => setTimeout(r, 20));
+    const reader = this.#reader;
+    if (reader) this.#lastNext = this.#lastNext.map((_, p) => reader.next(p));
     this.#reader = null;
     await reader?.stop();
     this.#sample();
     for (const p of o.unreadable) this.#verifier.markUnreadable(p);
     for (const r of o.ranges) {
-      const at = reader ? reader.next(r.partition) : r.start;
+      const at = started ? this.#next(r.partition) : r.start;
       if (at < r.end && !o.unreadable.includes(r.partition)) {
         this.#verifier.markUnreadable(r.partition);
         notes.push(
@@ -217,6 +294,7 @@ export class LiveVerification {
   /** Stop without classifying (the run was cut short). */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    while (this.#restarting) await new Promise((r) => setTimeout(r, 20));
     const reader = this.#reader;
     this.#reader = null;
     await reader?.stop();
@@ -235,6 +313,15 @@ export class LiveVerification {
         const below = this.#horizon.belowSeq(atMs);
         for (const o of offsets) {
           this.#verifier.settle(o.partition, Math.min(o.high, this.#limit[o.partition]), below);
+        }
+        const behind = offsets.some((o) =>
+          this.#next(o.partition) < Math.min(o.high, this.#limit[o.partition])
+        );
+        if (!behind) this.#movedAtMs = Date.now();
+        else if (this.#stalledFor() >= (this.#o.restartAfterMs ?? 15_000)) {
+          void this.#restart(
+            `no record for ${Math.round(this.#stalledFor() / 1000)} s with records to read`,
+          );
         }
       }
       this.#sample();

@@ -32,6 +32,10 @@ export class MemoryLog {
   liveRead = 0;
   /** The live read stops for good after this many records (a consumer that never recovers). */
   liveStopsAt = Infinity;
+  /** The first live reader stalls after this many records; a restarted one reads on. */
+  firstLiveStallsAt = Infinity;
+  /** The group of each live read started. */
+  liveGroups: string[] = [];
 }
 
 export function fakeDriver(log: MemoryLog, o: DriverOptions): ProducerDriver {
@@ -97,10 +101,14 @@ export function memoryCluster(log: MemoryLog): VariantCluster {
     tail: (o) => {
       // Polls the log as a consumer would, partitions interleaved, each record once.
       const next = new Map(o.from.map((f) => [f.partition, f.offset]));
+      log.liveGroups.push(o.groupId);
+      const stopsAt = log.liveGroups.length === 1
+        ? Math.min(log.liveStopsAt, log.firstLiveStallsAt)
+        : log.liveStopsAt;
       const timer = setInterval(() => {
         for (const [partition, at] of next) {
           const records = log.partitions[partition];
-          for (let off = at; off < records.length && log.liveRead < log.liveStopsAt; off++) {
+          for (let off = at; off < records.length && log.liveRead < stopsAt; off++) {
             if (!log.liveSkips.has(`${partition}/${off}`)) {
               o.onRecord(partition, String(off), records[off].key, records[off].value);
               log.liveRead++;

@@ -42,6 +42,7 @@ function run(
     onProgress?: (p: VariantProgress) => void;
     compactLedger?: boolean;
     live?: boolean;
+    liveRestartAfterMs?: number;
   } = {},
 ) {
   const p = options.plan ?? plan;
@@ -51,6 +52,7 @@ function run(
     failFast: options.failFast,
     compactLedger: options.compactLedger,
     live: options.live,
+    liveRestartAfterMs: options.liveRestartAfterMs,
     onProgress: options.onProgress,
     variantIndex: 0,
     env,
@@ -377,15 +379,32 @@ Deno.test("variant: a failure the client later reports written is a finding, the
 Deno.test("variant: a live read that does not reach the end is no disagreement: the end-of-run read judges", async () => {
   const log = new MemoryLog();
   log.liveStopsAt = 150; // the live consumer stops for good after 150 records
-  const report = await run(log);
+  const report = await run(log, undefined, { liveRestartAfterMs: 200 });
   assert.equal(report.verification!.counts.ok, 200);
   assert.equal(report.live!.agrees, null);
   assert.equal(report.inconclusive, undefined);
   assert.match(report.live!.problems.join("\n"), /live read: partition \d read to \d+ of \d+/);
+  // Restarted as often as allowed, each time in a group of its own, before giving up.
+  assert.equal(new Set(log.liveGroups).size, 4);
   const own = report.errors.filter((e) => e.source === "sismo").map((e) => e.message);
   assert.ok(own.some((m) => m.startsWith("live verification: did not complete")), own.join("\n"));
   assert.equal(
     runOutcome({ aborted: false, errors: [], variants: [report], planned: 1 }),
     "passed",
   );
+});
+
+Deno.test("variant: a live read that stalls is restarted where it stopped and agrees", async () => {
+  const log = new MemoryLog();
+  log.firstLiveStallsAt = 120; // the first consumer hangs after 120 records (a lost coordinator)
+  const report = await run(log, undefined, { liveRestartAfterMs: 200 });
+  assert.equal(new Set(log.liveGroups).size, 2);
+  assert.equal(report.live!.agrees, true, report.live!.differences.join("; "));
+  assert.equal(report.live!.recordsRead, 200);
+  assert.equal(report.live!.counts.ok, 200);
+  assert.match(
+    report.live!.problems.join("\n"),
+    /live read: restarted from the offsets it reached/,
+  );
+  assert.equal(report.inconclusive, undefined);
 });
