@@ -17,6 +17,7 @@ import { UnsupportedSettingError } from "./lib/clients/contract.ts";
 import { UsageError } from "./lib/cli/usage.ts";
 import { ProvisionError } from "./lib/stack/provision.ts";
 import { StackError } from "./lib/stack/local.ts";
+import { ConnectionConfigError } from "./lib/connection/properties_file.ts";
 
 const HELP = `sismo — load and chaos testing for Apache Kafka producers
 
@@ -50,6 +51,7 @@ function isInputOrSetupError(e: unknown): boolean {
     ScenarioError,
     ReportInputError,
     UnsupportedSettingError,
+    ConnectionConfigError,
   ];
   if (kinds.some((k) => e instanceof k)) return true;
   // node:util parseArgs errors carry a code such as ERR_PARSE_ARGS_UNKNOWN_OPTION.

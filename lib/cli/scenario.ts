@@ -12,6 +12,7 @@ import { isProfileName, PROFILE_NAMES } from "../scenario/profile.ts";
 import { summaryTable } from "../run/summary.ts";
 import { interruptOnSignals } from "../suite/interrupt.ts";
 import { runAndWrite, type RunOneOptions } from "../suite/run_one.ts";
+import { readConnectionFile } from "../connection/read.ts";
 import { entryLine, stabilityLines } from "../suite/console.ts";
 import { repeatExitCode, repeatRuns } from "../suite/repeat.ts";
 import { scenarioStability } from "../suite/stability.ts";
@@ -31,6 +32,9 @@ Options:
   --list                 List the built-in scenarios
   --bootstrap H:P[,H:P]  Use an external cluster instead of the local stack
   --toxiproxy URL        Toxiproxy API of the external cluster (proxies named broker-<id>)
+  --command-config FILE  How to connect to the external cluster: a Kafka client properties file
+                         (security.protocol, sasl.*, ssl.*; \${env:NAME} takes a value from
+                         the environment), as Kafka's CLI tools take it
   --reports DIR          Parent folder of run directories (default reports)
   --lang en|fr           Language of the HTML report (default en)
   --profile full|quick   full: as written (default); quick: times and rates scaled down by the
@@ -62,6 +66,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       list: { type: "boolean" },
       bootstrap: { type: "string" },
       toxiproxy: { type: "string" },
+      "command-config": { type: "string" },
       reports: { type: "string" },
       lang: { type: "string" },
       profile: { type: "string" },
@@ -95,6 +100,14 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       "--toxiproxy goes with --bootstrap (the local stack has its own Toxiproxy)",
     );
   }
+  if (values["command-config"] && !values.bootstrap) {
+    throw new UsageError(
+      "--command-config goes with --bootstrap (a local stack gives its own connection settings)",
+    );
+  }
+  const connection = values["command-config"]
+    ? await readConnectionFile(values["command-config"])
+    : undefined;
   const profile = values.profile ?? "full";
   if (!isProfileName(profile)) {
     throw new UsageError(`--profile must be ${PROFILE_NAMES.join(" or ")}, got "${profile}"`);
@@ -116,6 +129,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
   const runOptions: RunOneOptions = {
     bootstrap: values.bootstrap?.split(",").map((s) => s.trim()).filter(Boolean),
     toxiproxyUrl: values.toxiproxy,
+    connection,
     reportsDir: values.reports,
     keepTopics: values["keep-topics"],
     failFast: values["fail-fast"],

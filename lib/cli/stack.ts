@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_BASE_PORT } from "../stack/layout.ts";
 import { stackDown, stackStatus, stackUp } from "../stack/local.ts";
 import { provision } from "../stack/provision.ts";
+import { securityFiles, STACK_SECURITIES, type StackSecurity } from "../stack/security.ts";
 import { CLIENT_NAMES } from "../clients/names.ts";
 import { clientFactory } from "../clients/registry.ts";
 import { UsageError } from "./usage.ts";
@@ -27,6 +28,9 @@ Options:
                        P+91.. proxies (bootstrap), P+191.. CLIENT, P+291.. INTERNAL, P+391.. CONTROLLER,
                        P+474 Toxiproxy API
   --heap-mb M          Heap of each broker JVM (default 512 with 3 brokers, 768 with 1)
+  --security S         What the clients' listeners speak: plaintext (default), sasl_ssl (SCRAM
+                       users over TLS) or ssl (TLS with client certificates); a throwaway CA and
+                       the client settings are made in the stack's folder (client.properties)
   -h, --help           This help
 
 Environment: KAFKA_HOME (use an existing Kafka), TOXIPROXY_SERVER (use an existing Toxiproxy),
@@ -48,6 +52,7 @@ export async function stackCommand(args: string[]): Promise<number> {
       brokers: { type: "string" },
       "base-port": { type: "string" },
       "heap-mb": { type: "string" },
+      security: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -76,11 +81,25 @@ export async function stackCommand(args: string[]): Promise<number> {
       const brokers = intOption("brokers", values.brokers, 3);
       if (brokers !== 1 && brokers !== 3) throw new UsageError("--brokers must be 1 or 3");
       const heapMb = values["heap-mb"] ? intOption("heap-mb", values["heap-mb"], 512) : undefined;
-      const state = await stackUp({ brokers, basePort, heapMb, progress });
+      const security = (values.security ?? "plaintext").toLowerCase() as StackSecurity;
+      if (!STACK_SECURITIES.includes(security)) {
+        throw new UsageError(
+          `--security must be one of ${STACK_SECURITIES.join(", ")}, got "${values.security}"`,
+        );
+      }
+      const state = await stackUp({ brokers, basePort, heapMb, security, progress });
       console.log(
         `Kafka ${state.kafkaVersion}, ${state.brokers} broker(s), cluster ${state.clusterId}`,
       );
       console.log(`bootstrap servers (through Toxiproxy): ${state.bootstrap.join(",")}`);
+      if (security !== "plaintext") {
+        // The path, never the password: the file is readable by this user only.
+        console.log(
+          `clients' listeners: ${security.toUpperCase()}; connection settings: ${
+            securityFiles(state.dir).clientProperties
+          }\n  (Kafka's CLI tools: --command-config <that file>; sismo scenarios on this stack use it)`,
+        );
+      }
       console.log(`Toxiproxy API: ${state.toxiproxyUrl}`);
       console.log(`logs: ${state.dir}/node-*/kafka.log, ${state.dir}/toxiproxy.log`);
       console.log("Stop with: deno task stack down");

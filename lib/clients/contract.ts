@@ -13,6 +13,7 @@
  *
  * @module
  */
+import type { ConnectionSettings } from "../connection/settings.ts";
 import type { Phrase } from "../report/types.ts";
 import type { ProducerConfig } from "../scenario/types.ts";
 
@@ -109,6 +110,8 @@ export interface ProducerDriver {
 /** What every driver factory gets. */
 export interface DriverOptions {
   bootstrap: string[];
+  /** Security protocol, SASL and TLS (`lib/connection/`); plaintext when absent. */
+  connection?: ConnectionSettings;
   topic: string;
   /** Partitions of the topic (KafkaJS's emulated accumulator keeps one batch per partition). */
   partitions: number;

@@ -663,6 +663,9 @@ function environmentSection(report: RunReport, lang: Lang, f: Formatter): string
       esc(`${env.kafka.version} (${t(lang, `env.mode.${env.kafka.mode}`)})`),
     ],
     [t(lang, "env.bootstrap"), esc(env.kafka.bootstrap)],
+    ...(env.kafka.security
+      ? [[t(lang, "env.security"), esc(env.kafka.security)] as [string, string]]
+      : []),
     [t(lang, "env.brokers"), esc(f.int(env.kafka.brokers))],
     [
       t(lang, "env.toxiproxy"),

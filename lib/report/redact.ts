@@ -79,3 +79,32 @@ function redactValue(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * Mask known secret values (a connection's password and private key, see `secretsOf`)
+ * wherever they appear, whatever the key or the words around them: the net under a client
+ * that quotes its settings in an error.
+ */
+export function knownSecretsRedactor(secrets: readonly string[]): (text: string) => string {
+  const sorted = [...new Set(secrets)].filter((s) => s.length > 0)
+    .sort((a, b) => b.length - a.length);
+  if (sorted.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const s of sorted) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    return out;
+  };
+}
+
+/** A deep copy of `value` with every string passed through `mask` (see {@link redact}). */
+export function maskStrings<T>(value: T, mask: (text: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return mask(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).map(([k, inner]) => [mask(k), walk(inner)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}

@@ -396,7 +396,14 @@ export interface VariantReport {
 
 /** Where and on what the run happened. */
 export interface EnvironmentInfo {
-  kafka: { version: string; bootstrap: string; brokers: number; mode: "local" | "external" };
+  kafka: {
+    version: string;
+    bootstrap: string;
+    brokers: number;
+    mode: "local" | "external";
+    /** How clients connected, without secrets: "SASL_SSL, SCRAM-SHA-256 as app" (absent: plaintext). */
+    security?: string;
+  };
   toxiproxy: { version: string; url: string } | null;
   deno: string;
   v8: string;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { describeConnection } from "../connection/settings.ts";
 import os from "node:os";
 import type { EnvironmentInfo } from "../report/types.ts";
 import type { RunEnvironment } from "./environment.ts";
@@ -18,6 +19,9 @@ export function environmentInfo(env: RunEnvironment): EnvironmentInfo {
       bootstrap: env.bootstrap.join(","),
       brokers: env.brokerIds.length,
       mode: env.mode,
+      ...(env.connection.securityProtocol === "PLAINTEXT"
+        ? {}
+        : { security: describeConnection(env.connection) }),
     },
     toxiproxy: env.toxiproxyUrl ? { version: env.toxiproxyVersion, url: env.toxiproxyUrl } : null,
     deno: Deno.version.deno,

@@ -17,14 +17,20 @@ import {
 } from "../stack/local.ts";
 import { registeredBrokers, topicPartitions } from "../stack/admin.ts";
 import type { BrokerControl } from "../faults/engine.ts";
+import { stackConnection } from "../stack/security.ts";
+import { type ConnectionSettings, PLAINTEXT } from "../connection/settings.ts";
 
 /** What a run needs to know about its cluster. */
 export interface RunEnvironment {
   mode: "local" | "external";
   /** Client bootstrap (through the proxies on the local stack). */
   bootstrap: string[];
+  /** How clients connect through `bootstrap` (security protocol, SASL, TLS). */
+  connection: ConnectionSettings;
   /** Control and verification bootstrap (not proxied on the local stack). */
   controlBootstrap: string[];
+  /** How sismo's own admin and read-backs connect through `controlBootstrap`. */
+  controlConnection: ConnectionSettings;
   brokerIds: number[];
   kafkaVersion: string;
   toxiproxyUrl: string | null;
@@ -43,6 +49,8 @@ export interface RunEnvironment {
 export interface EnvironmentOptions {
   brokers: number;
   bootstrap?: string[];
+  /** How to connect to the external cluster (`--command-config`); plaintext when absent. */
+  connection?: ConnectionSettings;
   toxiproxyUrl?: string;
   progress?: (line: string) => void;
 }
@@ -52,7 +60,10 @@ function fromStack(state: StackState, owned: boolean): RunEnvironment {
   return {
     mode: "local",
     bootstrap: state.bootstrap,
+    connection: stackConnection(state),
     controlBootstrap: state.directBootstrap,
+    // The INTERNAL listeners stay plaintext whatever the clients' listeners speak.
+    controlConnection: PLAINTEXT,
     brokerIds: control.brokerIds(),
     kafkaVersion: state.kafkaVersion,
     toxiproxyUrl: state.toxiproxyUrl,
@@ -78,13 +89,16 @@ function fromStack(state: StackState, owned: boolean): RunEnvironment {
 export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunEnvironment> {
   const progress = opts.progress ?? (() => {});
   if (opts.bootstrap?.length) {
-    const ids = await registeredBrokers(opts.bootstrap).catch((e) => {
+    const connection = opts.connection ?? PLAINTEXT;
+    const ids = await registeredBrokers(opts.bootstrap, connection).catch((e) => {
       throw new StackError(`cannot reach --bootstrap ${opts.bootstrap!.join(",")}: ${e.message}`);
     });
     return {
       mode: "external",
       bootstrap: opts.bootstrap,
+      connection,
       controlBootstrap: opts.bootstrap,
+      controlConnection: connection,
       brokerIds: ids,
       kafkaVersion: "unknown (external)",
       toxiproxyUrl: opts.toxiproxyUrl ?? null,
@@ -92,7 +106,7 @@ export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunE
       proxyName: (id) => `broker-${id}`,
       brokers: null,
       partitionState: (topic, partition) =>
-        topicPartitions(opts.bootstrap!, topic).then((ps) => {
+        topicPartitions(opts.bootstrap!, topic, connection).then((ps) => {
           const p = ps.find((x) => x.partition === partition);
           if (!p) throw new Error(`no partition ${partition} in ${topic}`);
           return p;

@@ -25,10 +25,14 @@ import { disabledProxies, removeSismoToxics, runToxicPrefix } from "../faults/to
 import { UnsupportedSettingError } from "../clients/contract.ts";
 import { clientFactory } from "../clients/registry.ts";
 import { environmentInfo, SISMO_VERSION } from "./about.ts";
+import { type ConnectionSettings, secretsOf } from "../connection/settings.ts";
+import { knownSecretsRedactor, maskStrings } from "../report/redact.ts";
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {
   bootstrap?: string[];
+  /** How to connect to the `bootstrap` cluster (`--command-config`); plaintext when absent. */
+  connection?: ConnectionSettings;
   toxiproxyUrl?: string;
   /** Parent folder of run directories (default `reports`). */
   reportsDir?: string;
@@ -135,7 +139,9 @@ function timestamp(d: Date): string {
 
 /** Run a validated plan end to end. Throws only for setup errors (bad environment). */
 export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutcome> {
-  const log = opts.log ?? (() => {});
+  // Known secrets are masked in every line and in the report, whatever a client quoted.
+  let mask = knownSecretsRedactor(opts.connection ? secretsOf(opts.connection) : []);
+  const log = (line: string) => opts.log?.(mask(line));
   await preflight(plan, log);
   const started = new Date();
   const runId = newRunId();
@@ -146,9 +152,11 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
     : await acquireEnvironment({
       brokers: plan.cluster.brokers,
       bootstrap: opts.bootstrap,
+      connection: opts.connection,
       toxiproxyUrl: opts.toxiproxyUrl,
       progress: log,
     });
+  mask = knownSecretsRedactor([...secretsOf(env.connection), ...secretsOf(env.controlConnection)]);
   const cluster = opts.seams?.cluster?.(env) ?? kafkaCluster(env, plan);
   const variants: VariantReport[] = [];
   const errors: string[] = [];
@@ -312,5 +320,5 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
     variants,
     errors,
   };
-  return { report, dir };
+  return { report: maskStrings(report, mask), dir };
 }

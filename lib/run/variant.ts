@@ -122,11 +122,11 @@ export function kafkaCluster(env: RunEnvironment, plan: Plan): VariantCluster {
             name,
             value,
           })),
-        }));
+        }), env.controlConnection);
     },
-    offsets: (topic) => partitionOffsets(env.controlBootstrap, topic),
-    consume: consumeRanges,
-    tail: tailTopic,
+    offsets: (topic) => partitionOffsets(env.controlBootstrap, topic, env.controlConnection),
+    consume: (o) => consumeRanges({ ...o, connection: env.controlConnection }),
+    tail: (o) => tailTopic({ ...o, connection: env.controlConnection }),
     deleteTopic: (topic) => deleteTopic(env, topic),
   };
 }
@@ -196,6 +196,7 @@ export async function deleteTopic(env: RunEnvironment, topic: string): Promise<s
     await withAdmin(
       env.controlBootstrap,
       (admin) => admin.deleteTopics({ topics: [topic], timeout: 10000 }),
+      env.controlConnection,
     );
     return null;
   } catch (e) {
@@ -242,6 +243,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     ((d: DriverOptions) => clientFactory(variant.client).create(d));
   const created = await createDriver({
     bootstrap: env.bootstrap,
+    connection: env.connection,
     topic,
     partitions: plan.topic.partitions,
     producer: variant.producer,

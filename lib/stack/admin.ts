@@ -8,6 +8,8 @@
  */
 import "./quiet_kafkajs.ts";
 import { type Admin, type ITopicConfig, Kafka, logLevel } from "kafkajs";
+import { kafkaJsSecurity } from "../connection/clients.ts";
+import { type ConnectionSettings, PLAINTEXT } from "../connection/settings.ts";
 
 /** Leader, replicas and ISR of one partition. */
 export interface PartitionState {
@@ -18,10 +20,15 @@ export interface PartitionState {
 }
 
 /** A KafkaJS client for control traffic: quiet, short timeouts, few retries. */
-export function controlClient(bootstrap: string[], clientId = "sismo-control"): Kafka {
+export function controlClient(
+  bootstrap: string[],
+  clientId = "sismo-control",
+  connection: ConnectionSettings = PLAINTEXT,
+): Kafka {
   return new Kafka({
     clientId,
     brokers: bootstrap,
+    ...kafkaJsSecurity(connection),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     requestTimeout: 10000,
@@ -33,8 +40,9 @@ export function controlClient(bootstrap: string[], clientId = "sismo-control"): 
 export async function withAdmin<T>(
   bootstrap: string[],
   fn: (admin: Admin) => Promise<T>,
+  connection: ConnectionSettings = PLAINTEXT,
 ): Promise<T> {
-  const admin = controlClient(bootstrap).admin();
+  const admin = controlClient(bootstrap, "sismo-control", connection).admin();
   await admin.connect();
   try {
     return await fn(admin);
@@ -79,17 +87,21 @@ export async function createTopicWithLeaders(
 }
 
 /** Ids of the brokers currently registered in the cluster metadata. */
-export function registeredBrokers(bootstrap: string[]): Promise<number[]> {
+export function registeredBrokers(
+  bootstrap: string[],
+  connection: ConnectionSettings = PLAINTEXT,
+): Promise<number[]> {
   return withAdmin(bootstrap, async (admin) => {
     const { brokers } = await admin.describeCluster();
     return brokers.map((b) => b.nodeId).sort((a, b) => a - b);
-  });
+  }, connection);
 }
 
 /** Leader, replicas and ISR of every partition of a topic. */
 export function topicPartitions(
   bootstrap: string[],
   topic: string,
+  connection: ConnectionSettings = PLAINTEXT,
 ): Promise<PartitionState[]> {
   return withAdmin(bootstrap, async (admin) => {
     const md = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -103,7 +115,7 @@ export function topicPartitions(
         isr: [...p.isr],
       }))
       .sort((a, b) => a.partition - b.partition);
-  });
+  }, connection);
 }
 
 /** The broker leading `partition` of `topic`. */

@@ -91,7 +91,13 @@ export function directBootstrap(layout: ClusterLayout): string[] {
 }
 
 /** The `server.properties` of one node. */
-export function brokerProperties(layout: ClusterLayout, node: NodeLayout, dataDir: string): string {
+export function brokerProperties(
+  layout: ClusterLayout,
+  node: NodeLayout,
+  dataDir: string,
+  /** Added last, replacing defaults (the secured stack's listener settings). */
+  extra: Record<string, string> = {},
+): string {
   const replicas = Math.min(3, layout.brokers);
   const voters = layout.nodes.map((n) => `${n.id}@${HOST}:${n.controllerPort}`).join(",");
   const props: Record<string, string | number | boolean> = {
@@ -132,6 +138,7 @@ export function brokerProperties(layout: ClusterLayout, node: NodeLayout, dataDi
     "background.threads": 2,
     "log.cleaner.enable": false,
     "log.segment.bytes": 64 * 1024 * 1024,
+    ...extra,
   };
   return Object.entries(props).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
 }

@@ -11,6 +11,14 @@
  */
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
+import { kafkaJsSecurity } from "../connection/clients.ts";
+import { type ConnectionSettings, PLAINTEXT } from "../connection/settings.ts";
+import {
+  prepareSecurity,
+  securityBrokerProperties,
+  stackConnection,
+  type StackSecurity,
+} from "./security.ts";
 import { Toxiproxy } from "toxiproxy-node-client";
 import {
   allPorts,
@@ -57,6 +65,8 @@ export interface StackState {
   bootstrap: string[];
   /** Control bootstrap: INTERNAL listeners, not proxied. */
   directBootstrap: string[];
+  /** What the clients' listeners speak (absent in states of older versions: plaintext). */
+  security?: StackSecurity;
   processes: ProcessRecord[];
 }
 
@@ -66,6 +76,8 @@ export interface UpOptions {
   basePort?: number;
   /** Heap of each broker JVM. */
   heapMb?: number;
+  /** What the clients' listeners speak (default plaintext); see `security.ts`. */
+  security?: StackSecurity;
   progress?: (line: string) => void;
 }
 
@@ -166,7 +178,13 @@ async function kafkaClusterId(classpath: string): Promise<string> {
   return id;
 }
 
-async function formatStorage(classpath: string, props: string, clusterId: string, log4j: string) {
+async function formatStorage(
+  classpath: string,
+  props: string,
+  clusterId: string,
+  log4j: string,
+  extraArgs: string[],
+) {
   const out = await new Deno.Command("java", {
     args: [
       "-Xmx256m",
@@ -180,6 +198,7 @@ async function formatStorage(classpath: string, props: string, clusterId: string
       "-c",
       props,
       "--ignore-formatted",
+      ...extraArgs,
     ],
     stdout: "piped",
     stderr: "piped",
@@ -234,14 +253,17 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
   if (opts.brokers !== 1 && opts.brokers !== 3) {
     throw new StackError(`--brokers must be 1 or 3, got ${opts.brokers}`);
   }
+  const security = opts.security ?? "plaintext";
   const existing = await readState(basePort);
   if (existing && allRunning(existing)) {
-    if (existing.brokers === opts.brokers) {
+    if (existing.brokers === opts.brokers && (existing.security ?? "plaintext") === security) {
       progress(`A ${existing.brokers}-broker stack is already running.`);
       return existing;
     }
     throw new StackError(
-      `a ${existing.brokers}-broker stack is running on base port ${basePort}; run \`deno task stack down\` first`,
+      `a ${existing.brokers}-broker ${
+        existing.security ?? "plaintext"
+      } stack is running on base port ${basePort}; run \`deno task stack down\` first`,
     );
   }
   if (existing) {
@@ -279,6 +301,7 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
     toxiproxyVersion: "",
     bootstrap: proxiedBootstrap(layout),
     directBootstrap: directBootstrap(layout),
+    security,
     processes: [],
   };
   const t0 = Date.now();
@@ -296,14 +319,24 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
     );
     await writeState(state);
 
+    if (security !== "plaintext") {
+      progress(`Making a throwaway CA and certificates for the ${security} listeners…`);
+    }
+    const formatArgs = await prepareSecurity(dir, security).catch((e) => {
+      throw new StackError((e as Error).message);
+    });
+    const listenerProps = securityBrokerProperties(dir, security);
     progress(`Formatting ${opts.brokers} KRaft node(s) for Kafka ${kafka.version}…`);
     state.clusterId = await kafkaClusterId(kafka.classpath);
     await Promise.all(layout.nodes.map(async (node) => {
       const nodeDir = join(dir, `node-${node.id}`);
       await Deno.mkdir(nodeDir, { recursive: true });
       const props = join(nodeDir, "server.properties");
-      await Deno.writeTextFile(props, brokerProperties(layout, node, join(nodeDir, "data")));
-      await formatStorage(kafka.classpath, props, state.clusterId, log4j);
+      await Deno.writeTextFile(
+        props,
+        brokerProperties(layout, node, join(nodeDir, "data"), listenerProps),
+      );
+      await formatStorage(kafka.classpath, props, state.clusterId, log4j, formatArgs);
     }));
 
     progress(`Starting ${opts.brokers} broker JVM(s)…`);
@@ -351,13 +384,14 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
     }, () => Promise.resolve(`\nlogs: ${dir}`));
 
     progress("Checking a produce/consume round trip through the proxies…");
-    await roundTrip(state.bootstrap, state.directBootstrap, opts.brokers).catch((e) => {
-      throw e instanceof StackError ? e : new StackError(
-        `the brokers joined, but a produce/consume round trip through the proxies failed: ${
-          (e as Error).message
-        }\nlogs: ${dir}`,
-      );
-    });
+    await roundTrip(state.bootstrap, state.directBootstrap, opts.brokers, stackConnection(state))
+      .catch((e) => {
+        throw e instanceof StackError ? e : new StackError(
+          `the brokers joined, but a produce/consume round trip through the proxies failed: ${
+            (e as Error).message
+          }\nlogs: ${dir}`,
+        );
+      });
     await writeState(state);
     progress(`Stack ready in ${((Date.now() - t0) / 1000).toFixed(1)}s.`);
     return state;
@@ -382,6 +416,7 @@ export async function roundTrip(
   bootstrap: string[],
   direct: string[],
   brokers: number,
+  connection: ConnectionSettings = PLAINTEXT,
 ): Promise<void> {
   const topic = "sismo-health";
   const rf = Math.min(3, brokers);
@@ -392,6 +427,7 @@ export async function roundTrip(
   const client = new Kafka({
     clientId: "sismo-health",
     brokers: bootstrap,
+    ...kafkaJsSecurity(connection),
     logLevel: logLevel.NOTHING,
     retry: { retries: 10, initialRetryTime: 200 },
   });

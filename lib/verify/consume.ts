@@ -13,6 +13,8 @@
 import "../stack/quiet_kafkajs.ts";
 import "../clients/kafkajs/codecs.ts";
 import { type Consumer, Kafka, logLevel } from "kafkajs";
+import { kafkaJsSecurity } from "../connection/clients.ts";
+import { type ConnectionSettings, PLAINTEXT } from "../connection/settings.ts";
 import { withAdmin } from "../stack/admin.ts";
 
 /** One record read back from `partition` at `offset` (offset order within a partition). */
@@ -43,6 +45,7 @@ export interface ConsumeResult {
 export function partitionOffsets(
   bootstrap: string[],
   topic: string,
+  connection: ConnectionSettings = PLAINTEXT,
 ): Promise<{ partition: number; low: number; high: number }[]> {
   return withAdmin(bootstrap, async (admin) => {
     const offsets = await admin.fetchTopicOffsets(topic);
@@ -51,7 +54,7 @@ export function partitionOffsets(
       low: Number(o.low),
       high: Number(o.high),
     })).sort((a, b) => a.partition - b.partition);
-  });
+  }, connection);
 }
 
 /**
@@ -65,10 +68,12 @@ export function readBackConsumer(
   clientId: string,
   retries: number,
   fetch: { minBytes: number; maxWaitTimeInMs: number } = { minBytes: 1, maxWaitTimeInMs: 200 },
+  connection: ConnectionSettings = PLAINTEXT,
 ): { kafka: Kafka; consumer: Consumer } {
   const kafka = new Kafka({
     clientId,
     brokers: bootstrap,
+    ...kafkaJsSecurity(connection),
     logLevel: logLevel.NOTHING,
     retry: { retries, initialRetryTime: 200 },
   });
@@ -89,6 +94,8 @@ export function readBackConsumer(
  */
 export async function consumeRanges(opts: {
   bootstrap: string[];
+  /** Plaintext when absent. */
+  connection?: ConnectionSettings;
   topic: string;
   ranges: PartitionRange[];
   groupId: string;
@@ -102,7 +109,14 @@ export async function consumeRanges(opts: {
   if (todo.size === 0) return { recordsRead, durationMs: 0, unreadable: [], problems: [] };
   const problems: string[] = [];
 
-  const { consumer } = readBackConsumer(opts.bootstrap, opts.groupId, "sismo-verify", 5);
+  const { consumer } = readBackConsumer(
+    opts.bootstrap,
+    opts.groupId,
+    "sismo-verify",
+    5,
+    undefined,
+    opts.connection,
+  );
   const unfinished = new Set(todo.keys());
   try {
     await consumer.connect();
@@ -150,7 +164,11 @@ export async function consumeRanges(opts: {
   } finally {
     // Both are clean-up of a throw-away consumer and group; a failure changes no result.
     await consumer.disconnect().catch(() => {});
-    await withAdmin(opts.bootstrap, (admin) => admin.deleteGroups([opts.groupId])).catch(() => {});
+    await withAdmin(
+      opts.bootstrap,
+      (admin) => admin.deleteGroups([opts.groupId]),
+      opts.connection,
+    ).catch(() => {});
   }
   const unreadable = [...unfinished].sort((a, b) => a - b);
   if (unreadable.length && !problems.length) {

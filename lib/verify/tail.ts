@@ -13,11 +13,14 @@
  * @module
  */
 import { withAdmin } from "../stack/admin.ts";
+import type { ConnectionSettings } from "../connection/settings.ts";
 import { type OnRecord, readBackConsumer } from "./consume.ts";
 
 /** Options of a live read. */
 export interface TailOptions {
   bootstrap: string[];
+  /** Plaintext when absent. */
+  connection?: ConnectionSettings;
   topic: string;
   /** Where each partition's read starts (the high watermark before the load). */
   from: readonly { partition: number; offset: number }[];
@@ -52,7 +55,7 @@ export async function tailTopic(o: TailOptions): Promise<TailReader> {
   const { kafka, consumer } = readBackConsumer(o.bootstrap, o.groupId, "sismo-live-verify", 8, {
     minBytes: 1024 * 1024,
     maxWaitTimeInMs: 1000,
-  });
+  }, o.connection);
   const admin = kafka.admin({ retry: { retries: 2 } });
   const seekAll = () => {
     for (const [partition, offset] of next) {
@@ -104,7 +107,8 @@ export async function tailTopic(o: TailOptions): Promise<TailReader> {
       // Clean-up of a throw-away consumer and group; a failure changes no result.
       await consumer.disconnect().catch(() => {});
       await admin.disconnect().catch(() => {});
-      await withAdmin(o.bootstrap, (admin) => admin.deleteGroups([o.groupId])).catch(() => {});
+      await withAdmin(o.bootstrap, (admin) => admin.deleteGroups([o.groupId]), o.connection)
+        .catch(() => {});
     },
   };
 }

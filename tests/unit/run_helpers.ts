@@ -3,6 +3,7 @@
  * reads it back (end of run and live) and records topics created and deleted. What Kafka
  * does is tested in tests/integration; these test what sismo decides from it.
  */
+import { PLAINTEXT } from "../../lib/connection/settings.ts";
 import type { VariantCluster } from "../../lib/run/variant.ts";
 import type { RunEnvironment } from "../../lib/run/environment.ts";
 import type { DriverOptions, ProducerDriver } from "../../lib/clients/contract.ts";
@@ -133,7 +134,9 @@ export function memoryCluster(log: MemoryLog): VariantCluster {
 export const env = {
   mode: "local",
   bootstrap: [],
+  connection: PLAINTEXT,
   controlBootstrap: [],
+  controlConnection: PLAINTEXT,
   brokerIds: [1],
   kafkaVersion: "test",
   toxiproxyUrl: null,

@@ -10,9 +10,17 @@ import type { RunEnvironment } from "../../lib/run/environment.ts";
 import type { VariantCluster } from "../../lib/run/variant.ts";
 import { env, fakeDriver, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
 import { FakeBrokers } from "./faults_helpers.ts";
+import type { ConnectionSettings } from "../../lib/connection/settings.ts";
 
 /** One in-memory log per topic, the environment's brokers faked. */
-function memoryRun(options: { failingClientId?: string; failingTopicDelete?: boolean } = {}) {
+function memoryRun(
+  options: {
+    failingClientId?: string;
+    failingTopicDelete?: boolean;
+    connection?: ConnectionSettings;
+    clientLogs?: string;
+  } = {},
+) {
   const logs = new Map<string, MemoryLog>();
   const created: string[] = [];
   const deleted: string[] = [];
@@ -24,6 +32,7 @@ function memoryRun(options: { failingClientId?: string; failingTopicDelete?: boo
   const brokers = new FakeBrokers([1, 2, 3]);
   const environment: RunEnvironment = {
     ...env,
+    ...(options.connection ? { connection: options.connection } : {}),
     brokerIds: [1, 2, 3],
     // Restoring after a group: whatever a fault left paused or stopped runs again.
     brokers: Object.assign(brokers, {
@@ -52,6 +61,8 @@ function memoryRun(options: { failingClientId?: string; failingTopicDelete?: boo
       if (o.clientId === options.failingClientId) {
         return Promise.reject(new Error("producer could not be created"));
       }
+      // A client that quotes its settings in an error (the secret must not reach any output).
+      if (options.clientLogs) o.onClientLog?.("error", options.clientLogs);
       return Promise.resolve(fakeDriver(logOf(o.topic), o));
     },
   };
@@ -128,4 +139,23 @@ Deno.test("run: a topic that cannot be deleted is a run error, named", async () 
   const { report } = await runScenario(scenario(false), options(m.seams));
   assert.equal(report.outcome, "error");
   assert.equal(report.errors.filter((e) => e === "the broker said no").length, 3);
+});
+
+Deno.test("run: a secret of the connection that a client quotes reaches neither the report nor the log", async () => {
+  const password = "canary-pw-7c1e9a";
+  const connection: ConnectionSettings = {
+    securityProtocol: "SASL_SSL",
+    sasl: { mechanism: "SCRAM-SHA-256", username: "app", password },
+    tls: { caPem: null, certPem: null, keyPem: null, keyPassword: null, verifyHostname: true },
+    source: "test",
+  };
+  const m = memoryRun({ connection, clientLogs: `SASL login with ${password} refused` });
+  const lines: string[] = [];
+  const { report } = await runScenario(scenario(false), {
+    ...options(m.seams),
+    log: (l) => lines.push(l),
+  });
+  const everything = JSON.stringify(report) + lines.join("\n");
+  assert.ok(everything.includes("SASL login with *** refused"), "the error is kept, masked");
+  assert.ok(!everything.includes(password));
 });

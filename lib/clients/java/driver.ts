@@ -27,6 +27,8 @@
  *
  * @module
  */
+import { javaProperties as javaConnection } from "../../connection/clients.ts";
+import { PLAINTEXT } from "../../connection/settings.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -195,6 +197,7 @@ export function javaProperties(opts: DriverOptions): Record<string, string> {
     "batch.size": String(p["batch.size"]),
     "compression.type": p["compression.type"],
     ...opts.properties,
+    ...javaConnection(opts.connection ?? PLAINTEXT),
   };
 }
 

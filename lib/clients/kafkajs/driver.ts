@@ -28,6 +28,8 @@
  *
  * @module
  */
+import { kafkaJsSecurity } from "../../connection/clients.ts";
+import { PLAINTEXT } from "../../connection/settings.ts";
 import "../../stack/quiet_kafkajs.ts";
 import "./codecs.ts";
 import { Buffer } from "node:buffer";
@@ -102,6 +104,7 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.bootstrap,
+    ...kafkaJsSecurity(opts.connection ?? PLAINTEXT),
     requestTimeout: p["request.timeout.ms"],
     connectionTimeout: Math.min(p["request.timeout.ms"], 10000),
     // KafkaJS's client-level retrier governs reconnecting and metadata; left at its default

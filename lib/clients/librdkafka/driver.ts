@@ -20,6 +20,8 @@
  *
  * @module
  */
+import { librdkafkaProperties as connectionProperties } from "../../connection/clients.ts";
+import { PLAINTEXT } from "../../connection/settings.ts";
 import {
   type ClientDriverFactory,
   type DeliveryReport,
@@ -120,6 +122,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
   const { lib, version } = await load();
   const props = librdkafkaProperties(opts.producer, opts.properties);
   props["bootstrap.servers"] = opts.bootstrap.join(",");
+  Object.assign(props, connectionProperties(opts.connection ?? PLAINTEXT));
   props["client.id"] = opts.clientId;
   const { conf, problems } = buildConf(lib, props);
   if (problems.length) {
