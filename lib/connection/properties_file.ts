@@ -139,14 +139,15 @@ export function parseConnectionProperties(text: string, src: PropertiesSource): 
     values.set(l.key as Key, { ...l, value: interpolate(l, src, at(l)) });
   }
   const get = (k: Key) => values.get(k);
-  const either = (java: Key, rdkafka: Key): PropertyLine | undefined => {
-    const a = get(java), b = get(rdkafka);
-    if (a && b) {
+  /** The one line among names for the same setting (Java's first); two of them is an error. */
+  const oneOf = (...keys: Key[]): PropertyLine | undefined => {
+    const given = keys.map(get).filter((l): l is PropertyLine => l !== undefined);
+    if (given.length > 1) {
       throw new ConnectionConfigError(
-        `${at(b)}: the same setting as ${java} on line ${a.line}; keep one`,
+        `${at(given[1])}: the same setting as ${given[0].key} on line ${given[0].line}; keep one`,
       );
     }
-    return a ?? b;
+    return given[0];
   };
 
   const protocolLine = get("security.protocol");
@@ -162,7 +163,7 @@ export function parseConnectionProperties(text: string, src: PropertiesSource): 
   const usesTls = protocol === "SSL" || protocol === "SASL_SSL";
 
   // --- SASL ---------------------------------------------------------------------------------
-  const mechanismLine = either("sasl.mechanism", "sasl.mechanisms");
+  const mechanismLine = oneOf("sasl.mechanism", "sasl.mechanisms");
   const jaas = get("sasl.jaas.config");
   const userLine = get("sasl.username");
   const passwordLine = get("sasl.password");
@@ -261,8 +262,8 @@ export function parseConnectionProperties(text: string, src: PropertiesSource): 
   };
   const CERT = /-----BEGIN CERTIFICATE-----/;
   const KEY = /-----BEGIN (ENCRYPTED |RSA |EC )?PRIVATE KEY-----/;
-  const caFile = either("ssl.truststore.location", "ssl.ca.location");
-  const caInline = either("ssl.truststore.certificates", "ssl.ca.pem");
+  const caFile = oneOf("ssl.truststore.location", "ssl.ca.location");
+  const caInline = oneOf("ssl.truststore.certificates", "ssl.ca.pem");
   if (caFile && caInline) {
     throw new ConnectionConfigError(`${at(caInline)}: a CA is also read from line ${caFile.line}`);
   }
@@ -272,9 +273,12 @@ export function parseConnectionProperties(text: string, src: PropertiesSource): 
   let certPem: string | null = null;
   let keyPem: string | null = null;
   const store = get("ssl.keystore.location");
-  const certLine = get("ssl.keystore.certificate.chain") ?? get("ssl.certificate.pem") ??
-    get("ssl.certificate.location");
-  const keyLine = get("ssl.keystore.key") ?? get("ssl.key.pem") ?? get("ssl.key.location");
+  const certLine = oneOf(
+    "ssl.keystore.certificate.chain",
+    "ssl.certificate.pem",
+    "ssl.certificate.location",
+  );
+  const keyLine = oneOf("ssl.keystore.key", "ssl.key.pem", "ssl.key.location");
   if (store) {
     const both = file(store);
     const key = both.match(

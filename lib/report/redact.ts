@@ -62,18 +62,26 @@ export function redactString(text: string): string {
  * data in, plain data out: objects, arrays, strings, numbers, booleans, null.
  */
 export function redact<T>(value: T): T {
-  return redactValue(value) as T;
+  return mapStrings(value, redactString, isSecretKey) as T;
 }
 
-function redactValue(value: unknown): unknown {
-  if (typeof value === "string") return redactString(value);
-  if (Array.isArray(value)) return value.map(redactValue);
+/**
+ * A deep copy of `value` with every string and key passed through `text`; a non-null value
+ * under a key `whole` accepts becomes {@link REDACTED} as a whole.
+ */
+function mapStrings(
+  value: unknown,
+  text: (s: string) => string,
+  whole: (key: string) => boolean,
+): unknown {
+  if (typeof value === "string") return text(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, text, whole));
   if (value !== null && typeof value === "object") {
     const copy: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      copy[redactString(key)] = isSecretKey(key) && inner !== null && inner !== undefined
+      copy[text(key)] = whole(key) && inner !== null && inner !== undefined
         ? REDACTED
-        : redactValue(inner);
+        : mapStrings(inner, text, whole);
     }
     return copy;
   }
@@ -98,13 +106,5 @@ export function knownSecretsRedactor(secrets: readonly string[]): (text: string)
 
 /** A deep copy of `value` with every string passed through `mask` (see {@link redact}). */
 export function maskStrings<T>(value: T, mask: (text: string) => string): T {
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return mask(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object") {
-      return Object.fromEntries(Object.entries(v).map(([k, inner]) => [mask(k), walk(inner)]));
-    }
-    return v;
-  };
-  return walk(value) as T;
+  return mapStrings(value, mask, () => false) as T;
 }

@@ -30,12 +30,10 @@ export function securityFiles(dir: string) {
   return {
     tls,
     caCert: join(tls, "ca.crt"),
-    caKey: join(tls, "ca.key"),
     /** The brokers' key and certificate in one PEM file (Kafka's PEM key store). */
     brokerStore: join(tls, "broker-keystore.pem"),
     /** The client's key and certificate in one PEM file (mutual TLS). */
     clientStore: join(tls, "client-keystore.pem"),
-    password: join(tls, "scram-password"),
     clientProperties: join(dir, "client.properties"),
   };
 }
@@ -131,9 +129,8 @@ export async function prepareSecurity(dir: string, security: StackSecurity): Pro
       "-out",
       `${name}.crt`,
     ], f.tls);
-    const pem = await Deno.readTextFile(join(f.tls, `${name}.key`)) +
+    return await Deno.readTextFile(join(f.tls, `${name}.key`)) +
       await Deno.readTextFile(join(f.tls, `${name}.crt`));
-    return pem;
   };
   await Deno.writeTextFile(f.brokerStore, await issue("broker", "/CN=localhost", V3_BROKER), {
     mode: 0o600,
@@ -150,7 +147,6 @@ export async function prepareSecurity(dir: string, security: StackSecurity): Pro
     // base64url: no comma, quote or backslash (the format tool and JAAS take it as it is).
     const password = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))))
       .replace(/\+/g, "-").replace(/\//g, "_");
-    await Deno.writeTextFile(f.password, password, { mode: 0o600 });
     lines.push(
       "sasl.mechanism=SCRAM-SHA-256",
       `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${STACK_USER}" password="${password}";`,

@@ -101,8 +101,10 @@ export class LiveVerification {
   #lastNext: number[];
   #restarts = 0;
   #restarting = false;
-  /** When the read last passed a record on or had nothing to read, epoch ms. */
+  /** When the read last moved on (or had nothing to read), epoch ms; checked each poll. */
   #movedAtMs = 0;
+  /** Sum of the next offsets at that moment: what "moved on" compares with. */
+  #movedTo = -1;
   #timer: ReturnType<typeof setInterval> | undefined;
   #polling = false;
   /** Per partition, records at or above it are not passed on (the end of the read-back). */
@@ -153,7 +155,6 @@ export class LiveVerification {
       attempt,
       from: this.#lastNext.map((offset, partition) => ({ partition, offset })),
       onRecord: (partition, offset, key, value) => {
-        this.#movedAtMs = Date.now();
         if (Number(offset) >= this.#limit[partition]) return;
         this.#recordsRead++;
         this.#verifier.record(partition, offset, key, value);
@@ -186,7 +187,7 @@ export class LiveVerification {
       // Stopped first: no record of the old reader arrives after its offsets were taken.
       this.#reader = null;
       await old.stop();
-      this.#lastNext = this.#lastNext.map((_, p) => old.next(p));
+      this.#keepNext(old);
       this.#restarts++;
       this.#problem(`live read: restarted from the offsets it reached (${why})`);
       this.#reader = await this.#startReader(this.#restarts);
@@ -200,8 +201,20 @@ export class LiveVerification {
     }
   }
 
+  /** How long the read has not moved on; progress is taken here, not per record. */
   #stalledFor(): number {
+    let at = 0;
+    for (let p = 0; p < this.#o.partitions; p++) at += this.#next(p);
+    if (at !== this.#movedTo) {
+      this.#movedTo = at;
+      this.#movedAtMs = Date.now();
+    }
     return Date.now() - this.#movedAtMs;
+  }
+
+  /** Take the reader's next offsets, for a reader that follows it or for the end. */
+  #keepNext(reader: TailReader): void {
+    this.#lastNext = this.#lastNext.map((_, p) => reader.next(p));
   }
 
   /** Event `seq` (a resend: `seq` again) was handed to the client at epoch ms `atMs`. */
@@ -239,7 +252,9 @@ export class LiveVerification {
     timeoutMs: number;
   }): Promise<{ report: VerificationReport; figures: LiveFigures; notes: string[] }> {
     const notes: string[] = [];
-    const started = this.#reader !== null;
+    // A restart under way has no reader for a moment: wait, so its offsets are not taken as 0.
+    while (this.#restarting) await new Promise((r) => setTimeout(r, 20));
+    const started = this.#startedMs > 0;
     for (let p = 0; p < this.#o.partitions; p++) this.#limit[p] = started ? this.#next(p) : 0;
     for (const r of o.ranges) this.#limit[r.partition] = Math.max(r.end, this.#limit[r.partition]);
     const reached = () =>
@@ -259,7 +274,7 @@ export class LiveVerification {
     clearInterval(this.#timer);
     while (this.#polling || this.#restarting) await new Promise((r) => setTimeout(r, 20));
     const reader = this.#reader;
-    if (reader) this.#lastNext = this.#lastNext.map((_, p) => reader.next(p));
+    if (reader) this.#keepNext(reader);
     this.#reader = null;
     await reader?.stop();
     this.#sample();

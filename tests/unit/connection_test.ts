@@ -136,6 +136,10 @@ Deno.test("connection: mistakes name the file, the line and the setting, and nev
     /:2: ssl\.ca\.location: TLS settings with security\.protocol=PLAINTEXT/,
   );
   fails(
+    "security.protocol=SSL\nssl.certificate.location=client.crt\nssl.keystore.certificate.chain=x\nssl.key.location=client.key\n",
+    /:2: ssl\.certificate\.location: the same setting as ssl\.keystore\.certificate\.chain on line 3/,
+  );
+  fails(
     "security.protocol=SSL\nsecurity.protocol=SSL\n",
     /:2: security\.protocol: set twice \(also on line 1\)/,
   );
