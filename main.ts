@@ -18,6 +18,7 @@ import { UsageError } from "./lib/cli/usage.ts";
 import { ProvisionError } from "./lib/stack/provision.ts";
 import { StackError } from "./lib/stack/local.ts";
 import { ConnectionConfigError } from "./lib/connection/properties_file.ts";
+import { ConnectionCheckError } from "./lib/connection/check.ts";
 
 const HELP = `sismo — load and chaos testing for Apache Kafka producers
 
@@ -52,6 +53,7 @@ function isInputOrSetupError(e: unknown): boolean {
     ReportInputError,
     UnsupportedSettingError,
     ConnectionConfigError,
+    ConnectionCheckError,
   ];
   if (kinds.some((k) => e instanceof k)) return true;
   // node:util parseArgs errors carry a code such as ERR_PARSE_ARGS_UNKNOWN_OPTION.

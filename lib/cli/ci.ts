@@ -29,6 +29,7 @@ import {
 } from "../suite/suite.ts";
 import { suiteExitCode } from "../suite/types.ts";
 import { UsageError } from "./usage.ts";
+import { EXTERNAL_HELP, EXTERNAL_OPTIONS, readExternalCluster } from "./external.ts";
 
 /** The most runs of each scenario `--repeat` accepts. */
 export const MAX_REPEAT = 100;
@@ -63,6 +64,7 @@ Options:
   --baseline DIR         Compare with an earlier suite folder (or a folder of <scenario>/<run>/);
                          a regression fails the suite
   --tolerance LIST       e.g. p99=10%,throughput=5% (defaults: p50=10%, p99=10%, throughput=5%)
+${EXTERNAL_HELP}
   --reports DIR          Parent folder of suite folders (default reports/ci)
   --scenarios DIR        Folder of the scenario files (default scenarios)
   --repeat N             Run the whole list N times over (1 to ${MAX_REPEAT}, default 1) and report
@@ -140,6 +142,7 @@ export async function ciCommand(args: string[]): Promise<number> {
       reports: { type: "string" },
       scenarios: { type: "string" },
       repeat: { type: "string" },
+      ...EXTERNAL_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
   });
@@ -162,6 +165,7 @@ export async function ciCommand(args: string[]): Promise<number> {
     throw new UsageError(`--client must be one of ${CLIENT_NAMES.join(", ")}, got "${client}"`);
   }
   const tolerances = parseTolerances(values.tolerance ?? "");
+  const external = await readExternalCluster(values);
   const scenarios = await selectScenarios(values.scenarios ?? "scenarios", values.only);
   let baseline: BaselineReports | null = null;
   if (values.baseline !== undefined) {
@@ -201,10 +205,15 @@ export async function ciCommand(args: string[]): Promise<number> {
       const plan = await loadScenario(s.file).catch(() => null);
       if (plan) counts.add(plan.cluster.brokers);
     }
-    for (const brokers of [...counts].sort((a, b) => b - a)) {
-      clusters.push(
-        await acquireEnvironment({ brokers, progress: (line) => console.error(line) }),
-      );
+    if (external.bootstrap) {
+      // Checked once before any scenario: a cluster that cannot be used stops the suite (exit 2).
+      clusters.push(await acquireEnvironment({ brokers: 0, ...external }));
+    } else {
+      for (const brokers of [...counts].sort((a, b) => b - a)) {
+        clusters.push(
+          await acquireEnvironment({ brokers, progress: (line) => console.error(line) }),
+        );
+      }
     }
     suiteReleases = true;
     const { result, paths } = await runSuite({
@@ -212,6 +221,7 @@ export async function ciCommand(args: string[]): Promise<number> {
       profile,
       repeat,
       client,
+      external,
       dir,
       baseline,
       tolerances,

@@ -12,7 +12,7 @@ import { isProfileName, PROFILE_NAMES } from "../scenario/profile.ts";
 import { summaryTable } from "../run/summary.ts";
 import { interruptOnSignals } from "../suite/interrupt.ts";
 import { runAndWrite, type RunOneOptions } from "../suite/run_one.ts";
-import { readConnectionFile } from "../connection/read.ts";
+import { EXTERNAL_HELP, EXTERNAL_OPTIONS, readExternalCluster } from "./external.ts";
 import { entryLine, stabilityLines } from "../suite/console.ts";
 import { repeatExitCode, repeatRuns } from "../suite/repeat.ts";
 import { scenarioStability } from "../suite/stability.ts";
@@ -30,11 +30,7 @@ verifies every event by reading the topic back, and writes reports/<scenario>/<t
 
 Options:
   --list                 List the built-in scenarios
-  --bootstrap H:P[,H:P]  Use an external cluster instead of the local stack
-  --toxiproxy URL        Toxiproxy API of the external cluster (proxies named broker-<id>)
-  --command-config FILE  How to connect to the external cluster: a Kafka client properties file
-                         (security.protocol, sasl.*, ssl.*; \${env:NAME} takes a value from
-                         the environment), as Kafka's CLI tools take it
+${EXTERNAL_HELP}
   --reports DIR          Parent folder of run directories (default reports)
   --lang en|fr           Language of the HTML report (default en)
   --profile full|quick   full: as written (default); quick: times and rates scaled down by the
@@ -64,9 +60,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       list: { type: "boolean" },
-      bootstrap: { type: "string" },
-      toxiproxy: { type: "string" },
-      "command-config": { type: "string" },
+      ...EXTERNAL_OPTIONS,
       reports: { type: "string" },
       lang: { type: "string" },
       profile: { type: "string" },
@@ -95,19 +89,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
   if (lang !== "en" && lang !== "fr") {
     throw new UsageError(`--lang must be en or fr, got "${lang}"`);
   }
-  if (values.toxiproxy && !values.bootstrap) {
-    throw new UsageError(
-      "--toxiproxy goes with --bootstrap (the local stack has its own Toxiproxy)",
-    );
-  }
-  if (values["command-config"] && !values.bootstrap) {
-    throw new UsageError(
-      "--command-config goes with --bootstrap (a local stack gives its own connection settings)",
-    );
-  }
-  const connection = values["command-config"]
-    ? await readConnectionFile(values["command-config"])
-    : undefined;
+  const external = await readExternalCluster(values);
   const profile = values.profile ?? "full";
   if (!isProfileName(profile)) {
     throw new UsageError(`--profile must be ${PROFILE_NAMES.join(" or ")}, got "${profile}"`);
@@ -127,9 +109,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     `Scenario ${plan.name} (${plan.file}): ${plan.variants.length} variant(s)${quick}${times}`,
   );
   const runOptions: RunOneOptions = {
-    bootstrap: values.bootstrap?.split(",").map((s) => s.trim()).filter(Boolean),
-    toxiproxyUrl: values.toxiproxy,
-    connection,
+    ...external,
     reportsDir: values.reports,
     keepTopics: values["keep-topics"],
     failFast: values["fail-fast"],

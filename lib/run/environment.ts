@@ -19,6 +19,7 @@ import { registeredBrokers, topicPartitions } from "../stack/admin.ts";
 import type { BrokerControl } from "../faults/engine.ts";
 import { stackConnection } from "../stack/security.ts";
 import { type ConnectionSettings, PLAINTEXT } from "../connection/settings.ts";
+import { checkBrokers, explainSaslFailure } from "../connection/check.ts";
 
 /** What a run needs to know about its cluster. */
 export interface RunEnvironment {
@@ -90,8 +91,11 @@ export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunE
   const progress = opts.progress ?? (() => {});
   if (opts.bootstrap?.length) {
     const connection = opts.connection ?? PLAINTEXT;
+    // TLS and reachability first: one line naming the broker and the cause.
+    await checkBrokers(opts.bootstrap, connection);
     const ids = await registeredBrokers(opts.bootstrap, connection).catch((e) => {
-      throw new StackError(`cannot reach --bootstrap ${opts.bootstrap!.join(",")}: ${e.message}`);
+      const cause = explainSaslFailure(e, connection) ?? e.message;
+      throw new StackError(`cannot use --bootstrap ${opts.bootstrap!.join(",")}: ${cause}`);
     });
     return {
       mode: "external",

@@ -36,6 +36,8 @@ import { compareReports, runDifferences, type Tolerances } from "../report/compa
 import { renderComparisonHtml, renderComparisonMarkdown } from "../report/compare_render.ts";
 import type { RunReport } from "../report/types.ts";
 import { readReport } from "../report/write.ts";
+import { knownSecretsRedactor } from "../report/redact.ts";
+import { secretsOf } from "../connection/settings.ts";
 import { loadScenario } from "../scenario/load.ts";
 import type { ClientName } from "../clients/names.ts";
 import type { Plan, ProfileName } from "../scenario/types.ts";
@@ -48,6 +50,7 @@ import {
   errorText,
   LIVE_RUN_DEPS,
   type RunDeps,
+  type RunOneOptions,
   type WrittenRun,
 } from "./run_one.ts";
 import { suiteJson } from "./suite_json.ts";
@@ -75,6 +78,8 @@ export interface SuiteOptions {
   repeat?: number;
   /** Run every variant of every scenario on this client (`--client`); the files' choice when absent. */
   client?: ClientName;
+  /** An external cluster every scenario runs against (`--bootstrap`…); the local stack when absent. */
+  external?: Pick<RunOneOptions, "bootstrap" | "toxiproxyUrl" | "connection">;
   /** The suite folder; run directories go inside it. Created if missing. */
   dir: string;
   /** Baseline reports, or null for none. */
@@ -205,6 +210,7 @@ async function runEntry(
   try {
     const plan = await deps.loadPlan(scenario.file, opts.profile, opts.client);
     const written = await deps.runOne(plan, {
+      ...opts.external,
       reportsDir: opts.dir,
       signal: opts.signal,
       lang: "en",
@@ -216,7 +222,9 @@ async function runEntry(
     entry.baseline = await compareWithBaseline(scenario, plan, written, opts, deps);
   } catch (error) {
     entry.outcome = "error";
-    entry.error = errorText(error);
+    // The suite's index, JUnit and Markdown repeat this text: no secret of the connection in it.
+    const secrets = opts.external?.connection ? secretsOf(opts.external.connection) : [];
+    entry.error = knownSecretsRedactor(secrets)(errorText(error));
   }
   entry.durationMs = deps.now() - started;
   return entry;

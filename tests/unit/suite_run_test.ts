@@ -9,6 +9,7 @@ import { loadScenario } from "../../lib/scenario/load.ts";
 import type { ProfileName } from "../../lib/scenario/types.ts";
 import { findBaselineReports } from "../../lib/suite/baseline.ts";
 import type { RunOneOptions } from "../../lib/suite/run_one.ts";
+import type { ConnectionSettings } from "../../lib/connection/settings.ts";
 import {
   releaseResources,
   runSuite,
@@ -354,4 +355,42 @@ Deno.test("a baseline that ran something else (another rate) is not compared, wi
   }));
   assert.equal(baseline.comparison, null);
   assert.match(baseline.note!, /^baseline ran something else \(load: .*99.*\): not compared$/);
+});
+
+Deno.test("an external cluster reaches every run, and its secrets no suite output", async () => {
+  await withTempDir(async (dir) => {
+    const password = "canary-Pa55word-1234";
+    const connection: ConnectionSettings = {
+      securityProtocol: "SASL_SSL",
+      sasl: { mechanism: "SCRAM-SHA-256", username: "app", password },
+      tls: null,
+      source: "client.properties",
+    };
+    const external = {
+      bootstrap: ["kafka-1.example:9093"],
+      toxiproxyUrl: "http://127.0.0.1:8474",
+      connection,
+    };
+    const seen: RunOneOptions[] = [];
+    const deps = fakeSuiteDeps((plan, opts) => {
+      seen.push(opts);
+      // An error whose text repeats the password (as a careless library might).
+      if (plan.name === "bravo") throw new Error(`login refused for app:${password}`);
+      return { report: passedReport(plan.name), folder: "2025-11-20T14-03-12Z" };
+    });
+    const { result, paths } = await runSuite(
+      suiteOptions(SCENARIOS.slice(0, 2), dir, { external }),
+      deps,
+    );
+    assert.equal(seen.length, 2);
+    for (const opts of seen) {
+      assert.deepEqual(opts.bootstrap, external.bootstrap);
+      assert.equal(opts.toxiproxyUrl, external.toxiproxyUrl);
+      assert.equal(opts.connection, connection);
+    }
+    assert.match(result.entries[1].error!, /login refused for app:\*\*\*/);
+    for (const path of Object.values(paths)) {
+      assert.ok(!(await Deno.readTextFile(path)).includes(password), path);
+    }
+  });
 });
