@@ -12,7 +12,8 @@ import { UsageError } from "./usage.ts";
 /** Help lines of the external-cluster options. */
 export const EXTERNAL_HELP =
   `  --bootstrap H:P[,H:P]  Use an external cluster instead of the local stack
-  --toxiproxy URL        Toxiproxy API of the external cluster (proxies named broker-<id>)
+  --toxiproxy URL        Toxiproxy API of the external cluster; each broker's proxy is the one
+                         listening at the address the broker advertises (or named broker-<id>)
   --command-config FILE  How to connect to the external cluster: a Kafka client properties file
                          (security.protocol, sasl.*, ssl.*; \${env:NAME} takes a value from
                          the environment), as Kafka's CLI tools take it`;

@@ -78,7 +78,10 @@ export const TOXIPROXY_TIMEOUT_MS = 10_000;
 const NETWORK_ATTEMPTS = 3;
 
 /** A {@link ToxiproxyApi} on the Toxiproxy HTTP API at `url` (e.g. `http://127.0.0.1:8474`). */
-export function toxiproxyHttp(url: string, timeoutMs = TOXIPROXY_TIMEOUT_MS): ToxiproxyApi {
+export function toxiproxyHttp(
+  url: string,
+  timeoutMs = TOXIPROXY_TIMEOUT_MS,
+): ToxiproxyApi & { listProxies(): Promise<ProxyState[]> } {
   const base = url.replace(/\/+$/, "");
   async function call(method: string, path: string, body?: unknown): Promise<unknown> {
     const controller = new AbortController();
@@ -141,8 +144,8 @@ export function toxiproxyHttp(url: string, timeoutMs = TOXIPROXY_TIMEOUT_MS): To
     }
   }
   const proxyPath = (proxy: string) => `/proxies/${encodeURIComponent(proxy)}`;
-  const api: ToxiproxyApi = {
-    async getProxy(proxy) {
+  const api = {
+    async getProxy(proxy: string) {
       let data: unknown;
       try {
         data = await call("GET", proxyPath(proxy));
@@ -150,25 +153,17 @@ export function toxiproxyHttp(url: string, timeoutMs = TOXIPROXY_TIMEOUT_MS): To
         if (e instanceof ToxiproxyError && e.status === 404) return null;
         throw e;
       }
-      const p = data as {
-        name?: string;
-        enabled?: boolean;
-        listen?: string;
-        upstream?: string;
-        toxics?: { name?: string }[] | null;
-      };
-      return {
-        name: p.name ?? proxy,
-        enabled: p.enabled !== false,
-        listen: p.listen ?? "",
-        upstream: p.upstream ?? "",
-        toxics: (p.toxics ?? []).map((t) => String(t.name)),
-      };
+      return proxyState(data as ProxyJson, proxy);
     },
-    async addToxic(proxy, toxic) {
+    /** Every proxy of the server. */
+    async listProxies() {
+      const data = (await call("GET", "/proxies") ?? {}) as Record<string, ProxyJson>;
+      return Object.entries(data).map(([name, p]) => proxyState(p, name));
+    },
+    async addToxic(proxy: string, toxic: ToxicSpec) {
       await call("POST", `${proxyPath(proxy)}/toxics`, toxic);
     },
-    async removeToxic(proxy, name) {
+    async removeToxic(proxy: string, name: string) {
       try {
         await call("DELETE", `${proxyPath(proxy)}/toxics/${encodeURIComponent(name)}`);
         return true;
@@ -177,7 +172,7 @@ export function toxiproxyHttp(url: string, timeoutMs = TOXIPROXY_TIMEOUT_MS): To
         throw e;
       }
     },
-    async setEnabled(proxy, enabled) {
+    async setEnabled(proxy: string, enabled: boolean) {
       // Toxiproxy 2.x before PATCH wants listen and upstream with `enabled`.
       const p = await api.getProxy(proxy);
       if (!p) throw new ToxiproxyError(`no proxy ${proxy} on ${base}`, 404);
@@ -195,6 +190,25 @@ function errorDetail(text: string): string {
     if (typeof e.error === "string") return `: ${e.error}`;
   } catch { /* not JSON: the raw text below says it */ }
   return `: ${text.trim().slice(0, 200)}`;
+}
+
+/** A proxy as Toxiproxy's API gives it. */
+interface ProxyJson {
+  name?: string;
+  enabled?: boolean;
+  listen?: string;
+  upstream?: string;
+  toxics?: { name?: string }[] | null;
+}
+
+function proxyState(p: ProxyJson, name: string): ProxyState {
+  return {
+    name: p.name ?? name,
+    enabled: p.enabled !== false,
+    listen: p.listen ?? "",
+    upstream: p.upstream ?? "",
+    toxics: (p.toxics ?? []).map((t) => String(t.name)),
+  };
 }
 
 /** A thrown value's message. */

@@ -15,7 +15,9 @@ import {
   type StackState,
   stackUp,
 } from "../stack/local.ts";
-import { registeredBrokers, topicPartitions } from "../stack/admin.ts";
+import { advertisedBrokers, topicPartitions } from "../stack/admin.ts";
+import { type AdvertisedBroker, mapProxies } from "../faults/proxy_map.ts";
+import { toxiproxyHttp } from "../faults/toxiproxy.ts";
 import type { BrokerControl } from "../faults/engine.ts";
 import { stackConnection } from "../stack/security.ts";
 import { type ConnectionSettings, PLAINTEXT } from "../connection/settings.ts";
@@ -86,6 +88,30 @@ function fromStack(state: StackState, owned: boolean): RunEnvironment {
   };
 }
 
+/**
+ * The proxy of each broker on the user's Toxiproxy: the one listening where the
+ * broker sends clients (or named `broker-<id>`). Every broker needs one, or
+ * the network faults would miss part of the cluster.
+ */
+async function externalProxies(
+  url: string,
+  brokers: AdvertisedBroker[],
+): Promise<Map<number, string>> {
+  const listed = await toxiproxyHttp(url).listProxies().catch((e) => {
+    throw new StackError(`cannot read the proxies of --toxiproxy ${url}: ${(e as Error).message}`);
+  });
+  const { proxies, missing } = mapProxies(brokers, listed);
+  if (missing.length > 0) {
+    const which = missing.map((b) => `broker ${b.nodeId} (advertised ${b.host}:${b.port})`);
+    throw new StackError(
+      `--toxiproxy ${url} has no proxy for ${which.join(", ")}: clients would reach it around ` +
+        `Toxiproxy. Make a proxy listen at the address the broker advertises, or name it broker-<id> ` +
+        `(proxies there: ${listed.map((p) => `${p.name} on ${p.listen}`).join(", ") || "none"})`,
+    );
+  }
+  return proxies;
+}
+
 /** Find or start the cluster for a run. */
 export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunEnvironment> {
   const progress = opts.progress ?? (() => {});
@@ -93,10 +119,14 @@ export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunE
     const connection = opts.connection ?? PLAINTEXT;
     // TLS and reachability first: one line naming the broker and the cause.
     await checkBrokers(opts.bootstrap, connection);
-    const ids = await registeredBrokers(opts.bootstrap, connection).catch((e) => {
+    const brokers = await advertisedBrokers(opts.bootstrap, connection).catch((e) => {
       const cause = explainSaslFailure(e, connection) ?? e.message;
       throw new StackError(`cannot use --bootstrap ${opts.bootstrap!.join(",")}: ${cause}`);
     });
+    const ids = brokers.map((b) => b.nodeId);
+    const proxies = opts.toxiproxyUrl
+      ? await externalProxies(opts.toxiproxyUrl, brokers)
+      : new Map<number, string>();
     return {
       mode: "external",
       bootstrap: opts.bootstrap,
@@ -107,7 +137,7 @@ export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunE
       kafkaVersion: "unknown (external)",
       toxiproxyUrl: opts.toxiproxyUrl ?? null,
       toxiproxyVersion: "",
-      proxyName: (id) => `broker-${id}`,
+      proxyName: (id) => proxies.get(id) ?? `broker-${id}`,
       brokers: null,
       partitionState: (topic, partition) =>
         topicPartitions(opts.bootstrap!, topic, connection).then((ps) => {

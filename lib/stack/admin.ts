@@ -86,6 +86,18 @@ export async function createTopicWithLeaders(
   }
 }
 
+/** Every broker of the cluster with the address it advertises to clients, by id. */
+export function advertisedBrokers(
+  bootstrap: string[],
+  connection: ConnectionSettings = PLAINTEXT,
+): Promise<{ nodeId: number; host: string; port: number }[]> {
+  return withAdmin(bootstrap, async (admin) => {
+    const { brokers } = await admin.describeCluster();
+    return brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port }))
+      .sort((a, b) => a.nodeId - b.nodeId);
+  }, connection);
+}
+
 /** Ids of the brokers currently registered in the cluster metadata. */
 export function registeredBrokers(
   bootstrap: string[],
