@@ -353,6 +353,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       signal: loadSignal,
       drainMs: plan.drainMs,
       appResendEvery: variant.appResendEvery,
+      // One latency per planned event would grow with the run's length: a compact run keeps none.
+      keepLatencies: !compact,
       onLoadEnd: async () => {
         phase = "drain";
         windows = await stopFaults();

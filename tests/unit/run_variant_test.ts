@@ -14,6 +14,7 @@ import { runOutcome } from "../../lib/run/run.ts";
 import { env, fakeDriver, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
 import type { DriverOptions, OutRecord, ProducerDriver } from "../../lib/clients/contract.ts";
 import { newRunId } from "../../lib/load/payload.ts";
+import type { FaultLease } from "../../lib/faults/shared.ts";
 
 const plan = parseScenario(
   `
@@ -43,6 +44,7 @@ function run(
     compactLedger?: boolean;
     live?: boolean;
     liveRestartAfterMs?: number;
+    faults?: (startEpochMs: number) => Promise<FaultLease>;
   } = {},
 ) {
   const p = options.plan ?? plan;
@@ -53,6 +55,7 @@ function run(
     compactLedger: options.compactLedger,
     live: options.live,
     liveRestartAfterMs: options.liveRestartAfterMs,
+    faults: options.faults,
     onProgress: options.onProgress,
     variantIndex: 0,
     env,
@@ -280,6 +283,39 @@ Deno.test("variant: a compact ledger's run is verified live only, with the same 
   assert.equal(
     runOutcome({ aborted: false, errors: [], variants: [blind], planned: 1 }),
     "inconclusive",
+  );
+});
+
+Deno.test("variant: a compact run keeps no latency per event, so its fault phases are unknown", async () => {
+  // A fault from 300 ms to 600 ms of the load, handed in as the shared timeline would.
+  const lease = (startEpochMs: number): Promise<FaultLease> =>
+    Promise.resolve({
+      activeLabels: () => [],
+      release: () =>
+        Promise.resolve({
+          startEpochMs,
+          windows: [{
+            id: "f1",
+            label: "latency 100ms",
+            kind: "toxic" as const,
+            target: { kind: "all" as const },
+            brokers: [1],
+            plannedAtMs: 300,
+            plannedForMs: 300,
+            startedAtMs: 300,
+            endedAtMs: 600,
+          }],
+          errors: [],
+          resolvedOn: null,
+        }),
+    });
+  const full = await run(new MemoryLog(), undefined, { faults: lease });
+  assert.equal(full.phases.length, 1);
+  assert.ok(full.phases[0].before !== null && full.phases[0].during !== null, "full run: phases");
+  const compact = await run(new MemoryLog(), undefined, { faults: lease, compactLedger: true });
+  assert.deepEqual(
+    compact.phases.map((p) => [p.before, p.during, p.after]),
+    [[null, null, null]],
   );
 });
 
