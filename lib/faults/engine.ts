@@ -186,6 +186,12 @@ export class FaultEngine {
   #holds: Part[] = [];
   /** Heals of released parts whose resource another fault still holds. */
   #deferred = new Map<string, Heal[]>();
+  /**
+   * Whether each proxy a proxy-down fault disabled was enabled before the first
+   * such fault took it: one found disabled (someone else's doing, on an external
+   * Toxiproxy) is left so when the faults end.
+   */
+  #proxyEnabledBefore = new Map<string, boolean>();
   #locks = new Map<string, Promise<void>>();
   #pending = new Set<Promise<unknown>>();
   #toxiproxy: ToxiproxyApi | null;
@@ -462,16 +468,30 @@ export class FaultEngine {
         const tp = this.#need(this.#toxiproxy, "Toxiproxy");
         return brokers.map((id) => {
           const proxy = this.#env.proxyName(id);
+          const resource = `proxy:${proxy}`;
           return {
             fault,
-            resource: `proxy:${proxy}`,
+            resource,
             what: `disable proxy ${proxy}`,
-            apply: () => tp.setEnabled(proxy, false),
+            // Called under the resource's lock: no hold yet means the first fault on it.
+            apply: async () => {
+              if (!this.#holds.some((p) => p.resource === resource)) {
+                const before = await tp.getProxy(proxy);
+                this.#proxyEnabledBefore.set(proxy, before?.enabled !== false);
+              }
+              await tp.setEnabled(proxy, false);
+            },
             heal: {
               fault,
               key: `enable ${proxy}`,
               what: `enable proxy ${proxy}`,
-              run: () => tp.setEnabled(proxy, true),
+              run: async () => {
+                if (this.#proxyEnabledBefore.get(proxy) === false) {
+                  this.#log(`proxy ${proxy} was disabled before the fault: left disabled`);
+                  return;
+                }
+                await tp.setEnabled(proxy, true);
+              },
             },
           };
         });

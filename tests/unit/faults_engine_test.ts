@@ -136,6 +136,32 @@ Deno.test("overlapping proxy-down faults: the proxy comes back when the last one
   }
 });
 
+Deno.test("proxy-down heals only what it disabled: a proxy found disabled stays disabled", async () => {
+  const tp = new FakeToxiproxy(["broker-1", "broker-2"]);
+  tp.proxies.get("broker-2")!.enabled = false; // someone else's doing, before the run
+  const logs: string[] = [];
+  try {
+    const engine = new FaultEngine(
+      [
+        fault("f1", 0, 60, ALL, { kind: "proxy-down" }),
+        fault("f2", 20, 60, broker(2), { kind: "proxy-down" }),
+      ],
+      environment({ toxiproxyUrl: tp.url, ids: [1, 2] }),
+      Date.now(),
+      (l) => logs.push(l),
+    );
+    engine.start();
+    await until(() => !tp.enabled("broker-1")); // f1 started
+    const outcome = await engine.finish();
+    assert.deepEqual(outcome.errors, []);
+    assert.equal(tp.enabled("broker-1"), true, "disabled by the run, enabled again");
+    assert.equal(tp.enabled("broker-2"), false, "found disabled, left so");
+    assert.ok(logs.some((l) => /broker-2 was disabled before the fault/.test(l)), logs.join("\n"));
+  } finally {
+    await tp.close();
+  }
+});
+
 Deno.test("overlapping broker faults: paused then stopped, resumed and started at the last end", async () => {
   const brokers = new FakeBrokers([1]);
   const engine = new FaultEngine(
