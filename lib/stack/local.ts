@@ -44,11 +44,9 @@ import {
   waitExit,
 } from "./processes.ts";
 import { createTopicWithLeaders, registeredBrokers, withAdmin } from "./admin.ts";
+import { StackError } from "./errors.ts";
 
-/** A stack error the CLI reports with exit code 2 (setup problem, not a failed expectation). */
-export class StackError extends Error {
-  override name = "StackError";
-}
+export { StackError };
 
 /** Everything needed to use and control a running local stack. */
 export interface StackState {
@@ -132,27 +130,28 @@ export async function stackDown(
   const progress = opts.progress ?? (() => {});
   const state = await readState(basePort);
   const stopped: string[] = [];
-  if (state) {
-    // Brokers first (toxiproxy last, so brokers' own shutdown is not disturbed).
-    const order = [...state.processes].sort((a, b) =>
-      (a.name === "toxiproxy" ? 1 : 0) - (b.name === "toxiproxy" ? 1 : 0)
-    );
-    await Promise.all(
-      order.filter((p) => p.name !== "toxiproxy").map(async (p) => {
-        if (isRunning(p)) {
-          progress(`stopping ${p.name} (pid ${p.pid})`);
-          await stopProcess(p);
-          stopped.push(p.name);
-        }
-      }),
-    );
-    for (const p of order.filter((p) => p.name === "toxiproxy")) {
-      if (isRunning(p)) {
-        progress(`stopping ${p.name} (pid ${p.pid})`);
-        await stopProcess(p, 3000);
-        stopped.push(p.name);
-      }
+  const survivors: string[] = [];
+  const stop = async (p: ProcessRecord, graceMs?: number) => {
+    if (!isRunning(p)) return;
+    progress(`stopping ${p.name} (pid ${p.pid})`);
+    try {
+      await stopProcess(p, graceMs);
+      stopped.push(p.name);
+    } catch (e) {
+      survivors.push((e as Error).message);
     }
+  };
+  if (state) {
+    // Brokers first, Toxiproxy last, so that the brokers' own shutdown is not disturbed.
+    await Promise.all(state.processes.filter((p) => p.name !== "toxiproxy").map((p) => stop(p)));
+    for (const p of state.processes.filter((p) => p.name === "toxiproxy")) await stop(p, 3000);
+  }
+  if (survivors.length) {
+    // The state file is what finds them again: kept, with the data, for the next `down`.
+    throw new StackError(
+      `could not stop ${survivors.join("; ")}; run \`deno task stack down --base-port ` +
+        `${basePort}\` again once they can be stopped`,
+    );
   }
   await Deno.remove(stackDir(basePort), { recursive: true }).catch((e) => {
     // no folder: nothing was left; otherwise the data stays on disk until the next `down` or `up`

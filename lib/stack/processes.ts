@@ -105,14 +105,22 @@ export async function waitExit(rec: ProcessRecord, timeoutMs: number): Promise<b
   return !isRunning(rec);
 }
 
-/** SIGTERM (after SIGCONT, in case it is paused), then SIGKILL after `graceMs`. */
+/**
+ * SIGTERM (after SIGCONT, in case it is paused), then SIGKILL after `graceMs`.
+ * Throws when the process outlives SIGKILL by 5 s (stuck in the kernel, say),
+ * so that no caller reports it stopped.
+ */
 export async function stopProcess(rec: ProcessRecord, graceMs = 15000): Promise<void> {
   if (!isRunning(rec)) return;
   signal(rec, "SIGCONT");
   signal(rec, "SIGTERM");
   if (await waitExit(rec, graceMs)) return;
   signal(rec, "SIGKILL");
-  await waitExit(rec, 5000);
+  if (await waitExit(rec, 5000)) return;
+  throw new Error(
+    `${rec.name} (pid ${rec.pid}) is still running 5 s after SIGKILL ` +
+      `(process state ${processState(rec.pid) ?? "unknown"})`,
+  );
 }
 
 /** Promise-based sleep. */

@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import { parseConnectionProperties } from "../connection/properties_file.ts";
 import { type ConnectionSettings, PLAINTEXT } from "../connection/settings.ts";
+import { StackError } from "./errors.ts";
 
 /** What the clients' listeners speak. */
 export const STACK_SECURITIES = ["plaintext", "sasl_ssl", "ssl"] as const;
@@ -38,8 +39,8 @@ export function securityFiles(dir: string) {
   };
 }
 
-/** Raised when the certificates cannot be made (openssl missing or failing). */
-export class SecuritySetupError extends Error {
+/** Raised when the certificates cannot be made (openssl missing or failing): exit 2. */
+export class SecuritySetupError extends StackError {
   override name = "SecuritySetupError";
 }
 

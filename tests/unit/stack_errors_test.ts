@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { StackError, stackUp } from "../../lib/stack/local.ts";
 import { missingPrerequisites, provision, ProvisionError } from "../../lib/stack/provision.ts";
+import { prepareSecurity } from "../../lib/stack/security.ts";
 
 Deno.test("stack: a port in use is named, nothing is started", async () => {
   const basePort = 32000;
@@ -46,5 +47,21 @@ Deno.test("provision: missing Java, Maven and Go are named in one message", asyn
     if (saved.SISMO_CACHE === undefined) Deno.env.delete("SISMO_CACHE");
     else Deno.env.set("SISMO_CACHE", saved.SISMO_CACHE);
     await Deno.remove(cache, { recursive: true });
+  }
+});
+
+Deno.test("secured stack: openssl missing is a stack error (exit 2), naming openssl", async () => {
+  const path = Deno.env.get("PATH");
+  const dir = await Deno.makeTempDir();
+  Deno.env.set("PATH", "/nonexistent");
+  try {
+    await assert.rejects(() => prepareSecurity(dir, "sasl_ssl"), (e: Error) => {
+      assert.ok(e instanceof StackError, `${e.name}: ${e.message}`);
+      assert.match(e.message, /openssl is needed/);
+      return true;
+    });
+  } finally {
+    if (path !== undefined) Deno.env.set("PATH", path);
+    await Deno.remove(dir, { recursive: true });
   }
 });
