@@ -29,6 +29,7 @@ import type {
   LedgerCounts,
   LedgerObserver,
 } from "./ledger.ts";
+import { ErrorTally } from "./error_tally.ts";
 import { SeqRuns } from "./streaming_runs.ts";
 
 const ACKED = 0;
@@ -38,10 +39,6 @@ const FAILED_ACKED_LATE = 3;
 const NOT_SENT = 4;
 /** Skipped: never intended (the generator marks every sequence number in order). */
 const UNUSED = 5;
-
-/** Distinct error texts counted apart; the rest are counted together. */
-const MAX_ERROR_TEXTS = 254;
-const OTHER_ERRORS = "(other errors: too many distinct messages)";
 
 /** Per-variant answers in runs of equal status; see the module doc. */
 export class CompactLedger implements EventLedger {
@@ -54,7 +51,7 @@ export class CompactLedger implements EventLedger {
   #failed = 0;
   #notSent = 0;
   #ackedAfterFailure = 0;
-  #errors = new Map<string, number>();
+  #errors = new ErrorTally();
   #observer: LedgerObserver | null = null;
 
   constructor(capacity: number) {
@@ -101,10 +98,7 @@ export class CompactLedger implements EventLedger {
 
   markFailed(seq: number, error = "unknown error"): void {
     const code = this.#answerable(seq, "markFailed");
-    const text = this.#errors.has(error) || this.#errors.size < MAX_ERROR_TEXTS
-      ? error
-      : OTHER_ERRORS;
-    this.#errors.set(text, (this.#errors.get(text) ?? 0) + 1);
+    this.#errors.add(error);
     if (code !== PENDING) return; // The first answer stands.
     this.#codes.set(seq, FAILED);
     this.#failed++;
@@ -143,8 +137,7 @@ export class CompactLedger implements EventLedger {
   }
 
   errors(): ErrorCount[] {
-    return [...this.#errors].map(([message, count]) => ({ message, count }))
-      .sort((a, b) => b.count - a.count);
+    return this.#errors.list();
   }
 
   /** Bytes of state (the runs; the error table aside). */

@@ -57,23 +57,31 @@ export function partitionOffsets(
   }, connection);
 }
 
-/**
- * A KafkaJS consumer for reading a variant's topic back: its own throw-away group, large
- * fetches, `retries` retries. By default a broker answers a fetch as soon as it has a record
- * (reading a backlog); `fetch` makes it wait for `minBytes` or `maxWaitTimeInMs`.
- */
-export function readBackConsumer(
-  bootstrap: string[],
-  groupId: string,
-  clientId: string,
-  retries: number,
-  fetch: { minBytes: number; maxWaitTimeInMs: number } = { minBytes: 1, maxWaitTimeInMs: 200 },
-  connection: ConnectionSettings = PLAINTEXT,
-): { kafka: Kafka; consumer: Consumer } {
+/** Settings of {@link readBackConsumer}. */
+export interface ReadBackConsumerOptions {
+  bootstrap: string[];
+  /** Plaintext when absent. */
+  connection?: ConnectionSettings;
+  /** A throw-away group of this read. */
+  groupId: string;
+  clientId: string;
+  /** Retries of the client and of the consumer. */
+  retries: number;
+  /**
+   * Default: a broker answers a fetch as soon as it has a record (reading a backlog);
+   * set, it waits for `minBytes` or `maxWaitTimeInMs`.
+   */
+  fetch?: { minBytes: number; maxWaitTimeInMs: number };
+}
+
+/** A KafkaJS consumer for reading a variant's topic back: its own group, large fetches. */
+export function readBackConsumer(o: ReadBackConsumerOptions): { kafka: Kafka; consumer: Consumer } {
+  const { clientId, retries, groupId } = o;
+  const fetch = o.fetch ?? { minBytes: 1, maxWaitTimeInMs: 200 };
   const kafka = new Kafka({
     clientId,
-    brokers: bootstrap,
-    ...kafkaJsSecurity(connection),
+    brokers: o.bootstrap,
+    ...kafkaJsSecurity(o.connection ?? PLAINTEXT),
     logLevel: logLevel.NOTHING,
     retry: { retries, initialRetryTime: 200 },
   });
@@ -109,14 +117,13 @@ export async function consumeRanges(opts: {
   if (todo.size === 0) return { recordsRead, durationMs: 0, unreadable: [], problems: [] };
   const problems: string[] = [];
 
-  const { consumer } = readBackConsumer(
-    opts.bootstrap,
-    opts.groupId,
-    "sismo-verify",
-    5,
-    undefined,
-    opts.connection,
-  );
+  const { consumer } = readBackConsumer({
+    bootstrap: opts.bootstrap,
+    connection: opts.connection,
+    groupId: opts.groupId,
+    clientId: "sismo-verify",
+    retries: 5,
+  });
   const unfinished = new Set(todo.keys());
   try {
     await consumer.connect();

@@ -36,6 +36,7 @@
  * ```
  * @module
  */
+import { type ErrorCount, ErrorTally } from "./error_tally.ts";
 
 /** Status code of an event never marked. */
 export const STATUS_UNUSED = 0;
@@ -51,13 +52,6 @@ export const STATUS_FAILED = 4;
 /** Flag bit on a failed event's status byte: an acknowledgement arrived after the failure. */
 const LATE_ACK = 0x80;
 const STATUS_MASK = 0x7f;
-
-/** Error index meaning "no error recorded". */
-const NO_ERROR = 0;
-/** Error index shared by all messages beyond the table's capacity. */
-const OTHER_ERROR = 255;
-/** Text reported for {@link OTHER_ERROR}. */
-const OTHER_ERROR_TEXT = "(other errors: too many distinct messages)";
 
 /** The status of one event, by name. */
 export type EventStatus = "unused" | "not-sent" | "pending" | "acked" | "failed";
@@ -78,11 +72,7 @@ export interface LedgerCounts {
   notSent: number;
 }
 
-/** A producer error message and how many events failed with it. */
-export interface ErrorCount {
-  message: string;
-  count: number;
-}
+export type { ErrorCount };
 
 /**
  * Told of each change the ledger records, after it checked it: the streaming verification
@@ -130,10 +120,7 @@ export class Ledger implements EventLedger {
   #failed = 0;
   #notSent = 0;
   #ackedAfterFailure = 0;
-  /** Error text → index into #errorCounts (1-based; 0 means none). */
-  #errorIds = new Map<string, number>();
-  #errorTexts: string[] = [""];
-  #errorCounts: number[] = [0];
+  #errors = new ErrorTally();
   #observer: LedgerObserver | null = null;
 
   /** A ledger for events `0 … capacity-1`. */
@@ -199,8 +186,7 @@ export class Ledger implements EventLedger {
   /** The client reported the send as failed; `error` is counted by its text. */
   markFailed(seq: number, error = "unknown error"): void {
     const status = this.#answerable(seq, "markFailed");
-    const index = this.#errorId(error);
-    this.#errorCounts[index]++;
+    const index = this.#errors.add(error);
     if (status !== STATUS_PENDING) return; // The first answer stands.
     this.#status[seq] = STATUS_FAILED;
     this.#errorIndex[seq] = index;
@@ -240,8 +226,7 @@ export class Ledger implements EventLedger {
   /** The error message event `seq` failed with, or null when it did not fail. */
   errorOf(seq: number): string | null {
     this.#check(seq);
-    const index = this.#errorIndex[seq];
-    return index === NO_ERROR ? null : this.#errorTexts[index];
+    return this.#errors.text(this.#errorIndex[seq]);
   }
 
   /** Incrementally kept counts. */
@@ -270,13 +255,7 @@ export class Ledger implements EventLedger {
    * occurrence). Every `markFailed` call counts, including repeated ones.
    */
   errors(): ErrorCount[] {
-    const out: ErrorCount[] = [];
-    for (let i = 1; i < this.#errorTexts.length; i++) {
-      if (this.#errorCounts[i] > 0) {
-        out.push({ message: this.#errorTexts[i], count: this.#errorCounts[i] });
-      }
-    }
-    return out.sort((a, b) => b.count - a.count);
+    return this.#errors.list();
   }
 
   /** Highest sequence number marked, plus one. */
@@ -290,23 +269,6 @@ export class Ledger implements EventLedger {
     const bytes = this.#status.byteLength + this.#errorIndex.byteLength +
       this.#ackPartition.byteLength + this.#ackOffset.byteLength;
     return bytes / this.capacity;
-  }
-
-  #errorId(error: string): number {
-    const known = this.#errorIds.get(error);
-    if (known !== undefined) return known;
-    if (this.#errorTexts.length >= OTHER_ERROR) {
-      if (this.#errorTexts.length === OTHER_ERROR) {
-        this.#errorTexts.push(OTHER_ERROR_TEXT);
-        this.#errorCounts.push(0);
-      }
-      return OTHER_ERROR;
-    }
-    const index = this.#errorTexts.length;
-    this.#errorIds.set(error, index);
-    this.#errorTexts.push(error);
-    this.#errorCounts.push(0);
-    return index;
   }
 
   #check(seq: number): void {

@@ -229,11 +229,14 @@ export class LiveVerification {
 
   /** Counts of the events settled so far: the live verdicts. */
   settledCounts(): VerificationCounts {
-    const counts = this.#verifier.settledCounts();
-    if (this.#firstAnomalyMs === null && anomalyCount(counts) > 0) {
+    return this.#verifier.settledCounts();
+  }
+
+  /** After each read: when the first anomaly was found, counted from the start. */
+  #noteFirstAnomaly(): void {
+    if (this.#firstAnomalyMs === null && anomalyCount(this.settledCounts()) > 0) {
       this.#firstAnomalyMs = Date.now() - this.#startedMs;
     }
-    return counts;
   }
 
   /** Unsettled events and state now. */
@@ -290,7 +293,7 @@ export class LiveVerification {
         );
       }
     }
-    this.settledCounts();
+    this.#noteFirstAnomaly();
     const stats = this.#verifier.stats();
     const report = this.#verifier.finish(this.#recordsRead, Date.now() - this.#startedMs);
     return {
@@ -340,7 +343,7 @@ export class LiveVerification {
         }
       }
       this.#sample();
-      this.settledCounts();
+      this.#noteFirstAnomaly();
     } finally {
       this.#polling = false;
     }

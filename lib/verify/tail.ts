@@ -52,10 +52,14 @@ export async function tailTopic(o: TailOptions): Promise<TailReader> {
   const seekedBackTo = new Map<number, number>();
   // Few, full fetches: a fetch answered at every new record costs the brokers (on the same
   // cores as the load) far more than the records do; a second of delay costs nothing here.
-  const { kafka, consumer } = readBackConsumer(o.bootstrap, o.groupId, "sismo-live-verify", 8, {
-    minBytes: 1024 * 1024,
-    maxWaitTimeInMs: 1000,
-  }, o.connection);
+  const { kafka, consumer } = readBackConsumer({
+    bootstrap: o.bootstrap,
+    connection: o.connection,
+    groupId: o.groupId,
+    clientId: "sismo-live-verify",
+    retries: 8,
+    fetch: { minBytes: 1024 * 1024, maxWaitTimeInMs: 1000 },
+  });
   const admin = kafka.admin({ retry: { retries: 2 } });
   const seekAll = () => {
     for (const [partition, offset] of next) {
