@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { LocalizedText } from "../scenario/types.ts";
+import { METRICS } from "../scenario/expectation.ts";
+import type { LocalizedText, MetricName } from "../scenario/types.ts";
 import { inconclusivePhrases } from "./english_texts.ts";
 import { escapeHtml as esc } from "./escape.ts";
 import { type Formatter, type Lang, type MessageKey, t } from "./i18n.ts";
@@ -101,23 +102,14 @@ export function badge(lang: Lang, passed: boolean): string {
   }</span>`;
 }
 
-/** Count metrics of expectations and their names in the reports. */
-const METRIC_NAMES: Record<string, MessageKey> = {
-  sent: "sent",
-  acked: "acked",
-  failed: "failed",
-  not_sent: "notSent",
-  ok: "ok",
-  lost: "lost",
-  duplicated: "duplicated",
-  duplicates: "duplicates",
-  phantom: "phantom",
-  failed_absent: "failedAbsent",
-  reordered: "reordered",
-  foreign: "foreign",
-  unverified: "unverified",
-  throughput: "throughput",
-};
+/**
+ * A count or rate metric's name in the reports: its message key is the metric in camel
+ * case (`failed_absent` → `failedAbsent`); latencies have labels of their own.
+ */
+function metricMessageKey(metric: string): MessageKey | null {
+  if (!Object.hasOwn(METRICS, metric) || METRICS[metric as MetricName] === "latency") return null;
+  return metric.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()) as MessageKey;
+}
 
 /**
  * An expectation as written (`duplicated == 0`), which is English: other languages read it
@@ -125,7 +117,7 @@ const METRIC_NAMES: Record<string, MessageKey> = {
  */
 function expectationHtml(lang: Lang, f: Formatter, e: ExpectationOutcome): string {
   if (lang === "en") return esc(e.text);
-  const key = METRIC_NAMES[e.metric];
+  const key = metricMessageKey(e.metric);
   const unit = metricUnit(e.metric);
   const name = key ? t(lang, key) : unit === "ms" ? latencyLabel(e.metric) : null;
   if (name === null) return quoted(e.text, "code");
