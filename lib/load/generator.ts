@@ -94,6 +94,12 @@ export interface LoadOptions {
    * 4 bytes per event; default true). Long runs leave it out so that memory stays flat.
    */
   keepLatencies?: boolean;
+  /**
+   * Rate (events/s) above which the generator sleeps precisely between events instead of on
+   * timers (default {@link HIGH_RATE}). The maximum-rate bench sets 0: its dispatch-lag
+   * criterion tells a saturated generator, which a timer's own lag would hide.
+   */
+  preciseAbovePerSecond?: number;
 }
 
 /** What the load did, beyond what the recorders hold. */
@@ -129,7 +135,7 @@ export interface LoadResult {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Events per second above which the generator sleeps precisely instead of on timers. */
-const HIGH_RATE = 10_000;
+export const HIGH_RATE = 10_000;
 /** Longest precise sleep between two event-loop turns. */
 const FINE_SLICE_MS = 0.5;
 /** A cell nobody notifies: `Atomics.wait` on it is a sleep with sub-millisecond precision. */
@@ -287,6 +293,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   };
   let aborted = false;
   let highRate = false;
+  const preciseAbove = opts.preciseAbovePerSecond ?? HIGH_RATE;
   while (seq < schedule.total) {
     if (opts.signal?.aborted) {
       aborted = true;
@@ -306,7 +313,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
     if (seq < schedule.total) {
       const wait = schedule.timeOf(seq) - (performance.now() - t0);
-      highRate = !sync && schedule.rateAt(schedule.timeOf(seq)) > HIGH_RATE;
+      highRate = !sync && schedule.rateAt(schedule.timeOf(seq)) > preciseAbove;
       // Below HIGH_RATE the main thread sleeps on a timer until the next event is due. Deno's
       // timers wake about 2 ms late, so events go out in small bursts a little after their
       // intended time (the lag is inside the latency, measured from the intended time). A
