@@ -77,6 +77,10 @@ variants:
     `== soak: ${rate}/s of 512 B for ${minutes} min (${events.toLocaleString("en-US")} events), ` +
       `${brokers} broker(s), compact ledger, live verification`,
   );
+  // Ctrl-C ends the load; the stack is released below, whatever happens.
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  Deno.addSignalListener("SIGINT", onSigint);
   const env = await acquireEnvironment({ brokers, progress: (l) => console.error(l) });
   const failures: string[] = [];
   const samples: { minute: number; rssMiB: number; heapMiB: number }[] = [];
@@ -113,7 +117,7 @@ variants:
       env,
       runId,
       startAt: () => Promise.resolve(Date.now() + 200),
-      signal: new AbortController().signal,
+      signal: controller.signal,
       compactLedger: true,
       onProgress: (p) => {
         liveNow = p.live;
@@ -124,6 +128,11 @@ variants:
     }).finally(() => clearInterval(timer));
     const duringLoad = samples.length;
     sample();
+    if (controller.signal.aborted) {
+      await deleteTopic(env, v.topic);
+      console.log("\nInterrupted (Ctrl-C): no figure; the stack is released.");
+      return 130;
+    }
     console.log(`last progress           ${last}`);
     const live = v.live!;
     const c = v.verification!.counts;
@@ -168,6 +177,7 @@ variants:
     }
   } finally {
     await env.release();
+    Deno.removeSignalListener("SIGINT", onSigint);
   }
   if (failures.length) {
     console.log(`\nBelow target: ${failures.join("; ")}`);
