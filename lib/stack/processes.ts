@@ -51,6 +51,23 @@ export function isRunning(rec: Pick<ProcessRecord, "pid" | "startTime">): boolea
 const children = new Map<number, Deno.ChildProcess>();
 
 /**
+ * SIGKILL every process this one started and that still runs (brokers, Toxiproxy), at once:
+ * the last resort of a forced exit (Ctrl-C twice), which cannot wait for a clean stop but
+ * must not leave them orphaned. Returns how many were signalled.
+ */
+export function killStartedProcesses(): number {
+  let n = 0;
+  for (const pid of children.keys()) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+      n++;
+    } catch { // already gone
+    }
+  }
+  return n;
+}
+
+/**
  * Start `command` detached (its own session, so Ctrl-C in the terminal does not
  * reach it directly; sismo stops it in order), appending stdout and stderr to `log`.
  */

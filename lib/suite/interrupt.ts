@@ -19,6 +19,8 @@
  * @module
  */
 
+import { killStartedProcesses } from "../stack/processes.ts";
+
 /** An abort signal fired by the first SIGINT or SIGTERM. */
 export interface Interrupt {
   readonly signal: AbortSignal;
@@ -29,13 +31,20 @@ export interface Interrupt {
 /**
  * Listen for SIGINT and SIGTERM (and uncaught errors, handled like the first
  * signal): the first prints `\nInterrupted: <message>
- * (Ctrl-C again to force)` on stderr and aborts the signal; the second exits
- * the process with code 130.
+ * (Ctrl-C again to force)` on stderr and aborts the signal; the second kills
+ * the brokers and Toxiproxy this process started and exits with code 130.
  */
 export function interruptOnSignals(message: string): Interrupt {
   const controller = new AbortController();
   const onSignal = () => {
-    if (controller.signal.aborted) Deno.exit(130);
+    if (controller.signal.aborted) {
+      // Forced: no clean stop, but no orphan either (toxics die with a local Toxiproxy).
+      const killed = killStartedProcesses();
+      if (killed) {
+        console.error(`Forced: killed the ${killed} broker/Toxiproxy process(es) started here.`);
+      }
+      Deno.exit(130);
+    }
     console.error(`\nInterrupted: ${message} (Ctrl-C again to force)`);
     controller.abort();
   };
