@@ -32,6 +32,10 @@ export interface OutRecord {
    */
   token: number;
   key: string | null;
+  /**
+   * Valid only during `send`: the generator writes the next event into the same buffer. A
+   * driver that keeps the bytes past the call copies them (librdkafka copies on produce).
+   */
   value: Uint8Array;
 }
 

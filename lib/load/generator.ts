@@ -141,6 +141,9 @@ const FINE_SLICE_MS = 0.5;
 /** A cell nobody notifies: `Atomics.wait` on it is a sleep with sub-millisecond precision. */
 const fineSleep = new Int32Array(new SharedArrayBuffer(4));
 
+/** Delivery reports handled between two checks for due events. */
+const DUE_CHECK_EVERY = 8;
+
 /** How long the generator waits for the client's answers after a purge. */
 const PURGE_WAIT_MS = 5000;
 
@@ -151,6 +154,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const totalMs = load.warmupMs + load.durationMs;
   const schedule = createSchedule(load.rate, totalMs);
   const template = valueTemplate(opts.runId, opts.variantIndex, load.messageSize);
+  // Every event's value is written here in turn: drivers copy what they keep (see OutRecord).
+  const valueBuffer = new Uint8Array(template.length);
   const maxOutstanding = opts.send.maxOutstanding;
   const sync = opts.send.kind === "sync";
   // Per event, ms from its intended time to its acknowledgement; NaN when never acknowledged.
@@ -180,6 +185,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const resendEvery = opts.appResendEvery ?? 0;
   /** Set when the ledger is frozen for verification: late answers are ignored. */
   let closed = false;
+  /** The next event to hand over. */
+  let seq = 0;
+  /** Set while due events are being handed over (a refused send answers synchronously). */
+  let emitting = false;
+  let reportsSinceCheck = 0;
 
   // --- sync: one event outstanding at a time ----------------------------------------------
   const syncQueue: number[] = [];
@@ -190,7 +200,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     const intended = schedule.timeOf(seq);
     handedOffAt.set(seq, now - t0);
     if (inWindow(now - t0)) sentInWindow++;
-    const value = stampEvent(template, seq, (opts.startEpochMs + intended) * 1000);
+    const value = stampEvent(template, seq, (opts.startEpochMs + intended) * 1000, valueBuffer);
     driver.send({ token: seq, key: keyOf(load.keys, seq), value });
   };
   const pumpSync = () => {
@@ -252,9 +262,16 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       syncBusy = false;
       pumpSync();
     }
+    // A client answers in bursts (one batch's reports at a time, up to a few hundred): events
+    // falling due meanwhile go out from here rather than after the burst, which would add the
+    // burst's length to their dispatch lag (p99 1.5-1.9 ms at 20,000/s on librdkafka before).
+    if (++reportsSinceCheck >= DUE_CHECK_EVERY) {
+      reportsSinceCheck = 0;
+      emitDue();
+    }
   };
   const resendValue = (seq: number) =>
-    stampEvent(template, seq, (opts.startEpochMs + schedule.timeOf(seq)) * 1000);
+    stampEvent(template, seq, (opts.startEpochMs + schedule.timeOf(seq)) * 1000, valueBuffer);
   opts.deliveries.listen(onReport);
 
   const emit = (seq: number, intendedMs: number) => {
@@ -277,7 +294,19 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   };
 
   // --- the emit loop ------------------------------------------------------------------
-  let seq = 0;
+  /** Hand over every event due by now, unless the load is over or interrupted. */
+  function emitDue(): void {
+    if (emitting || closed || opts.signal?.aborted) return;
+    emitting = true;
+    const now = performance.now() - t0;
+    while (seq < schedule.total) {
+      const due = schedule.timeOf(seq);
+      if (due > now) break;
+      emit(seq, due);
+      seq++;
+    }
+    emitting = false;
+  }
   let lastProgress = 0;
   const progress = () => {
     const c = ledger.counts();
@@ -299,13 +328,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       aborted = true;
       break;
     }
+    emitDue();
     const now = performance.now() - t0;
-    while (seq < schedule.total) {
-      const due = schedule.timeOf(seq);
-      if (due > now) break;
-      emit(seq, due);
-      seq++;
-    }
     if (now - lastProgress >= 1000) {
       lastProgress = now;
       timeline.outstanding(epochOf(performance.now()), outstanding);

@@ -114,13 +114,30 @@ const scratch = new DataView(new ArrayBuffer(8));
  * A copy of `template` (the pre-built value for `seq`, see
  * {@link valueTemplate}) carrying this event's sequence number and intended
  * time. Per event: one lookup, one copy of `size` bytes, 16 header bytes.
+ *
+ * With `into` (as long as the template), the copy is written there and `into` returned: the
+ * generator reuses one buffer for every event, since a new one per event (15 MiB/s of
+ * off-heap memory at 30,000 events/s) made V8 collect every second with pauses of 2-4 ms.
  */
-export function stampEvent(template: Uint8Array, seq: number, intendedUs: number): Uint8Array {
+export function stampEvent(
+  template: Uint8Array,
+  seq: number,
+  intendedUs: number,
+  into?: Uint8Array,
+): Uint8Array {
   const fillers = fillersOf.get(template);
   const source = fillers === undefined
     ? template
     : fillers[(Math.abs(seq) % fillers.length) | 0] ?? template;
-  const bytes = source.slice();
+  let bytes: Uint8Array;
+  if (into === undefined) bytes = source.slice();
+  else {
+    if (into.length !== source.length) {
+      throw new RangeError(`stampEvent: buffer of ${into.length} bytes for ${source.length}`);
+    }
+    into.set(source);
+    bytes = into;
+  }
   scratch.setFloat64(0, seq);
   for (let i = 0; i < 8; i++) bytes[16 + i] = scratch.getUint8(i);
   scratch.setFloat64(0, intendedUs);

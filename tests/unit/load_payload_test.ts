@@ -42,6 +42,19 @@ Deno.test("payload: stamping does not touch the template", () => {
   assert.equal(decodeEvent(big.subarray(30, 70), runId)!.seq, 5);
 });
 
+Deno.test("payload: stamping into a reused buffer gives the same bytes as a fresh copy", () => {
+  const runId = newRunId();
+  const t = valueTemplate(runId, 2, 512);
+  const into = new Uint8Array(512);
+  for (const seq of [0, 1, 7, 1000]) {
+    const reused = stampEvent(t, seq, 1.7e15 + seq, into);
+    assert.equal(reused, into, "the buffer given is the one returned");
+    assert.deepEqual(reused, stampEvent(t, seq, 1.7e15 + seq), `seq ${seq}`);
+    assert.equal(decodeEvent(reused, runId)!.seq, seq);
+  }
+  assert.throws(() => stampEvent(t, 0, 0, new Uint8Array(511)), /511 bytes for 512/);
+});
+
 Deno.test("payload: message sizes below the header are refused", () => {
   assert.throws(() => valueTemplate(newRunId(), 0, HEADER_BYTES - 1), RangeError);
 });

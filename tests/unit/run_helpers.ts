@@ -48,7 +48,10 @@ export function fakeDriver(log: MemoryLog, o: DriverOptions): ProducerDriver {
     send(record) {
       const partition = record.token % PARTITIONS;
       const p = log.partitions[partition];
-      p.push({ key: record.key === null ? null : encoder.encode(record.key), value: record.value });
+      p.push({
+        key: record.key === null ? null : encoder.encode(record.key),
+        value: record.value.slice(), // the caller reuses its buffer (see OutRecord)
+      });
       const offset = p.length - 1;
       queueMicrotask(() =>
         o.onDelivery({ token: record.token, partition, offset, status: "persisted" })

@@ -130,7 +130,7 @@ Deno.test("variant: anomalies land in the timeline by intended second, zero else
     ...driver,
     send: (record) => {
       if (record.token === 10) {
-        log.partitions[10 % PARTITIONS].push({ key: null, value: record.value });
+        log.partitions[10 % PARTITIONS].push({ key: null, value: record.value.slice() });
       }
       driver.send(record);
     },
@@ -148,7 +148,7 @@ function duplicating(log: MemoryLog) {
     ...driver,
     send: (record) => {
       if (record.token === 10 || record.token >= 100) {
-        log.partitions[record.token % PARTITIONS].push({ key: null, value: record.value });
+        log.partitions[record.token % PARTITIONS].push({ key: null, value: record.value.slice() });
       }
       driver.send(record);
     },
@@ -369,7 +369,7 @@ variants:
           stallUntil = Date.now() + 700;
           setTimeout(() => held.splice(0).forEach((r) => driver.send(r)), 700);
         }
-        if (Date.now() < stallUntil) held.push(record);
+        if (Date.now() < stallUntil) held.push({ ...record, value: record.value.slice() });
         else driver.send(record);
       },
     };
@@ -390,7 +390,7 @@ Deno.test("variant: a failure the client later reports written is a finding, the
       if (record.token !== 7) return driver.send(record);
       // The client gives up on event 7, then its write succeeds after all.
       const partition = record.token % PARTITIONS;
-      log.partitions[partition].push({ key: null, value: record.value });
+      log.partitions[partition].push({ key: null, value: record.value.slice() });
       const offset = log.partitions[partition].length - 1;
       queueMicrotask(() => {
         o.onDelivery({

@@ -158,7 +158,7 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
       compression,
       messages: records.map((r) => ({
         key: r.key,
-        // KafkaJS wants a Buffer; a view over the same bytes costs no copy.
+        // KafkaJS wants a Buffer; a view over the accumulator's copy costs no second copy.
         value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
         partition,
       })),
@@ -207,7 +207,8 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
       ...(serialize ? [{ id: "note.kafkajs.idempotent" }] : []),
     ],
     send(record: OutRecord): void {
-      accumulator.append(record);
+      // The accumulator keeps the record until its batch goes: its own copy of the value.
+      accumulator.append({ ...record, value: record.value.slice() });
     },
     purge(): Promise<void> {
       accumulator.purge();
