@@ -24,6 +24,7 @@ import type { LoadPlan, SendMode } from "../scenario/types.ts";
 import type { DeliveryReport, ProducerDriver } from "../clients/contract.ts";
 import { keyOf, stampEvent, valueTemplate } from "./payload.ts";
 import { createSchedule, eventsPerSecond } from "./schedule.ts";
+import { requestShortSlice } from "./scheduler_slice.ts";
 import type { EventLedger } from "../verify/ledger.ts";
 import type { LatencyRecorder } from "../metrics/latency.ts";
 import type { TimelineRecorder } from "../metrics/timeline.ts";
@@ -147,8 +148,21 @@ const DUE_CHECK_EVERY = 8;
 /** How long the generator waits for the client's answers after a purge. */
 const PURGE_WAIT_MS = 5000;
 
+/** The generator thread's scheduler slice while the load runs, µs (see `scheduler_slice.ts`). */
+const GENERATOR_SLICE_US = 100;
+
 /** Run one variant's load to its end and drain. */
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  // Short scheduler turns for this thread: it wakes thousands of times a second for due events.
+  const slice = requestShortSlice(GENERATOR_SLICE_US);
+  try {
+    return await loadAndDrain(opts);
+  } finally {
+    slice.release();
+  }
+}
+
+async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
   const { load, driver, recorders } = opts;
   const { ledger, timeline } = recorders;
   const totalMs = load.warmupMs + load.durationMs;
