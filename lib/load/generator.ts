@@ -25,6 +25,7 @@ import type { DeliveryReport, ProducerDriver } from "../clients/contract.ts";
 import { keyOf, stampEvent, valueTemplate } from "./payload.ts";
 import { createSchedule, eventsPerSecond } from "./schedule.ts";
 import { requestShortSlice } from "./scheduler_slice.ts";
+import { HandOffTimes } from "./hand_off_times.ts";
 import type { EventLedger } from "../verify/ledger.ts";
 import type { LatencyRecorder } from "../metrics/latency.ts";
 import type { TimelineRecorder } from "../metrics/timeline.ts";
@@ -178,7 +179,7 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
     : new Float32Array(Math.max(1, schedule.total)).fill(NaN);
   // Hand-off of each event not answered yet, ms after the load start (for latency from send):
   // bounded by the events outstanding.
-  const handedOffAt = new Map<number, number>();
+  const handedOffAt = new HandOffTimes();
 
   // performance.now() at the load start, aligned with startEpochMs.
   const waitStart = opts.startEpochMs - Date.now();
@@ -244,8 +245,7 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
     }
     if (ledger.status(seq) !== "pending") return; // a second answer: the first stands
     const now = performance.now();
-    const handedOff = handedOffAt.get(seq);
-    handedOffAt.delete(seq);
+    const handedOff = handedOffAt.take(seq);
     const nowEpoch = epochOf(now);
     const intended = schedule.timeOf(seq);
     const intendedEpoch = opts.startEpochMs + intended;

@@ -105,6 +105,11 @@ function buildConf(lib: Librdkafka, props: Record<string, string>) {
   return { conf, problems };
 }
 
+/** A little-endian 64-bit integer as a number (exact below 2^53: offsets and opaques are). */
+function int64(view: DataView, at: number): number {
+  return view.getUint32(at, true) + view.getInt32(at + 4, true) * 2 ** 32;
+}
+
 /** Longest stretch of delivery-report handling between two turns of the event loop. */
 const POLL_SLICE_MS = 0.5;
 
@@ -152,6 +157,8 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
   const log = opts.onClientLog ?? (() => {});
   let messages = new BigUint64Array(1024);
   const ptrOut = new BigUint64Array(2);
+  const messageHead = new Uint8Array(MESSAGE.size);
+  const head = new DataView(messageHead.buffer);
   const levelOut = new Int32Array(1);
 
   const deliveries = (ev: Deno.PointerObject) => {
@@ -161,11 +168,12 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
     for (let i = 0; i < n; i++) {
       const msg = Deno.UnsafePointer.create(messages[i]);
       if (msg === null) continue;
-      const view = new Deno.UnsafePointerView(msg);
-      const err = view.getInt32(MESSAGE.err);
-      const partition = view.getInt32(MESSAGE.partition);
-      const offset = Number(view.getBigInt64(MESSAGE.offset));
-      const token = Number(view.getBigUint64(MESSAGE.opaque)) - OPAQUE_BIAS;
+      // One copy of the struct's head, read without a view or BigInts: half the cost per record.
+      Deno.UnsafePointerView.copyInto(msg, messageHead);
+      const err = head.getInt32(MESSAGE.err, true);
+      const partition = head.getInt32(MESSAGE.partition, true);
+      const offset = int64(head, MESSAGE.offset);
+      const token = int64(head, MESSAGE.opaque) - OPAQUE_BIAS;
       // A success with acks other than 0 is persisted; otherwise ask librdkafka (one FFI call).
       const status = err === 0 && acked
         ? "persisted"

@@ -18,8 +18,8 @@
  * @module
  */
 
-/** `rd_kafka_message_t` field offsets on 64-bit platforms. */
-export const MESSAGE = { err: 0, partition: 16, offset: 56, opaque: 64 } as const;
+/** `rd_kafka_message_t` field offsets, and its size, on 64-bit platforms (little-endian). */
+export const MESSAGE = { err: 0, partition: 16, offset: 56, opaque: 64, size: 72 } as const;
 
 /** Event types (`RD_KAFKA_EVENT_*`). */
 export const EVENT = { DR: 0x1, LOG: 0x4, ERROR: 0x8, STATS: 0x40 } as const;
