@@ -67,27 +67,36 @@ function setAttr(sys: bigint, runtimeNs: bigint, flags: bigint): boolean {
   return libc.symbols.syscall(sys, 0n, attr, 0n) === 0n;
 }
 
-/** Ask for a slice of `us` microseconds (the kernel accepts 100 to 100,000) for this thread. */
+/** Requests held on this thread (parallel variants each run a load on it). */
+let holders = 0;
+
+/**
+ * Ask for a slice of `us` microseconds (the kernel accepts 100 to 100,000) for this thread.
+ * Requests made while one is held share it: the default comes back when the last is released.
+ */
 export function requestShortSlice(us: number): SliceRequest {
   const none = (reason: string): SliceRequest => ({ applied: false, reason, release() {} });
   const sys = SYS_SCHED_SETATTR[Deno.build.arch];
   if (Deno.build.os !== "linux" || sys === undefined) {
     return none(`not Linux on x86-64 or arm64 (${Deno.build.os} ${Deno.build.arch})`);
   }
-  try {
-    if (!setAttr(sys, BigInt(Math.round(us * 1000)), RESET_ON_FORK)) {
-      return none("the kernel refused sched_setattr");
+  if (holders === 0) {
+    try {
+      if (!setAttr(sys, BigInt(Math.round(us * 1000)), RESET_ON_FORK)) {
+        return none("the kernel refused sched_setattr");
+      }
+    } catch (e) {
+      return none(`libc not usable: ${(e as Error).message}`);
     }
-  } catch (e) {
-    return none(`libc not usable: ${(e as Error).message}`);
   }
+  holders++;
   let held = true;
   return {
     applied: true,
     release() {
       if (!held) return;
       held = false;
-      setAttr(sys, 0n, 0n); // runtime 0: the default slice again
+      if (--holders === 0) setAttr(sys, 0n, 0n); // runtime 0: the default slice again
     },
   };
 }

@@ -41,3 +41,20 @@ Deno.test({
     assert.equal(sliceOf(self), before);
   },
 });
+
+Deno.test({
+  name: "scheduler slice: two loads on one thread share it until the last one ends",
+  ignore: !canSee,
+  fn() {
+    const before = sliceOf(self)!;
+    const first = requestShortSlice(100);
+    const second = requestShortSlice(100);
+    try {
+      first.release();
+      assert.equal(sliceOf(self), 100_000, "the second load still holds it");
+    } finally {
+      second.release();
+    }
+    assert.equal(sliceOf(self), before);
+  },
+});
