@@ -184,7 +184,7 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
     ? null
     : new Float32Array(Math.max(1, schedule.total)).fill(NaN);
   // Hand-off of each event not answered yet, ms after the load start (for latency from send):
-  // bounded by the events outstanding.
+  // a fixed ring, plus the events outstanding for longer than a turn of it.
   const handedOffAt = new HandOffTimes();
 
   // performance.now() at the load start, aligned with startEpochMs.

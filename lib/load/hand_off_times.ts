@@ -61,7 +61,7 @@ export class HandOffTimes {
     return ms;
   }
 
-  /** Events held (for tests and memory figures). */
+  /** Events held (for tests: it walks the whole ring). */
   get size(): number {
     let n = this.#aside.size;
     for (const s of this.#seqs) if (s >= 0) n++;

@@ -129,15 +129,11 @@ export function stampEvent(
   const source = fillers === undefined
     ? template
     : fillers[(Math.abs(seq) % fillers.length) | 0] ?? template;
-  let bytes: Uint8Array;
-  if (into === undefined) bytes = source.slice();
-  else {
-    if (into.length !== source.length) {
-      throw new RangeError(`stampEvent: buffer of ${into.length} bytes for ${source.length}`);
-    }
-    into.set(source);
-    bytes = into;
+  if (into !== undefined && into.length !== source.length) {
+    throw new RangeError(`stampEvent: buffer of ${into.length} bytes for ${source.length}`);
   }
+  const bytes = into ?? source.slice();
+  if (into !== undefined) into.set(source);
   scratch.setFloat64(0, seq);
   for (let i = 0; i < 8; i++) bytes[16 + i] = scratch.getUint8(i);
   scratch.setFloat64(0, intendedUs);

@@ -47,16 +47,14 @@ const RESET_ON_FORK = 1n;
 /** `sizeof(struct sched_attr)` (SCHED_ATTR_SIZE_VER1). */
 const ATTR_SIZE = 56;
 
-type Libc = Deno.DynamicLibrary<{
-  syscall: { parameters: ["i64", "i64", "buffer", "i64"]; result: "i64" };
-}>;
-let libc: Libc | null = null;
+const LIBC = {
+  syscall: { parameters: ["i64", "i64", "buffer", "i64"], result: "i64" },
+} as const satisfies Deno.ForeignLibraryInterface;
+let libc: Deno.DynamicLibrary<typeof LIBC> | null = null;
 
 /** `sched_setattr(0, attr, 0)` for the calling thread, SCHED_OTHER and nice 0. */
 function setAttr(sys: bigint, runtimeNs: bigint, flags: bigint): boolean {
-  libc ??= Deno.dlopen("libc.so.6", {
-    syscall: { parameters: ["i64", "i64", "buffer", "i64"], result: "i64" },
-  });
+  libc ??= Deno.dlopen("libc.so.6", LIBC);
   const attr = new Uint8Array(ATTR_SIZE);
   const view = new DataView(attr.buffer);
   view.setUint32(0, ATTR_SIZE, true); // size

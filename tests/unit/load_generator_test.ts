@@ -3,7 +3,12 @@
  * counted in the measured window, in the drain, and by intended second.
  */
 import assert from "node:assert/strict";
-import { DeliveryRouter, type LoadResult, runLoad } from "../../lib/load/generator.ts";
+import {
+  DeliveryRouter,
+  type LoadRecorders,
+  type LoadResult,
+  runLoad,
+} from "../../lib/load/generator.ts";
 import { type EventLedger, Ledger } from "../../lib/verify/ledger.ts";
 import { CompactLedger } from "../../lib/verify/compact_ledger.ts";
 import { LatencyRecorder } from "../../lib/metrics/latency.ts";
@@ -47,6 +52,20 @@ function fakeDriver(
   };
 }
 
+/** The recorders of one load: fresh ones, except those the test passes. */
+function recorders(
+  startEpochMs: number,
+  given: Partial<LoadRecorders> & { ledger: EventLedger },
+): LoadRecorders {
+  return {
+    fromIntended: new LatencyRecorder(),
+    fromSend: new LatencyRecorder(),
+    dispatchLag: new LatencyRecorder(),
+    timeline: new TimelineRecorder(startEpochMs),
+    ...given,
+  };
+}
+
 async function run(
   load: Omit<LoadPlan, "send" | "keys" | "messageSize">,
   answerAt: (token: number) => number,
@@ -66,13 +85,11 @@ async function run(
     deliveries,
     runId: newRunId(),
     variantIndex: 0,
-    recorders: {
+    recorders: recorders(startEpochMs, {
       ledger,
-      fromIntended: new LatencyRecorder(),
-      fromSend: compact?.fromSend ?? new LatencyRecorder(),
-      dispatchLag: new LatencyRecorder(),
       timeline,
-    },
+      ...(compact ? { fromSend: compact.fromSend } : {}),
+    }),
     startEpochMs,
     drainMs,
     keepLatencies: compact === undefined,
@@ -194,13 +211,7 @@ Deno.test("generator: sync sends keep one event outstanding, late events wait an
     deliveries,
     runId: newRunId(),
     variantIndex: 0,
-    recorders: {
-      ledger,
-      fromIntended,
-      fromSend: new LatencyRecorder(),
-      dispatchLag: new LatencyRecorder(),
-      timeline: new TimelineRecorder(startEpochMs),
-    },
+    recorders: recorders(startEpochMs, { ledger, fromIntended }),
     startEpochMs,
     drainMs: 5000,
   });
@@ -243,11 +254,18 @@ Deno.test("generator: events falling due during a burst of delivery reports go o
   let inBurst = false;
   let sentInBurst = 0;
   let offset = 0;
+  const answer = (token: number) =>
+    deliveries.onDelivery({ token, partition: 0, offset: offset++, status: "persisted" });
   const driver: ProducerDriver = {
     ...fakeDriver(deliveries, startEpochMs, () => 0),
     send(record: OutRecord) {
       if (inBurst) sentInBurst++;
       held.push(record.token);
+    },
+    purge() {
+      // Whatever is still held is answered by the purge, as a client would.
+      held.splice(0).forEach(answer);
+      return Promise.resolve();
     },
   };
   setTimeout(() => {
@@ -257,42 +275,20 @@ Deno.test("generator: events falling due during a burst of delivery reports go o
     for (const token of tokens) {
       const until = performance.now() + perReport;
       while (performance.now() < until) { /* the client's own work per report */ }
-      deliveries.onDelivery({ token, partition: 0, offset: offset++, status: "persisted" });
+      answer(token);
     }
     inBurst = false;
   }, startEpochMs + 600 - Date.now());
-  const dispatchLag = new LatencyRecorder();
   const ledger = new Ledger(10_000);
+  const send = { kind: "pipelined", maxOutstanding: 100_000 } as const;
   await runLoad({
-    load: {
-      rate,
-      warmupMs: 0,
-      durationMs: 1000,
-      send: { kind: "pipelined", maxOutstanding: 100_000 },
-      keys: { kind: "none" },
-      messageSize: 64,
-    },
-    send: { kind: "pipelined", maxOutstanding: 100_000 },
-    driver: {
-      ...driver,
-      purge: () => {
-        // Whatever is still held is answered by the purge, as a client would.
-        for (const token of held.splice(0)) {
-          deliveries.onDelivery({ token, partition: 0, offset: offset++, status: "persisted" });
-        }
-        return Promise.resolve();
-      },
-    },
+    load: { rate, warmupMs: 0, durationMs: 1000, send, keys: { kind: "none" }, messageSize: 64 },
+    send,
+    driver,
     deliveries,
     runId: newRunId(),
     variantIndex: 0,
-    recorders: {
-      ledger,
-      fromIntended: new LatencyRecorder(),
-      fromSend: new LatencyRecorder(),
-      dispatchLag,
-      timeline: new TimelineRecorder(startEpochMs),
-    },
+    recorders: recorders(startEpochMs, { ledger }),
     startEpochMs,
     drainMs: 0,
   });
