@@ -18,6 +18,9 @@
  * keep the hand-off close to the intended time on a machine whose cores are
  * shared with the brokers.
  *
+ * Split over workers (`--segment i/N`, `segment.ts`), the generator emits only
+ * its share of the events, each at the time the whole load intends it.
+ *
  * Every record gets one delivery report from the driver. When the drain ends
  * (or on Ctrl-C) the generator purges what the client still holds, so each
  * event ends acknowledged or failed with the client's own reason, and then
@@ -30,6 +33,7 @@ import type { LoadPlan, SendMode } from "../scenario/types.ts";
 import type { DeliveryReport, ProducerDriver } from "../clients/contract.ts";
 import { keyOf, stampEvent, valueTemplate } from "./payload.ts";
 import { createSchedule, eventsPerSecond } from "./schedule.ts";
+import { eventsOf, firstOwnedFrom, type LoadSegment, WHOLE_LOAD } from "./segment.ts";
 import { requestShortSlice } from "./scheduler_slice.ts";
 import { HandOffTimes } from "./hand_off_times.ts";
 import type { EventLedger } from "../verify/ledger.ts";
@@ -108,11 +112,16 @@ export interface LoadOptions {
    * criterion tells a saturated generator, which a timer's own lag would hide.
    */
   preciseAbovePerSecond?: number;
+  /**
+   * Emit only this share of the events (`--segment i/N`, see `segment.ts`); the others are
+   * another worker's and stay unmarked in the ledger. The whole load by default.
+   */
+  segment?: LoadSegment;
 }
 
 /** What the load did, beyond what the recorders hold. */
 export interface LoadResult {
-  /** Events the schedule asked for. */
+  /** Events the schedule asked for (of the segment's share, when split). */
   intended: number;
   /** Events still unanswered when the drain ended, before the purge. */
   outstandingAtEnd: number;
@@ -193,7 +202,8 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now() - (Date.now() - opts.startEpochMs);
   const epochOf = (perfMs: number) => opts.startEpochMs + (perfMs - t0);
 
-  timeline.intend(eventsPerSecond(schedule, totalMs));
+  const segment = opts.segment ?? WHOLE_LOAD;
+  timeline.intend(segmentEventsPerSecond(eventsPerSecond(schedule, totalMs), segment));
   // Acknowledgements and hand-offs within the measured window, acknowledgements in the drain.
   let ackedInWindow = 0;
   let sentInWindow = 0;
@@ -206,8 +216,8 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
   const resendEvery = opts.appResendEvery ?? 0;
   /** Set when the ledger is frozen for verification: late answers are ignored. */
   let closed = false;
-  /** The next event to hand over. */
-  let seq = 0;
+  /** The next event to hand over: the segment's share only, every `segment.count`-th. */
+  let seq = firstOwnedFrom(segment, 0);
   /** Set while due events are being handed over (a refused send answers synchronously). */
   let emitting = false;
   let reportsSinceCheck = 0;
@@ -323,7 +333,7 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
       const due = schedule.timeOf(seq);
       if (due > now) break;
       emit(seq, due);
-      seq++;
+      seq += segment.count;
     }
     emitting = false;
   }
@@ -413,7 +423,7 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
   timeline.outstanding(epochOf(performance.now()), outstanding);
   progress();
   return {
-    intended: schedule.total,
+    intended: eventsOf(segment, schedule.total),
     outstandingAtEnd,
     unansweredAfterPurge,
     loadEndedEpochMs: epochOf(loadEnded),
@@ -432,4 +442,17 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
     drain: { acked: ackedInDrain, ms: Math.max(0, drainEnded - Math.max(loadEnded, t0 + totalMs)) },
     latencies: eventMs,
   };
+}
+
+/** Of each second's intended events (`perSecond`, from event 0 on), those in `segment`'s share. */
+export function segmentEventsPerSecond(
+  perSecond: readonly number[],
+  segment: LoadSegment,
+): number[] {
+  let before = 0;
+  return perSecond.map((n) => {
+    const share = eventsOf(segment, before + n) - eventsOf(segment, before);
+    before += n;
+    return share;
+  });
 }

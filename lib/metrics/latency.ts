@@ -61,9 +61,28 @@ export class LatencyRecorder {
     this.#max = this.#histogram.highestTrackableValue;
   }
 
-  /** A recorder holding the histogram of a {@link LatencySummary.histogram}. */
-  static decode(base64: string): LatencyRecorder {
-    return new LatencyRecorder(decodeFromCompressedBase64(base64, 32, false));
+  /**
+   * A recorder holding the histogram of a {@link LatencySummary.histogram}, and `clamped`
+   * values counted out of range where it was recorded (see {@link LatencyRecorder.shared}).
+   */
+  static decode(base64: string, clamped = 0): LatencyRecorder {
+    const recorder = new LatencyRecorder(decodeFromCompressedBase64(base64, 32, false));
+    recorder.#clamped = clamped;
+    return recorder;
+  }
+
+  /** The whole state as plain data, for another process to {@link LatencyRecorder.decode}. */
+  shared(): { histogram: string; clamped: number } {
+    return { histogram: encodeIntoCompressedBase64(this.#histogram), clamped: this.#clamped };
+  }
+
+  /**
+   * Add every value `other` recorded (HdrHistogram addition: exact, so that the percentiles
+   * of recorders merged from several workers are those of one recorder of every value).
+   */
+  add(other: LatencyRecorder): void {
+    this.#histogram.add(other.#histogram);
+    this.#clamped += other.#clamped;
   }
 
   /**

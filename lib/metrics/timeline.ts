@@ -54,11 +54,31 @@ function bucketTop(index: number): number {
   return (SUB_BUCKETS + sub + 1) * width - 1;
 }
 
+/** A second's latencies as plain data: the non-empty buckets as `[index, count]` pairs. */
+export interface SharedSecondLatency {
+  count: number;
+  maxUs: number;
+  buckets: [number, number][];
+}
+
 /** Latencies of one second, bucketed; see the module doc. */
 class SecondLatency {
   buckets = new Uint32Array(BUCKETS);
   count = 0;
   maxUs = 0;
+
+  shared(): SharedSecondLatency {
+    const buckets: [number, number][] = [];
+    this.buckets.forEach((n, i) => n > 0 && buckets.push([i, n]));
+    return { count: this.count, maxUs: this.maxUs, buckets };
+  }
+
+  /** Add the latencies of another second (exact: bucket counts add). */
+  add(other: SharedSecondLatency): void {
+    for (const [index, n] of other.buckets) this.buckets[index] += n;
+    this.count += other.count;
+    if (other.maxUs > this.maxUs) this.maxUs = other.maxUs;
+  }
 
   record(latencyUs: number): void {
     let us = Math.round(latencyUs);
@@ -96,6 +116,16 @@ interface Second {
   latency: SecondLatency | null;
   /** Anomalies the live verification found in this second. */
   found: number;
+}
+
+/**
+ * A timeline's whole state as plain data (JSON-safe), so that the timelines of workers that
+ * each sent a share of the load add up to one ({@link TimelineRecorder.add}).
+ */
+export interface SharedTimeline {
+  seconds: (Omit<Second, "latency"> & { latency: SharedSecondLatency | null } | null)[];
+  intendedEvents: number[];
+  intended: (Omit<IntendedCounts, "latency"> & { latency: SharedSecondLatency | null } | null)[];
 }
 
 /** Builds {@link TimelinePoint}s second by second; see the module doc. */
@@ -212,6 +242,59 @@ export class TimelineRecorder {
     return points;
   }
 
+  /** The whole state as plain data (see {@link SharedTimeline}). */
+  shared(): SharedTimeline {
+    return {
+      seconds: Array.from(
+        this.#seconds,
+        (s) => s === undefined ? null : { ...s, latency: s.latency?.shared() ?? null },
+      ),
+      intendedEvents: [...this.#intendedEvents],
+      intended: Array.from(
+        this.#intended,
+        (c) => c === undefined ? null : { ...c, latency: c.latency?.shared() ?? null },
+      ),
+    };
+  }
+
+  /**
+   * Add a timeline recorded from the same start by another worker: counts, latency buckets and
+   * intended events add up; in each second the outstanding events are the sum of what each
+   * timeline last reported by then.
+   */
+  add(other: SharedTimeline): void {
+    const length = Math.max(this.#seconds.length, other.seconds.length);
+    const mine = carriedOutstanding(this.#seconds.map((s) => s?.outstanding ?? -1), length);
+    const theirs = carriedOutstanding(other.seconds.map((s) => s?.outstanding ?? -1), length);
+    for (let t = 0; t < other.seconds.length; t++) {
+      const from = other.seconds[t];
+      if (from === null) continue;
+      const second = this.#secondAt(t);
+      second.sent += from.sent;
+      second.acked += from.acked;
+      second.failed += from.failed;
+      second.notSent += from.notSent;
+      second.found += from.found;
+      if (from.latency) (second.latency ??= new SecondLatency()).add(from.latency);
+    }
+    for (let t = 0; t < length; t++) {
+      if (mine[t] === null && theirs[t] === null) continue;
+      this.#secondAt(t).outstanding = (mine[t] ?? 0) + (theirs[t] ?? 0);
+    }
+    other.intendedEvents.forEach((n, t) => {
+      this.#intendedEvents[t] = (this.#intendedEvents[t] ?? 0) + n;
+    });
+    for (let t = 0; t < other.intended.length; t++) {
+      const from = other.intended[t];
+      if (from === null) continue;
+      const counts = this.#intendedAt(t);
+      counts.acked += from.acked;
+      counts.failed += from.failed;
+      counts.notSent += from.notSent;
+      if (from.latency) (counts.latency ??= new SecondLatency()).add(from.latency);
+    }
+  }
+
   #intendedPoint(t: number): IntendedSecond | null {
     const events = this.#intendedEvents[t] ?? 0;
     const counts = this.#intended[t];
@@ -232,7 +315,10 @@ export class TimelineRecorder {
   }
 
   #intendedSecond(intendedMs: number): IntendedCounts {
-    const t = Math.max(0, Math.floor((intendedMs - this.#startMs) / 1000));
+    return this.#intendedAt(Math.max(0, Math.floor((intendedMs - this.#startMs) / 1000)));
+  }
+
+  #intendedAt(t: number): IntendedCounts {
     let counts = this.#intended[t];
     if (counts === undefined) {
       while (this.#intended.length < t) this.#intended.push(undefined);
@@ -243,7 +329,10 @@ export class TimelineRecorder {
   }
 
   #second(nowMs: number): Second {
-    const t = Math.max(0, Math.floor((nowMs - this.#startMs) / 1000));
+    return this.#secondAt(Math.max(0, Math.floor((nowMs - this.#startMs) / 1000)));
+  }
+
+  #secondAt(t: number): Second {
     let second = this.#seconds[t];
     if (second === undefined) {
       // Fill the gap with explicit undefined: the array never becomes holey.
@@ -261,6 +350,18 @@ export class TimelineRecorder {
     }
     return second;
   }
+}
+
+/**
+ * Per second up to `length`, the outstanding count last reported at or before it (`reported`
+ * holds -1 where a second has no report); null before the first report.
+ */
+function carriedOutstanding(reported: number[], length: number): (number | null)[] {
+  let last: number | null = null;
+  return Array.from({ length }, (_, t) => {
+    if ((reported[t] ?? -1) >= 0) last = reported[t];
+    return last;
+  });
 }
 
 function emptyPoint(t: number, outstanding: number): TimelinePoint {

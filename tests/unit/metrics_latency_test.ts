@@ -129,3 +129,24 @@ Deno.test("intendedLatency: rank boundaries and an empty window", () => {
   assert.equal(none.events, 0);
   assert.equal(none.p50, null);
 });
+
+Deno.test("latency: recorders of split values, added, equal one recorder of every value", () => {
+  const random = prng(7);
+  const whole = new LatencyRecorder();
+  const parts = [new LatencyRecorder(), new LatencyRecorder(), new LatencyRecorder()];
+  for (let i = 0; i < 30_000; i++) {
+    // Log-uniform over 10 µs .. 10 s, and one value in five out of range.
+    const us = i % 5 === 4 ? -1 : Math.round(10 * 10 ** (6 * random()));
+    whole.record(us);
+    parts[i % 3].record(us);
+  }
+  // Each part crosses a process boundary, as a worker's does.
+  const merged = new LatencyRecorder();
+  for (const part of parts) {
+    const { histogram, clamped } = part.shared();
+    merged.add(LatencyRecorder.decode(histogram, clamped));
+  }
+  assert.deepEqual(merged.summary(), whole.summary());
+  assert.equal(merged.clamped, 6_000);
+  assert.equal(merged.count, 30_000);
+});

@@ -1,4 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import assert from "node:assert/strict";
 import { TimelineRecorder } from "../../lib/metrics/timeline.ts";
 import { prng } from "./prng.ts";
 
@@ -158,4 +159,46 @@ Deno.test("timeline: anomalies found live land in the second they were found, ab
   timeline.found(start + 2500, 0); // nothing new: nothing recorded
   const points = timeline.points();
   deepStrictEqual(points.map((p) => p.found), [undefined, 5]);
+});
+
+Deno.test("timeline: the timelines of workers that split the events add up to the whole one's", () => {
+  const start = 1_000_000;
+  const whole = new TimelineRecorder(start);
+  const parts = [new TimelineRecorder(start), new TimelineRecorder(start)];
+  whole.intend([300, 300, 300, 300]);
+  parts[0].intend([150, 150, 150, 150]);
+  parts[1].intend([150, 150, 150, 150]);
+  for (let i = 0; i < 1200; i++) {
+    const intended = start + i * 3.3;
+    const now = intended + 5 + (i % 97) * 11;
+    const part = parts[i % 2];
+    for (const t of [whole, part]) {
+      t.sent(intended);
+      if (i % 50 === 7) {
+        t.failed(now);
+        t.intendedFailed(intended);
+      } else if (i % 50 === 9) {
+        t.notSent(intended);
+        t.intendedNotSent(intended);
+      } else {
+        t.acked(now, (now - intended) * 1000 + (i % 13));
+        t.intendedAcked(intended, (now - intended) * 1000 + (i % 13));
+      }
+    }
+  }
+  // Worker 0 reports its outstanding events in seconds 0 and 2, worker 1 in second 1 only:
+  // in each second the whole has what each worker last reported.
+  parts[0].outstanding(start + 100, 10);
+  parts[1].outstanding(start + 1100, 7);
+  parts[0].outstanding(start + 2100, 4);
+  whole.outstanding(start + 100, 10);
+  whole.outstanding(start + 1100, 17);
+  whole.outstanding(start + 2100, 11);
+  whole.found(start + 2500, 3);
+  parts[1].found(start + 2500, 3);
+
+  const merged = new TimelineRecorder(start);
+  for (const part of parts) merged.add(JSON.parse(JSON.stringify(part.shared())));
+  assert.deepEqual(merged.points(), whole.points());
+  assert.equal(merged.points()[2].outstanding, 11);
 });
