@@ -29,6 +29,18 @@ export interface Phrase {
   params?: Record<string, PhraseParam>;
 }
 
+/** A worker that produced one share of a variant's load (`--workers N`). */
+export interface WorkerInfo {
+  /** Its share, `i/N`. */
+  segment: string;
+  host: string;
+  pid: number;
+  /** Client name and version. */
+  client: string;
+  /** How late its load clock was ready after the shared start, ms. */
+  startLagMs: number;
+}
+
 /** A parameter of a {@link Phrase}. */
 export type PhraseParam = number | number[] | string | { quoted: string };
 
@@ -377,6 +389,11 @@ export interface VariantReport {
   /** Why verification could not cover every event of this variant; absent when it did. */
   inconclusive?: string[];
   expectations: ExpectationOutcome[];
+  /**
+   * The workers that produced the load's shares (`--workers N`), each with how late it
+   * started after the shared start; absent when this process produced it all.
+   */
+  workers?: WorkerInfo[];
   /** Produce requests the client sent and their size on the wire (after compression). */
   network?: { produceRequests: number; requestBytes: number; retries?: number };
   /** Second sends of already acknowledged events by the application (`app.resend.every`). */

@@ -1,34 +1,35 @@
 /**
  * One variant, start to finish: fresh topic, load and faults on the same
- * clock, drain, consume-back verification, expectations.
+ * clock, drain, consume-back verification, expectations. The load is produced
+ * by this process (`produce.ts`) or, split with `--workers N`, by workers whose
+ * shares are merged (`lib/segments/`); the rest is the same either way.
  *
  * @module
  */
 import "../stack/quiet_kafkajs.ts";
 import type { Plan, VariantPlan } from "../scenario/types.ts";
-import type { FaultWindow, Phrase, VariantReport } from "../report/types.ts";
-import { clientFactory } from "../clients/registry.ts";
-import { DeliveryRouter, type LoadProgress, runLoad } from "../load/generator.ts";
+import type { Phrase, VariantReport } from "../report/types.ts";
+import type { LoadProgress } from "../load/generator.ts";
 import { createSchedule, firstSeqAt } from "../load/schedule.ts";
-import { type EventLedger, Ledger } from "../verify/ledger.ts";
-import { CompactLedger } from "../verify/compact_ledger.ts";
-import { needsCompactLedger } from "../scenario/limits.ts";
+import { Ledger } from "../verify/ledger.ts";
 import { type SecondAnomalies, Verifier } from "../verify/verifier.ts";
 import { consumeRanges, type ConsumeResult, partitionOffsets } from "../verify/consume.ts";
 import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { readBackEnds } from "../verify/read_back.ts";
-import { anomalyCount, LiveVerification } from "../verify/live.ts";
 import { type TailOptions, type TailReader, tailTopic } from "../verify/tail.ts";
 import type { VerificationCounts, VerificationReport } from "../report/types.ts";
 import { intendedLatency, LatencyRecorder } from "../metrics/latency.ts";
-import { TimelineRecorder } from "../metrics/timeline.ts";
 import { faultPhasesOf } from "../metrics/phases.ts";
-import { FaultEngine, type FaultOutcome } from "../faults/engine.ts";
+import { FaultEngine } from "../faults/engine.ts";
 import { type FaultLease, SharedFaults } from "../faults/shared.ts";
 import type { RunEnvironment } from "./environment.ts";
-import { brokenForGood, evaluateExpectations } from "./expectations.ts";
+import { evaluateExpectations } from "./expectations.ts";
 import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
 import { runIdHex } from "../load/payload.ts";
+import { produceHere } from "./produce.ts";
+import { variantFaults } from "./variant_faults.ts";
+import { produceInShares } from "../segments/coordinate.ts";
+import type { ShareRunner } from "../segments/job.ts";
 
 /** Live state of a variant for the progress line. */
 export interface VariantProgress extends LoadProgress {
@@ -90,6 +91,11 @@ export interface VariantRunOptions {
    * expectation (`--fail-fast`); the variant is still verified and reported.
    */
   failFast?: boolean;
+  /**
+   * Split the load over workers (`--workers N`): they produce the shares, this process plays
+   * the faults once and verifies the merged result. No live verification then.
+   */
+  shares?: ShareRunner;
 }
 
 /**
@@ -225,185 +231,33 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
 
   const totalMs = plan.load.warmupMs + plan.load.durationMs;
   const schedule = createSchedule(plan.load.rate, totalMs);
-  const compact = o.compactLedger ??
-    needsCompactLedger(schedule.total, plan.load.keys, plan.topic.partitions);
-  const ledger: EventLedger = compact
-    ? new CompactLedger(Math.max(1, schedule.total))
-    : new Ledger(Math.max(1, schedule.total));
-  /** Per partition, the highest offset an acknowledgement named + 1 (acks=0 names none). */
-  const ackedEnd = new Map<number, number>();
-  const fromIntended = new LatencyRecorder();
-  const fromSend = new LatencyRecorder();
-  /** Client log errors by message: count, first and last seen (epoch ms). */
-  const clientErrors = new Map<string, { count: number; first: number; last: number }>();
-  const deliveries = new DeliveryRouter();
-  /** What went wrong with the live verification itself (it never decides the verdict alone). */
-  const liveErrors: string[] = [];
-  const createDriver = o.createDriver ??
-    ((d: DriverOptions) => clientFactory(variant.client).create(d));
-  const created = await createDriver({
-    bootstrap: env.bootstrap,
-    connection: env.connection,
-    topic,
-    partitions: plan.topic.partitions,
-    producer: variant.producer,
-    properties: variant.properties,
-    clientId: `sismo-${variant.name}`,
-    onDelivery: deliveries.onDelivery,
-    onClientLog: (level, message) => {
-      if (level !== "error") return;
-      const now = Date.now();
-      const seen = clientErrors.get(message) ?? { count: 0, first: now, last: now };
-      clientErrors.set(message, { count: seen.count + 1, first: seen.first, last: now });
-    },
-  });
-  let live = o.live === false ? null : new LiveVerification({
-    runId: o.runId,
-    variant: o.variantIndex,
-    keys: plan.load.keys,
-    partitions: plan.topic.partitions,
-    events: ledger.capacity,
-    horizonMs: deliveryHorizonMs(variant, created.capabilities),
-    from: before,
-    tail: (t) =>
-      cluster.tail({
-        ...t,
-        bootstrap: env.controlBootstrap,
-        topic,
-        groupId: `sismo-live-${runIdHex(o.runId)}-${variant.name}` +
-          (t.attempt ? `-${t.attempt}` : ""),
-      }),
-    restartAfterMs: o.liveRestartAfterMs,
-    log: (line) => log(`[${variant.name}] ${line}`),
-  });
-  if (live) {
-    try {
-      await live.start();
-    } catch (e) {
-      liveErrors.push(`could not start: ${(e as Error).message}`);
-      await live.stop();
-      live = null;
-    }
-  }
-  const driver = live ? tapHandOffs(created, live) : created;
-  ledger.observe({
-    sent: (seq) => live?.events.sent(seq),
-    notSent: (seq) => live?.events.notSent(seq),
-    acked: (seq, partition, offset) => {
-      if (offset >= 0 && offset + 1 > (ackedEnd.get(partition) ?? 0)) {
-        ackedEnd.set(partition, offset + 1);
-      }
-      live?.events.acked(seq, partition, offset);
-    },
-    failed: (seq, error) => live?.events.failed(seq, error),
-  });
-
-  // The clock starts once everything is ready, so the first events are not already late.
-  const startEpochMs = await o.startAt().catch(async (e) => {
-    await live?.stop();
-    await driver.close();
-    throw e;
-  });
-  const timeline = new TimelineRecorder(startEpochMs);
   // The run hands a timeline shared by the variants that run together; alone (the benchmark),
   // the variant has its own, and reports its errors itself.
-  const ownFaults = o.faults
-    ? null
-    : faultTimeline(plan, env, topic, runIdHex(o.runId).slice(0, 8), 1, (line) =>
-      log(`[${variant.name}] ${line}`));
-  const joinFaults = o.faults ?? ((t: number) => ownFaults!.join(t));
-
-  let phase: VariantProgress["phase"] = "load";
-  let windows: FaultWindow[] = [];
-  let lease: FaultLease | null = null;
-  let faultsStopped: Promise<FaultOutcome | null> | null = null;
-  const stopFaults = async () => {
-    faultsStopped ??= lease
-      ? lease.release()
-      : ownFaults
-      ? ownFaults.stop()
-      : Promise.resolve(null);
-    return (await faultsStopped)?.windows ?? [];
-  };
-  const dispatchLag = o.dispatchLag ?? new LatencyRecorder();
-  // --fail-fast stops the load through its own signal, so that the variant is still verified.
-  const failFast = new AbortController();
-  /** Anomalies the live verification had found at the last progress tick. */
-  let anomaliesFound = 0;
-  let stoppedEarly: string | undefined;
-  const loadSignal = o.failFast ? AbortSignal.any([o.signal, failFast.signal]) : o.signal;
-  let result;
-  try {
-    lease = await joinFaults(startEpochMs);
-    result = await runLoad({
-      load: plan.load,
-      send: variant.send,
-      driver,
-      deliveries,
-      runId: o.runId,
-      variantIndex: o.variantIndex,
-      recorders: {
-        ledger,
-        fromIntended,
-        fromSend,
-        dispatchLag,
-        timeline,
-      },
-      startEpochMs,
-      signal: loadSignal,
-      drainMs: plan.drainMs,
-      appResendEvery: variant.appResendEvery,
-      // One latency per planned event would grow with the run's length: a compact run keeps none.
-      keepLatencies: !compact,
-      onLoadEnd: async () => {
-        phase = "drain";
-        windows = await stopFaults();
-      },
-      onProgress: (p) => {
-        // The last whole second: the timeline already spans the planned run.
-        const p99Ms = timeline.p99Of(Math.floor((Date.now() - startEpochMs) / 1000) - 1);
-        const liveCounts = live?.settledCounts() ?? null;
-        if (liveCounts) {
-          const anomalies = anomalyCount(liveCounts);
-          timeline.found(Date.now(), anomalies - anomaliesFound);
-          anomaliesFound = anomalies;
-        }
-        if (o.failFast && liveCounts && stoppedEarly === undefined) {
-          const broken = brokenForGood(variant.expectations, liveCounts);
-          if (broken) {
-            stoppedEarly = broken.text;
-            log(
-              `[${variant.name}] --fail-fast: ${broken.text} broken, ${broken.metric} is ` +
-                `already ${broken.observed}; stopping the load`,
-            );
-            failFast.abort();
-          }
-        }
-        o.onProgress?.({
-          ...p,
-          variant: variant.name,
-          phase,
-          p99Ms,
-          faults: lease?.activeLabels() ?? [],
-          live: live && liveCounts ? liveProgress(live, liveCounts) : null,
-        });
-      },
-    });
-  } catch (e) {
-    await live?.stop();
-    throw e;
-  } finally {
-    // The faults end (or this variant's hold on a shared timeline does); the run brings back
-    // brokers and removes leftover toxics after each variant or group.
-    windows = await stopFaults();
-    await driver.close();
-  }
-  const ownFaultErrors = ownFaults ? (await ownFaults.stop()).errors : [];
+  const faults = variantFaults(
+    o.faults ? { shared: o.faults } : {
+      own: faultTimeline(
+        plan,
+        env,
+        topic,
+        runIdHex(o.runId).slice(0, 8),
+        1,
+        (line) => log(`[${variant.name}] ${line}`),
+      ),
+    },
+  );
+  const ctx = { topic, schedule, faults, log };
+  const produced = o.shares
+    ? await produceInShares(o, o.shares, ctx)
+    : await produceHere(o, { ...ctx, before, cluster });
+  const { ledger, ackedEnd, live, liveErrors, result, stoppedEarly, timeline, startEpochMs } =
+    produced;
+  const { fromIntended, fromSend, dispatchLag, clientErrors, windows } = produced;
+  const ownFaultErrors = produced.faultErrors;
 
   // --- verification -----------------------------------------------------------------------
-  phase = "verify";
   let verification: VariantReport["verification"] = null;
-  const inconclusive: string[] = [];
+  // Shares that do not add up to the whole load leave events nobody can vouch for.
+  const inconclusive: string[] = produced.shareProblems.map((p) => `[${variant.name}] ${p}`);
   const readNotes: string[] = [];
   let anomalies: Map<number, SecondAnomalies> | null = null;
   let liveReport: VariantReport["live"];
@@ -537,7 +391,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         { lost: 0, duplicated: 0, phantom: 0, reordered: 0 };
     }
   }
-  const ledgerErrors = ledger.errors();
+  const ledgerErrors = produced.sendErrors;
   // The client's errors, grouped and most frequent first (at most 20 kinds) …
   const clientSide: VariantReport["errors"] = ledgerErrors.map((e) => ({
     message: e.message,
@@ -603,9 +457,10 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const partial: Omit<VariantReport, "expectations"> = {
     name: variant.name,
     description: variant.description,
-    client: driver.client,
-    notes: driver.notes,
-    network: driver.stats(),
+    client: produced.client,
+    notes: produced.notes,
+    network: produced.network,
+    ...(produced.workers ? { workers: produced.workers } : {}),
     appResends: result.appResends,
     producer: variant.producer,
     properties: variant.properties,
@@ -658,44 +513,6 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   return { ...partial, expectations: evaluateExpectations(variant.expectations, partial) };
 }
 
-/**
- * Longest time from handing a record to the client to its being readable, ms: the delivery
- * timeout, plus a request still on its way when the client gave up, plus a follower catching
- * up (replica.lag.time.max.ms, 30 s by default), plus, where the delivery timeout is emulated
- * (KafkaJS), the client's own retries, which the emulation cannot cancel. Generous on purpose:
- * it only costs memory, and delays the live verdicts on lost events.
- */
-export function deliveryHorizonMs(
-  variant: VariantPlan,
-  capabilities: ProducerDriver["capabilities"],
-): number {
-  const p = variant.producer;
-  const uncancelled = capabilities.deliveryTimeout === "native" ? 0 : 30_000;
-  return p["delivery.timeout.ms"] + p["request.timeout.ms"] + 30_000 + uncancelled;
-}
-
-/** `driver`, telling `live` of every record handed to the client (resends included). */
-function tapHandOffs(driver: ProducerDriver, live: LiveVerification): ProducerDriver {
-  return {
-    get client() {
-      return driver.client;
-    },
-    get capabilities() {
-      return driver.capabilities;
-    },
-    get notes() {
-      return driver.notes;
-    },
-    send: (record) => {
-      live.handedOff(record.token >= 0 ? record.token : -1 - record.token, Date.now());
-      driver.send(record);
-    },
-    purge: () => driver.purge(),
-    stats: () => driver.stats(),
-    close: () => driver.close(),
-  };
-}
-
 /** How the live verification's counts differ from the end-of-run one's: `lost: 3 ≠ 4` (live first). */
 export function verificationDifferences(
   live: VerificationReport,
@@ -712,15 +529,4 @@ export function verificationDifferences(
     differences.push(`misplaced: ${live.misplaced} ≠ ${end.misplaced}`);
   }
   return differences;
-}
-
-/** The live verification's part of the progress line. */
-function liveProgress(live: LiveVerification, counts: VerificationCounts) {
-  const stats = live.stats();
-  return {
-    recordsRead: live.recordsRead,
-    counts,
-    unsettled: stats.unresolved,
-    stateBytes: stats.estimatedBytes,
-  };
 }

@@ -2,7 +2,7 @@
  * Merge the partial results of one variant's shares into what one process would have
  * recorded: the whole ledger, exact histograms and timelines, the load's counts. The merge
  * first checks that the parts belong to one run and cover every share exactly once; what
- * does not (a share missing, given twice, or whose worker failed) is a problem that makes
+ * does not (a share missing, given twice, or cut short) is a problem that makes
  * the run inconclusive, never a pass.
  *
  * @example
@@ -23,6 +23,7 @@ import type { ErrorCount } from "../verify/error_tally.ts";
 import { LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
 import type { DriverStats } from "../clients/contract.ts";
+import type { Phrase, WorkerInfo } from "../report/types.ts";
 import {
   type ClientLogError,
   type PartialResult,
@@ -30,17 +31,6 @@ import {
   replayShare,
   type SharedLatency,
 } from "./partial.ts";
-
-/** One worker, as the report shows it. */
-export interface WorkerSummary {
-  segment: string;
-  host: string;
-  pid: number;
-  client: string;
-  /** How late its load clock was ready after the shared start, ms. */
-  startLagMs: number;
-  failure: string | null;
-}
 
 /** The shares together, as one process's recorders would hold them. */
 export interface MergedShares {
@@ -55,9 +45,9 @@ export interface MergedShares {
   timeline: TimelineRecorder;
   clientErrors: Map<string, { count: number; first: number; last: number }>;
   client: { name: string; version: string };
-  notes: string[];
+  notes: Phrase[];
   network: DriverStats;
-  workers: WorkerSummary[];
+  workers: WorkerInfo[];
 }
 
 /** Thrown when parts cannot be merged at all: they are not of one variant's run. */
@@ -68,7 +58,7 @@ export class MergeError extends Error {
 /**
  * Merge `parts` (one variant's shares, in any order). `observer` hears of every replayed
  * ledger mark, as it would have of the generator's. Throws a {@link MergeError} when the parts
- * belong to different runs; a share missing, duplicated or failed is a `problem`.
+ * belong to different runs; a share missing, duplicated or interrupted is a `problem`.
  */
 export function mergeShares(
   parts: readonly PartialResult[],
@@ -104,8 +94,7 @@ export function mergeShares(
       continue;
     }
     byIndex.set(part.segment.index, part);
-    if (part.failure !== null) problems.push(`share ${label} failed: ${part.failure}`);
-    else if (part.load.aborted) problems.push(`share ${label} was interrupted`);
+    if (part.load.aborted) problems.push(`share ${label} was interrupted before its end`);
   }
   for (let index = 1; index <= count; index++) {
     if (!byIndex.has(index)) {
@@ -128,7 +117,7 @@ export function mergeShares(
   const errors = new Map<string, number>();
   const clientErrors = new Map<string, { count: number; first: number; last: number }>();
   const network: DriverStats = { produceRequests: 0, requestBytes: 0 };
-  const notes: string[] = [];
+  const notes: Phrase[] = [];
   for (const share of shares) {
     replayShare(ledger, share.ledger, share.segment, total);
     if (latencies && share.latencies) {
@@ -147,7 +136,9 @@ export function mergeShares(
     if (share.network.retries !== undefined) {
       network.retries = (network.retries ?? 0) + share.network.retries;
     }
-    for (const note of share.notes) if (!notes.includes(note)) notes.push(note);
+    for (const note of share.notes) {
+      if (!notes.some((n) => JSON.stringify(n) === JSON.stringify(note))) notes.push(note);
+    }
   }
   ledger.observe(null);
   const sum = (f: (l: PartialResult["load"]) => number) =>
@@ -190,7 +181,6 @@ export function mergeShares(
         pid: s.worker.pid,
         client: `${s.worker.client.name} ${s.worker.client.version}`,
         startLagMs: s.worker.startLagMs,
-        failure: s.failure,
       })),
     },
     problems,

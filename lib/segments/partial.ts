@@ -23,6 +23,7 @@ import {
 import type { ErrorCount } from "../verify/error_tally.ts";
 import type { SharedTimeline } from "../metrics/timeline.ts";
 import type { DriverStats } from "../clients/contract.ts";
+import type { Phrase } from "../report/types.ts";
 
 /** The format tag of a partial result file. */
 export const PARTIAL_FORMAT = "sismo-partial/1";
@@ -82,8 +83,6 @@ export interface PartialResult {
     /** How late the worker's load clock was ready after the shared start, ms (0 when early). */
     startLagMs: number;
   };
-  /** Why the worker could not send its whole share; null when it did. */
-  failure: string | null;
   load: Omit<LoadResult, "latencies">;
   /** Per share event (same order as the ledger), ms from intended time to ack, base64 f32. */
   latencies: string | null;
@@ -91,7 +90,7 @@ export interface PartialResult {
   histograms: { fromIntended: SharedLatency; fromSend: SharedLatency; dispatchLag: SharedLatency };
   timeline: SharedTimeline;
   clientErrors: ClientLogError[];
-  notes: string[];
+  notes: Phrase[];
   network: DriverStats;
 }
 
@@ -177,7 +176,7 @@ export function replayShare(
   let k = 0;
   for (let seq = firstOwnedFrom(segment, 0); seq < total; seq += segment.count, k++) {
     const code = status[k] & ~LATE_ACK;
-    // Never marked: the worker stopped before its time (its failure says why).
+    // Never marked: the load was interrupted before the event was due.
     if (code === STATUS_UNUSED) continue;
     if (code === STATUS_NOT_SENT) {
       ledger.markNotSent(seq);
@@ -225,7 +224,6 @@ export interface ShareRecord {
   run: PartialResult["run"];
   segment: LoadSegment;
   worker: PartialResult["worker"];
-  failure: string | null;
   result: LoadResult;
   ledger: Ledger;
   fromIntended: { shared(): SharedLatency };
@@ -233,7 +231,7 @@ export interface ShareRecord {
   dispatchLag: { shared(): SharedLatency };
   timeline: { shared(): SharedTimeline };
   clientErrors: ClientLogError[];
-  notes: string[];
+  notes: Phrase[];
   network: DriverStats;
 }
 
@@ -246,7 +244,6 @@ export function partialResult(r: ShareRecord): PartialResult {
     run: r.run,
     segment: r.segment,
     worker: r.worker,
-    failure: r.failure,
     load,
     latencies: latencies ? shareLatencies(latencies, r.segment, total) : null,
     ledger: shareLedger(r.ledger, r.segment, total),

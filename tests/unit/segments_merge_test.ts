@@ -1,6 +1,6 @@
 /**
  * Partial results of shares, through JSON and back, merged: the same ledger, histograms and
- * counts as one recorder of every event; and shares missing, given twice, failed or of
+ * counts as one recorder of every event; and shares missing, given twice, interrupted or of
  * another run are reported, never merged silently.
  */
 import assert from "node:assert/strict";
@@ -112,7 +112,6 @@ function split(count: number) {
         client: { name: "librdkafka", version: "2" },
         startLagMs: index,
       },
-      failure: null,
       result: { ...load(share.ledger.counts().intended), latencies: share.latencies },
       ledger: share.ledger,
       fromIntended: share.latency,
@@ -125,7 +124,7 @@ function split(count: number) {
         first: index,
         last: 10 * index,
       }],
-      notes: ["a note"],
+      notes: [{ id: "note.test" }],
       network: { produceRequests: 10, requestBytes: 1000 },
     });
     parts.push(JSON.parse(JSON.stringify(part)));
@@ -175,14 +174,14 @@ Deno.test("merge: three shares give the whole load's ledger, histograms, timelin
   );
   assert.deepEqual(merged.clientErrors.get("connection refused"), { count: 6, first: 1, last: 30 });
   assert.deepEqual(merged.network, { produceRequests: 30, requestBytes: 3000 });
-  assert.deepEqual(merged.notes, ["a note"]);
+  assert.deepEqual(merged.notes, [{ id: "note.test" }]);
   assert.deepEqual(merged.workers.map((w) => [w.segment, w.startLagMs]), [["1/3", 1], ["2/3", 2], [
     "3/3",
     3,
   ]]);
 });
 
-Deno.test("merge: a share missing, given twice or failed is a problem; another run's is refused", () => {
+Deno.test("merge: a share missing, given twice or interrupted is a problem; another run's is refused", () => {
   const { parts } = split(4);
   const missing = mergeShares([parts[0], parts[1], parts[3]]);
   assert.deepEqual(missing.problems, [
@@ -193,8 +192,9 @@ Deno.test("merge: a share missing, given twice or failed is a problem; another r
   const twice = mergeShares([...parts, parts[1]]);
   assert.deepEqual(twice.problems, ["share 2/4 was given twice (run twice?): one is merged"]);
 
-  const failed = mergeShares([parts[0], parts[1], { ...parts[2], failure: "killed" }, parts[3]]);
-  assert.deepEqual(failed.problems, ["share 3/4 failed: killed"]);
+  const cut = { ...parts[2], load: { ...parts[2].load, aborted: true } };
+  const interrupted = mergeShares([parts[0], parts[1], cut, parts[3]]);
+  assert.deepEqual(interrupted.problems, ["share 3/4 was interrupted before its end"]);
 
   const other = { ...parts[1], run: { ...parts[1].run, id: "abcd" } };
   assert.throws(

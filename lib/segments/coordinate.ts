@@ -1,0 +1,99 @@
+/**
+ * The coordinator's side of a split variant: the workers produce the shares, the
+ * coordinator gives them one start, plays the faults once on that clock, and merges their
+ * partial results into the record one process would have made ({@link Produced}); the
+ * variant is then verified and reported as any other, once.
+ *
+ * @module
+ */
+import { runIdHex } from "../load/payload.ts";
+import type { VariantRunOptions } from "../run/variant.ts";
+import { ackedEndObserver, type ProduceContext, type Produced } from "../run/produce.ts";
+import { JOB_FORMAT, type ShareRunner } from "./job.ts";
+import { mergeShares } from "./merge.ts";
+
+/** Produce the variant's load with `shares`' workers; see the module doc. */
+export async function produceInShares(
+  o: VariantRunOptions,
+  shares: ShareRunner,
+  ctx: ProduceContext,
+): Promise<Produced> {
+  const { plan, variant, env } = o;
+  const { faults, log } = ctx;
+  const totalMs = plan.load.warmupMs + plan.load.durationMs;
+  let startEpochMs: number | null = null;
+  let faultsEnd: ReturnType<typeof setTimeout> | undefined;
+  let outcome;
+  try {
+    outcome = await shares.run({
+      format: JOB_FORMAT,
+      plan,
+      variantIndex: o.variantIndex,
+      topic: ctx.topic,
+      runId: runIdHex(o.runId),
+      bootstrap: env.bootstrap,
+      connection: env.connection,
+    }, {
+      start: async () => {
+        const start = await o.startAt();
+        startEpochMs = start;
+        await faults.join(start);
+        // The faults end when the last event is due, as they do for a load run here.
+        faultsEnd = setTimeout(() => faults.stop(), Math.max(0, start + totalMs - Date.now()));
+        return start;
+      },
+      signal: o.signal,
+      onProgress: (p) =>
+        o.onProgress?.({
+          ...p,
+          variant: variant.name,
+          phase: p.elapsedMs < totalMs ? "load" : "drain",
+          p99Ms: null,
+          faults: faults.activeLabels(),
+          live: null,
+        }),
+      log: (line) => log(`[${variant.name}] ${line}`),
+    });
+  } finally {
+    clearTimeout(faultsEnd);
+    await faults.stop();
+  }
+  const windows = await faults.stop();
+  if (startEpochMs === null || outcome.parts.length === 0) {
+    throw new Error(
+      `no worker produced its share of variant ${variant.name}: ${outcome.problems.join("; ")}`,
+    );
+  }
+  for (const part of outcome.parts) {
+    if (part.run.id !== runIdHex(o.runId) || part.run.topic !== ctx.topic) {
+      throw new Error(`a worker answered for another run (${part.run.id}, ${part.run.topic})`);
+    }
+  }
+  const ackedEnd = new Map<number, number>();
+  const { merged, problems } = mergeShares(outcome.parts, ackedEndObserver(ackedEnd, null));
+  log(
+    `[${variant.name}] merged ${outcome.parts.length} of ${shares.count} shares` +
+      (problems.length + outcome.problems.length ? " (see the report's inconclusive)" : ""),
+  );
+  return {
+    startEpochMs,
+    ledger: merged.ledger,
+    sendErrors: merged.errors,
+    ackedEnd,
+    fromIntended: merged.fromIntended,
+    fromSend: merged.fromSend,
+    dispatchLag: merged.dispatchLag,
+    timeline: merged.timeline,
+    result: merged.result,
+    clientErrors: merged.clientErrors,
+    client: merged.client,
+    notes: merged.notes,
+    network: merged.network,
+    live: null,
+    liveErrors: [],
+    windows,
+    faultErrors: await faults.ownErrors(),
+    workers: merged.workers,
+    shareProblems: [...outcome.problems, ...problems],
+  };
+}

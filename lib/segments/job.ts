@@ -1,0 +1,90 @@
+/**
+ * What a coordinator hands the workers of one variant's split load ({@link ShareJob}), what
+ * they say back while they run ({@link WorkerMessage}), and the seam behind which the
+ * shares run ({@link ShareRunner}: local worker processes, or in-process in tests).
+ *
+ * A worker and its coordinator speak JSON lines: the coordinator writes the job, then the
+ * shared start time once every worker is ready; each worker writes `ready`, `progress` once
+ * a second, and finally its partial result.
+ *
+ * @module
+ */
+import type { Plan } from "../scenario/types.ts";
+import type { ConnectionSettings } from "../connection/settings.ts";
+import type { LoadProgress } from "../load/generator.ts";
+import type { LoadSegment } from "../load/segment.ts";
+import type { PartialResult } from "./partial.ts";
+
+/** The format tag of a job. */
+export const JOB_FORMAT = "sismo-job/1";
+
+/** One variant's split load, as every worker receives it. */
+export interface ShareJob {
+  format: typeof JOB_FORMAT;
+  plan: Plan;
+  variantIndex: number;
+  /** The variant's topic, created by the coordinator. */
+  topic: string;
+  /** The run id, hex: every share stamps it into its events. */
+  runId: string;
+  /** The producers' bootstrap servers and how to connect. */
+  bootstrap: string[];
+  connection: ConnectionSettings;
+}
+
+/** What the coordinator writes to a worker, one JSON line each. */
+export type CoordinatorMessage =
+  | { job: ShareJob; segment: LoadSegment }
+  | { start: number };
+
+/** What a worker writes back, one JSON line each. */
+export type WorkerMessage =
+  | { ready: true }
+  | { progress: LoadProgress }
+  | { partial: PartialResult };
+
+/** How the shares of a run went: the partial results, and why any share has none. */
+export interface SharesOutcome {
+  parts: PartialResult[];
+  problems: string[];
+}
+
+/** Runs the N shares of a variant's load elsewhere; see the module doc. */
+export interface ShareRunner {
+  /** Shares each variant's load is split into. */
+  readonly count: number;
+  run(job: ShareJob, o: {
+    /**
+     * Every worker is ready (producer created): resolves to the shared start, epoch ms, at
+     * which the coordinator's faults also start.
+     */
+    start: () => Promise<number>;
+    signal: AbortSignal;
+    /** The shares' progress, summed. */
+    onProgress?: (p: LoadProgress) => void;
+    log: (line: string) => void;
+  }): Promise<SharesOutcome>;
+}
+
+/** The sum of the workers' latest progress (elapsed time: the furthest along). */
+export function sumProgress(latest: Iterable<LoadProgress>): LoadProgress {
+  const sum: LoadProgress = {
+    elapsedMs: 0,
+    totalMs: 0,
+    sent: 0,
+    acked: 0,
+    failed: 0,
+    notSent: 0,
+    outstanding: 0,
+  };
+  for (const p of latest) {
+    sum.elapsedMs = Math.max(sum.elapsedMs, p.elapsedMs);
+    sum.totalMs = Math.max(sum.totalMs, p.totalMs);
+    sum.sent += p.sent;
+    sum.acked += p.acked;
+    sum.failed += p.failed;
+    sum.notSent += p.notSent;
+    sum.outstanding += p.outstanding;
+  }
+  return sum;
+}

@@ -1,0 +1,105 @@
+/**
+ * A worker's share of a variant's load: its own producer, the events of its segment at the
+ * whole load's intended times from the shared start, and its partial result. No fault, no
+ * topic, no verification: the coordinator does those once for every share.
+ *
+ * @module
+ */
+import { hostname } from "node:os";
+import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
+import { type LoadProgress, runLoad } from "../load/generator.ts";
+import { createSchedule } from "../load/schedule.ts";
+import type { LoadSegment } from "../load/segment.ts";
+import { Ledger } from "../verify/ledger.ts";
+import { LatencyRecorder } from "../metrics/latency.ts";
+import { TimelineRecorder } from "../metrics/timeline.ts";
+import { openProducer } from "../run/produce.ts";
+import type { ShareJob } from "./job.ts";
+import { type PartialResult, partialResult } from "./partial.ts";
+
+/** Options of {@link runShare}. */
+export interface ShareOptions {
+  /** Called once the producer is ready; resolves to the shared start, epoch ms. */
+  start: () => Promise<number>;
+  signal: AbortSignal;
+  onProgress?: (p: LoadProgress) => void;
+  /** Create the producer; the registry's driver for the variant's client by default. */
+  createDriver?: (opts: DriverOptions) => Promise<ProducerDriver>;
+}
+
+/** Run `segment`'s share of `job` and return its partial result; see the module doc. */
+export async function runShare(
+  job: ShareJob,
+  segment: LoadSegment,
+  o: ShareOptions,
+): Promise<PartialResult> {
+  const plan = job.plan;
+  const variant = plan.variants[job.variantIndex];
+  if (!variant) throw new Error(`the job has no variant ${job.variantIndex}`);
+  const startedAt = new Date().toISOString();
+  const runId = Uint8Array.from(job.runId.match(/../g) ?? [], (h) => parseInt(h, 16));
+  const total = createSchedule(plan.load.rate, plan.load.warmupMs + plan.load.durationMs).total;
+  const { driver, deliveries, clientErrors } = await openProducer({
+    plan,
+    variant,
+    bootstrap: job.bootstrap,
+    connection: job.connection,
+    topic: job.topic,
+    createDriver: o.createDriver,
+  });
+  try {
+    const startEpochMs = await o.start();
+    // A worker that learns the start late sends its first events late: the report shows it.
+    const startLagMs = Math.max(0, Date.now() - startEpochMs);
+    const ledger = new Ledger(Math.max(1, total));
+    const recorders = {
+      ledger,
+      fromIntended: new LatencyRecorder(),
+      fromSend: new LatencyRecorder(),
+      dispatchLag: new LatencyRecorder(),
+      timeline: new TimelineRecorder(startEpochMs),
+    };
+    const result = await runLoad({
+      load: plan.load,
+      send: variant.send,
+      driver,
+      deliveries,
+      runId,
+      variantIndex: job.variantIndex,
+      recorders,
+      startEpochMs,
+      signal: o.signal,
+      drainMs: plan.drainMs,
+      appResendEvery: variant.appResendEvery,
+      onProgress: o.onProgress,
+      segment,
+    });
+    return partialResult({
+      run: {
+        id: job.runId,
+        scenario: plan.name,
+        variant: variant.name,
+        variantIndex: job.variantIndex,
+        topic: job.topic,
+        startEpochMs,
+        events: total,
+      },
+      segment,
+      worker: {
+        host: hostname(),
+        pid: Deno.pid,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        client: driver.client,
+        startLagMs,
+      },
+      result,
+      ...recorders,
+      clientErrors: [...clientErrors].map(([message, e]) => ({ message, ...e })),
+      notes: driver.notes,
+      network: driver.stats(),
+    });
+  } finally {
+    await driver.close();
+  }
+}

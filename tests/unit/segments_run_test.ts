@@ -1,0 +1,152 @@
+/**
+ * A variant split into shares, against the in-memory log: the coordinator's path (one start,
+ * shares merged, verified once) gives the same classification as one process sending every
+ * event; a missing share makes the run inconclusive.
+ */
+import assert from "node:assert/strict";
+import { parseScenario } from "../../lib/scenario/load.ts";
+import { runVariant } from "../../lib/run/variant.ts";
+import { runOutcome } from "../../lib/run/run.ts";
+import { newRunId } from "../../lib/load/payload.ts";
+import type { LoadSegment } from "../../lib/load/segment.ts";
+import type { DriverOptions, ProducerDriver } from "../../lib/clients/contract.ts";
+import type { ShareRunner } from "../../lib/segments/job.ts";
+import { runShare } from "../../lib/segments/worker.ts";
+import type { PartialResult } from "../../lib/segments/partial.ts";
+import { env, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
+
+const plan = parseScenario(
+  `
+name: split
+description: A variant split over workers, against an in-memory log.
+cluster: {brokers: 1}
+topic: {partitions: ${PARTITIONS}, replication.factor: 1}
+load: {rate: 400, duration: 1s, message.size: 64, keys: 6}
+drain: 1s
+variants:
+  - name: v
+    producer: {acks: all}
+    expect: [duplicated == 0]
+`,
+  "split.yaml",
+);
+
+/**
+ * A producer whose fate for each event depends on the event alone, whichever process sends
+ * it: every 17th is written twice (a retry whose first answer was lost), every 23rd fails.
+ */
+function driverOf(log: MemoryLog, o: DriverOptions): ProducerDriver {
+  const encoder = new TextEncoder();
+  return {
+    client: { name: "memory", version: "0" },
+    capabilities: { batching: "native", deliveryTimeout: "native", cancel: true, partitioner: "" },
+    notes: [],
+    send(record) {
+      const seq = record.token;
+      if (seq % 23 === 5) {
+        queueMicrotask(() =>
+          o.onDelivery({
+            token: seq,
+            partition: -1,
+            offset: -1,
+            status: "not-persisted",
+            error: "refused",
+          })
+        );
+        return;
+      }
+      const partition = seq % PARTITIONS;
+      const p = log.partitions[partition];
+      const copy = () => ({
+        key: record.key === null ? null : encoder.encode(record.key),
+        value: record.value.slice(),
+      });
+      p.push(copy());
+      const offset = p.length - 1;
+      if (seq % 17 === 3) p.push(copy());
+      queueMicrotask(() => o.onDelivery({ token: seq, partition, offset, status: "persisted" }));
+    },
+    purge: () => Promise.resolve(),
+    stats: () => ({ produceRequests: 1, requestBytes: 100 }),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Shares run in this process, as worker processes would run them (JSON in, JSON out). */
+function inProcessShares(count: number, log: MemoryLog, skip?: number): ShareRunner {
+  return {
+    count,
+    async run(job, o) {
+      let ready = 0;
+      let allReady!: () => void;
+      const everyoneReady = new Promise<void>((r) => (allReady = r));
+      let start: Promise<number> | null = null;
+      const segments: LoadSegment[] = Array.from({ length: count }, (_, i) => ({
+        index: i + 1,
+        count,
+      })).filter((s) => s.index !== skip);
+      const parts = await Promise.all(
+        segments.map((segment) =>
+          runShare(JSON.parse(JSON.stringify(job)), segment, {
+            start: async () => {
+              if (++ready === segments.length) allReady();
+              await everyoneReady;
+              return await (start ??= o.start());
+            },
+            signal: o.signal,
+            createDriver: (d) => Promise.resolve(driverOf(log, d)),
+          })
+        ),
+      );
+      return {
+        parts: parts.map((p) => JSON.parse(JSON.stringify(p)) as PartialResult),
+        problems: skip ? [`worker ${skip}/${count} exited with code 1 and no result`] : [],
+      };
+    },
+  };
+}
+
+function run(log: MemoryLog, shares?: ShareRunner) {
+  return runVariant({
+    plan,
+    variant: plan.variants[0],
+    variantIndex: 0,
+    env,
+    runId: newRunId(),
+    startAt: () => Promise.resolve(Date.now() + 20),
+    signal: new AbortController().signal,
+    cluster: memoryCluster(log),
+    createDriver: (o) => Promise.resolve(driverOf(log, o)),
+    shares,
+  });
+}
+
+Deno.test("split: 1, 2 and 4 shares classify every event as one process does", async () => {
+  const whole = await run(new MemoryLog());
+  const counts = whole.verification!.counts;
+  assert.equal(whole.counts.intended, 400);
+  assert.ok(counts.duplicated > 0 && whole.counts.failed > 0, JSON.stringify(whole.counts));
+  assert.equal(whole.workers, undefined);
+  for (const n of [1, 2, 4]) {
+    const log = new MemoryLog();
+    const split = await run(log, inProcessShares(n, log));
+    assert.equal(split.workers?.length, n);
+    assert.deepEqual(split.counts, whole.counts, `${n} share(s)`);
+    assert.deepEqual(split.verification!.counts, counts, `${n} share(s)`);
+    assert.equal(split.inconclusive, undefined);
+    assert.equal(split.expectations[0].passed, false, "duplicated == 0 fails as it does whole");
+  }
+});
+
+Deno.test("split: a share that never came makes the run inconclusive, not a pass", async () => {
+  const log = new MemoryLog();
+  const split = await run(log, inProcessShares(4, log, 3));
+  assert.equal(split.counts.intended, 400);
+  assert.equal(split.counts.sent, 300, "a quarter of the events were never sent");
+  assert.match(split.inconclusive!.join("\n"), /worker 3\/4 exited with code 1/);
+  assert.match(split.inconclusive!.join("\n"), /share 3\/4 is missing/);
+  assert.equal(
+    runOutcome({ aborted: false, errors: [], variants: [split], planned: 1 }),
+    "inconclusive",
+  );
+});
