@@ -11,6 +11,7 @@ import { stackCommand } from "./lib/cli/stack.ts";
 import { scenarioCommand } from "./lib/cli/scenario.ts";
 import { compareCommand, reportCommand } from "./lib/cli/report.ts";
 import { ciCommand } from "./lib/cli/ci.ts";
+import { workerCommand } from "./lib/cli/worker.ts";
 import { ScenarioError } from "./lib/scenario/errors.ts";
 import { ReportInputError } from "./lib/report/errors.ts";
 import { UnsupportedSettingError } from "./lib/clients/contract.ts";
@@ -30,6 +31,7 @@ Commands:
   report <report.json>        Re-render the HTML report of a run
   compare <baseline.json> <current.json>   Compare two runs
   ci                          Run the built-in scenarios in the quick profile (regression suite)
+  worker                      One share of a split load (started by scenario --workers N)
 
 Each command takes --help.`;
 
@@ -41,6 +43,7 @@ const commands: Record<string, () => Promise<Command>> = {
   report: () => Promise.resolve(reportCommand),
   compare: () => Promise.resolve(compareCommand),
   ci: () => Promise.resolve(ciCommand),
+  worker: () => Promise.resolve(workerCommand),
 };
 
 /** Known error kinds that mean bad input or a setup problem: exit code 2. */

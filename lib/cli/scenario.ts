@@ -20,6 +20,10 @@ import type { Plan } from "../scenario/types.ts";
 import { UsageError } from "./usage.ts";
 import { CLIENT_NAMES, isClientName } from "../clients/names.ts";
 import { MAX_REPEAT, parseRepeat } from "./ci.ts";
+import { splitAddress } from "./worker.ts";
+
+/** Most worker processes `--workers` starts. */
+export const MAX_WORKERS = 64;
 
 /** Help text of `scenario`. */
 export const SCENARIO_HELP = `Usage: deno task scenario <name|file.yaml> [options]
@@ -46,6 +50,13 @@ ${EXTERNAL_HELP}
                          min/median/max against its threshold: stable, thin (held every time, but
                          the median is less than twice the spread from the threshold), flaky
                          (held in some runs only) or failing (in none)
+  --workers N            Split each variant's load over N worker processes on this machine (1 to
+                         ${MAX_WORKERS}): each sends every N-th event at its intended time, this process
+                         plays the faults once and verifies the merged result once (no live
+                         verification; not with --fail-fast). Default: one process sends all
+  --listen HOST:PORT     With --workers: do not start the workers, wait for N of them to connect
+                         (deno task worker --connect HOST:PORT, e.g. the pods of a Kubernetes
+                         Indexed Job: deno task k8s render)
   -h, --help             This help
 
 Exit codes: 0 every expectation held (in every run), 1 one failed (in some run), 2 bad input
@@ -68,6 +79,8 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       "fail-fast": { type: "boolean" },
       client: { type: "string" },
       repeat: { type: "string" },
+      workers: { type: "string" },
+      listen: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -76,6 +89,16 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     return 0;
   }
   const repeat = parseRepeat(values.repeat);
+  const workers = parseWorkers(values.workers);
+  if (values.listen !== undefined && workers === undefined) {
+    throw new UsageError("--listen goes with --workers N (how many workers to wait for)");
+  }
+  const listen = values.listen === undefined ? undefined : splitAddress(values.listen, "--listen");
+  if (workers !== undefined && values["fail-fast"]) {
+    throw new UsageError(
+      "--fail-fast needs the live verification, which a run split with --workers does not have",
+    );
+  }
   if (values.list) {
     const list = await listScenarios("scenarios");
     const w = Math.max(...list.map((s) => s.name.length));
@@ -113,6 +136,8 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     reportsDir: values.reports,
     keepTopics: values["keep-topics"],
     failFast: values["fail-fast"],
+    workers,
+    ...(listen ? { listen: { hostname: listen[0], port: listen[1] } } : {}),
     signal: interrupt.signal,
     lang,
   };
@@ -141,6 +166,18 @@ export async function scenarioCommand(args: string[]): Promise<number> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/** `--workers N`: undefined when absent; a UsageError unless 1 to {@link MAX_WORKERS}. */
+export function parseWorkers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > MAX_WORKERS) {
+    throw new UsageError(
+      `--workers must be a whole number from 1 to ${MAX_WORKERS}, got "${text}"`,
+    );
+  }
+  return n;
 }
 
 /** `--repeat N` above 1: the runs one after the other, a line each, then the stability table. */

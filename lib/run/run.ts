@@ -27,6 +27,9 @@ import { clientFactory } from "../clients/registry.ts";
 import { environmentInfo, SISMO_VERSION } from "./about.ts";
 import { type ConnectionSettings, secretsOf } from "../connection/settings.ts";
 import { knownSecretsRedactor, maskStrings } from "../report/redact.ts";
+import type { ShareRunner } from "../segments/job.ts";
+import { localWorkers } from "../segments/local_workers.ts";
+import { remoteWorkers } from "../segments/remote_workers.ts";
 
 /** Options of {@link runScenario}. */
 export interface RunOptions {
@@ -40,6 +43,10 @@ export interface RunOptions {
   keepTopics?: boolean;
   /** Stop a variant's load at the first anomaly that breaks an expectation for good. */
   failFast?: boolean;
+  /** Split each variant's load over this many worker processes (`--workers N`). */
+  workers?: number;
+  /** Wait for the workers to connect here instead of starting them (`--listen`). */
+  listen?: { hostname: string; port: number };
   signal: AbortSignal;
   onProgress?: (p: VariantProgress) => void;
   log?: (line: string) => void;
@@ -52,6 +59,8 @@ export interface RunSeams {
   environment?: () => Promise<RunEnvironment>;
   cluster?: (env: RunEnvironment) => VariantCluster;
   createDriver?: VariantRunOptions["createDriver"];
+  /** Where the shares of a split load run (`--workers N`): local worker processes by default. */
+  shares?: (count: number) => ShareRunner;
 }
 
 /** A finished (or interrupted) run. */
@@ -170,6 +179,13 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
       holders,
       (line) => log(`[faults] ${line}`),
     );
+  const shares = opts.workers === undefined
+    ? undefined
+    : opts.seams?.shares
+    ? opts.seams.shares(opts.workers)
+    : opts.listen
+    ? remoteWorkers({ count: opts.workers, ...opts.listen })
+    : localWorkers(opts.workers);
   const proxies = env.brokerIds.map(env.proxyName);
   const downFaults = plan.faults.some((f) => f.action.kind === "proxy-down");
   // On someone else's Toxiproxy, a proxy already disabled before the run stays disabled.
@@ -233,6 +249,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
           failFast: opts.failFast,
           cluster,
           createDriver: opts.seams?.createDriver,
+          shares,
           log,
         });
       } finally {
@@ -293,6 +310,10 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
     errors.push((e as Error).message);
     log(`run error: ${(e as Error).message}`);
   } finally {
+    // Workers that serve every variant (--listen) go once the last one is done.
+    await shares?.close?.().catch((e) => {
+      errors.push(`workers not let go: ${(e as Error).message}`);
+    });
     await cleanToxics("at the end of the run");
     await restoreBrokers("at the end of the run");
     // A stack that fails to stop is a finding of this run, not a reason to lose its report.

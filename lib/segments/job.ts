@@ -18,7 +18,11 @@ import type { PartialResult } from "./partial.ts";
 /** The format tag of a job. */
 export const JOB_FORMAT = "sismo-job/1";
 
-/** One variant's split load, as every worker receives it. */
+/**
+ * One variant's split load, as every worker receives it. A worker that connects over the
+ * network may replace `bootstrap` and `connection` with its own (secrets mounted where it
+ * runs, never sent).
+ */
 export interface ShareJob {
   format: typeof JOB_FORMAT;
   plan: Plan;
@@ -32,13 +36,22 @@ export interface ShareJob {
   connection: ConnectionSettings;
 }
 
-/** What the coordinator writes to a worker, one JSON line each. */
+/**
+ * What the coordinator writes to a worker, one JSON line each: a job and the worker's share
+ * of it, the shared start, `stop` (end the load early: Ctrl-C), `done` (no more jobs).
+ */
 export type CoordinatorMessage =
   | { job: ShareJob; segment: LoadSegment }
-  | { start: number };
+  | { start: number }
+  | { stop: true }
+  | { done: true };
 
-/** What a worker writes back, one JSON line each. */
+/**
+ * What a worker writes back, one JSON line each: `hello` first over the network (the share
+ * it asks for, its pod's index; null: any), then per job `ready`, `progress`, `partial`.
+ */
 export type WorkerMessage =
+  | { hello: { index: number | null; host: string } }
   | { ready: true }
   | { progress: LoadProgress }
   | { partial: PartialResult };
@@ -64,6 +77,8 @@ export interface ShareRunner {
     onProgress?: (p: LoadProgress) => void;
     log: (line: string) => void;
   }): Promise<SharesOutcome>;
+  /** The run is over: let the workers go (those that serve several jobs). */
+  close?(): Promise<void>;
 }
 
 /** The sum of the workers' latest progress (elapsed time: the furthest along). */

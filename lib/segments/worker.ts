@@ -14,6 +14,7 @@ import { Ledger } from "../verify/ledger.ts";
 import { LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
 import { openProducer } from "../run/produce.ts";
+import { clientFactory } from "../clients/registry.ts";
 import type { ShareJob } from "./job.ts";
 import { type PartialResult, partialResult } from "./partial.ts";
 
@@ -39,6 +40,8 @@ export async function runShare(
   const startedAt = new Date().toISOString();
   const runId = Uint8Array.from(job.runId.match(/../g) ?? [], (h) => parseInt(h, 16));
   const total = createSchedule(plan.load.rate, plan.load.warmupMs + plan.load.durationMs).total;
+  // A fresh process: the client's library or jars, from the cache the coordinator filled.
+  if (!o.createDriver) await clientFactory(variant.client).prepare(() => {});
   const { driver, deliveries, clientErrors } = await openProducer({
     plan,
     variant,

@@ -68,6 +68,15 @@ export function killStartedProcesses(): number {
 }
 
 /**
+ * Count `child` among the processes {@link killStartedProcesses} kills (a forced exit), until
+ * it exits.
+ */
+export function adoptChild(child: Deno.ChildProcess): void {
+  children.set(child.pid, child);
+  child.status.then(() => children.delete(child.pid)).catch(() => {});
+}
+
+/**
  * Start `command` detached (its own session, so Ctrl-C in the terminal does not
  * reach it directly; sismo stops it in order), appending stdout and stderr to `log`.
  */
@@ -85,9 +94,8 @@ export async function startProcess(
     detached: true,
   }).spawn();
   child.unref();
-  children.set(child.pid, child);
   // Only reaps: stack processes are watched through /proc, not through their exit status.
-  child.status.then(() => children.delete(child.pid)).catch(() => {});
+  adoptChild(child);
   // The start time is readable as soon as the pid exists.
   let startTime: number | null = null;
   for (let i = 0; i < 50 && startTime === null; i++) {

@@ -10,7 +10,10 @@ import { runOutcome } from "../../lib/run/run.ts";
 import { newRunId } from "../../lib/load/payload.ts";
 import type { LoadSegment } from "../../lib/load/segment.ts";
 import type { DriverOptions, ProducerDriver } from "../../lib/clients/contract.ts";
-import type { ShareRunner } from "../../lib/segments/job.ts";
+import type { ShareRunner, WorkerMessage } from "../../lib/segments/job.ts";
+import { remoteWorkers } from "../../lib/segments/remote_workers.ts";
+import { serveJobs } from "../../lib/segments/serve.ts";
+import { jsonLineWriter, lines } from "../../lib/segments/lines.ts";
 import { runShare } from "../../lib/segments/worker.ts";
 import type { PartialResult } from "../../lib/segments/partial.ts";
 import { env, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
@@ -106,8 +109,9 @@ function inProcessShares(count: number, log: MemoryLog, skip?: number): ShareRun
   };
 }
 
-function run(log: MemoryLog, shares?: ShareRunner) {
+function run(log: MemoryLog, shares?: ShareRunner, lines: string[] = []) {
   return runVariant({
+    log: (line) => lines.push(line),
     plan,
     variant: plan.variants[0],
     variantIndex: 0,
@@ -149,4 +153,53 @@ Deno.test("split: a share that never came makes the run inconclusive, not a pass
     runOutcome({ aborted: false, errors: [], variants: [split], planned: 1 }),
     "inconclusive",
   );
+});
+
+/** A worker that connects over TCP, as a pod does, and serves jobs with the in-memory driver. */
+async function connectWorker(port: number, index: number | null, log: MemoryLog) {
+  for (let attempt = 0;; attempt++) {
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      const say = jsonLineWriter<WorkerMessage>(conn);
+      await say({ hello: { index, host: `pod-${index}` } });
+      return await serveJobs(lines(conn.readable), say, {
+        signal: new AbortController().signal,
+        createDriver: (d) => Promise.resolve(driverOf(log, d)),
+      });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.ConnectionRefused) || attempt > 200) throw e;
+      await new Promise((r) => setTimeout(r, 20)); // the coordinator listens from its first job
+    }
+  }
+}
+
+Deno.test("split: workers that connect over TCP serve every variant in turn, then are let go", async () => {
+  const whole = await run(new MemoryLog());
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const log = new MemoryLog();
+  const shares = remoteWorkers({ count: 3, hostname: "127.0.0.1", port });
+  // Pods 2 and 3 ask for their index; the third worker takes what is left.
+  const served = [
+    connectWorker(port, 3, log),
+    connectWorker(port, null, log),
+    connectWorker(port, 2, log),
+  ];
+  const said: string[] = [];
+  const first = await run(log, shares, said);
+  const second = await run(log, shares, said);
+  await shares.close!();
+  assert.deepEqual(await Promise.all(served), [2, 2, 2], "each worker served both variants");
+  for (const split of [first, second]) {
+    assert.deepEqual(split.verification!.counts, whole.verification!.counts);
+    assert.deepEqual(split.workers!.map((w) => w.segment), ["1/3", "2/3", "3/3"]);
+  }
+  // Each pod got the share of its index; the one that asked for none, the share left.
+  for (const [pod, share] of [["pod-3", "3/3"], ["pod-null", "1/3"], ["pod-2", "2/3"]]) {
+    assert.ok(
+      said.some((l) => l.includes(`worker ${pod} connected: share ${share}`)),
+      said.join("\n"),
+    );
+  }
 });

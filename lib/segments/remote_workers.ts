@@ -1,0 +1,175 @@
+/**
+ * `--workers N --listen HOST:PORT`: the coordinator waits for N workers to connect
+ * (`worker --connect`, say the pods of a Kubernetes Indexed Job), gives each its share (the
+ * one it asks for: its pod index; else a free one), and sends them every variant's job in
+ * turn over the same connection, speaking the line protocol of `job.ts`.
+ *
+ * @module
+ */
+import type { LoadSegment } from "../load/segment.ts";
+import type { CoordinatorMessage, ShareRunner, WorkerMessage } from "./job.ts";
+import { jsonLineWriter, lines } from "./lines.ts";
+import { parseWorkerLine, runSharesOver, type WorkerLink } from "./sessions.ts";
+
+/** Options of {@link remoteWorkers}. */
+export interface RemoteWorkersOptions {
+  count: number;
+  hostname: string;
+  port: number;
+  /** How long to wait for every worker to connect, ms (10 minutes). */
+  waitMs?: number;
+}
+
+/** A connected worker, kept for every job of the run. */
+interface Connected {
+  conn: Deno.Conn;
+  host: string;
+  segment: LoadSegment;
+  input: AsyncIterator<string>;
+  say(m: CoordinatorMessage): Promise<void>;
+  lost: boolean;
+}
+
+/** Workers that connect to this coordinator; see the module doc. */
+export function remoteWorkers(o: RemoteWorkersOptions): ShareRunner {
+  let workers: Promise<Connected[]> | null = null;
+  let listener: Deno.Listener | null = null;
+  return {
+    count: o.count,
+    async run(job, r) {
+      workers ??= (async () => {
+        listener = Deno.listen({ hostname: o.hostname, port: o.port });
+        return await acceptAll(listener, o, r.log);
+      })();
+      const links = (await workers).map(linkOf);
+      return await runSharesOver(links, job, r);
+    },
+    async close() {
+      const connected = await workers?.catch(() => []) ?? [];
+      for (const w of connected) {
+        await w.say({ done: true });
+        try {
+          w.conn.close();
+        } catch { // closed by the worker already
+        }
+      }
+      try {
+        (listener as Deno.Listener | null)?.close();
+      } catch { // closed already
+      }
+    },
+  };
+}
+
+/** Accept connections until every share has a worker; see the module doc. */
+async function acceptAll(
+  listener: Deno.Listener,
+  o: RemoteWorkersOptions,
+  log: (line: string) => void,
+): Promise<Connected[]> {
+  const bySegment = new Map<number, Connected>();
+  const address = `${o.hostname}:${o.port}`;
+  log(`waiting for ${o.count} worker(s) to connect to ${address}…`);
+  const timer = setTimeout(() => listener.close(), o.waitMs ?? 600_000);
+  try {
+    for await (const conn of listener) {
+      const input = lines(conn.readable)[Symbol.asyncIterator]();
+      const first = await input.next();
+      const hello = first.done ? null : parseWorkerLine(first.value) as WorkerMessage | string;
+      if (typeof hello !== "object" || hello === null || !("hello" in hello)) {
+        log(`a connection from ${addressOf(conn)} did not say hello: closed`);
+        conn.close();
+        continue;
+      }
+      const asked = hello.hello.index;
+      const free = Array.from({ length: o.count }, (_, i) => i + 1).filter((i) =>
+        !bySegment.has(i)
+      );
+      const index = asked === null ? free[0] : free.includes(asked) ? asked : undefined;
+      if (index === undefined) {
+        log(
+          `worker ${hello.hello.host} asked for share ${asked}/${o.count}, which is ` +
+            `${asked !== null && asked <= o.count ? "taken" : "not one of them"}: closed`,
+        );
+        conn.close();
+        continue;
+      }
+      bySegment.set(index, connected(conn, hello.hello.host, { index, count: o.count }, input));
+      log(
+        `worker ${hello.hello.host} connected: share ${index}/${o.count} (${bySegment.size} of ${o.count})`,
+      );
+      if (bySegment.size === o.count) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (bySegment.size < o.count) {
+    for (const w of bySegment.values()) w.conn.close();
+    throw new Error(
+      `only ${bySegment.size} of ${o.count} worker(s) connected to ${address} in time`,
+    );
+  }
+  return [...bySegment.values()].sort((a, b) => a.segment.index - b.segment.index);
+}
+
+function connected(
+  conn: Deno.Conn,
+  host: string,
+  segment: LoadSegment,
+  input: AsyncIterator<string>,
+): Connected {
+  const write = jsonLineWriter<CoordinatorMessage>(conn);
+  const w: Connected = {
+    conn,
+    host,
+    segment,
+    input,
+    lost: false,
+    say: (m) =>
+      write(m).catch(() => {
+        w.lost = true; // the worker is gone: its silence is the problem reported
+      }),
+  };
+  return w;
+}
+
+/** One job's view of a connected worker. */
+function linkOf(w: Connected): WorkerLink {
+  return {
+    label: `worker ${w.segment.index}/${w.segment.count} (${w.host})`,
+    segment: w.segment,
+    send: (m) => w.say(m),
+    messages: () => ({
+      // The connection outlives the job: leaving the loop must not close it.
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<WorkerMessage | string>> => {
+          if (w.lost) return { done: true, value: undefined };
+          const next = await w.input.next().catch((): IteratorResult<string> => ({
+            done: true,
+            value: undefined,
+          }));
+          if (next.done) {
+            w.lost = true;
+            return { done: true, value: undefined };
+          }
+          return { done: false, value: parseWorkerLine(next.value) };
+        },
+      }),
+    }),
+    interrupt: () => void w.say({ stop: true }),
+    cut: () => {
+      w.lost = true;
+      try {
+        w.conn.close();
+      } catch { // closed already
+      }
+    },
+    gone: () => Promise.resolve("lost its connection"),
+    finished: () => Promise.resolve(),
+  };
+}
+
+function addressOf(conn: Deno.Conn): string {
+  const a = conn.remoteAddr as Deno.NetAddr;
+  return `${a.hostname}:${a.port}`;
+}

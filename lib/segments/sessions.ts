@@ -1,0 +1,115 @@
+/**
+ * One variant's shares over worker links, whatever carries them (a child process's stdin and
+ * stdout, a TCP connection): each worker gets the job and its segment, the start goes out
+ * once every worker still there is ready, progress is summed, and each worker's partial
+ * result is collected; a worker gone without one is a problem, named with how it went.
+ *
+ * @module
+ */
+import type { LoadProgress } from "../load/generator.ts";
+import type { LoadSegment } from "../load/segment.ts";
+import {
+  type CoordinatorMessage,
+  type ShareJob,
+  type ShareRunner,
+  type SharesOutcome,
+  sumProgress,
+  type WorkerMessage,
+} from "./job.ts";
+import type { PartialResult } from "./partial.ts";
+
+/** How long an interrupted worker has to answer before its link is cut, ms. */
+export const INTERRUPTED_GRACE_MS = 30_000;
+
+/** A coordinator's line to one worker, for one job. */
+export interface WorkerLink {
+  /** `worker 2/4 (pid 1234)`, for messages. */
+  readonly label: string;
+  readonly segment: LoadSegment;
+  send(message: CoordinatorMessage): Promise<void>;
+  /** The worker's lines for this job, until its answer (or its end); non-JSON lines as text. */
+  messages(): AsyncIterable<WorkerMessage | string>;
+  /** Ask the worker to end its load early (Ctrl-C). */
+  interrupt(): void;
+  /** Cut the worker off (it did not answer after an interrupt). */
+  cut(): void;
+  /** How the worker went when it answered nothing: `exited with code 3 (<stderr>)`. */
+  gone(): Promise<string>;
+  /** Resolves once the worker is done with this job (a worker process: once it exited). */
+  finished(): Promise<void>;
+}
+
+/** Run `job` over `links`; see the module doc. */
+export async function runSharesOver(
+  links: readonly WorkerLink[],
+  job: ShareJob,
+  o: Parameters<ShareRunner["run"]>[1],
+): Promise<SharesOutcome> {
+  const latest = new Map<number, LoadProgress>();
+  const ready = new Set<WorkerLink>();
+  const ended = new Set<WorkerLink>();
+  const partials = new Map<WorkerLink, PartialResult>();
+  let started = false;
+  let startFailed: unknown = null;
+  // The start goes out once every worker still there is ready.
+  const maybeStart = async () => {
+    if (started || ready.size === 0 || !links.every((l) => ready.has(l) || ended.has(l))) return;
+    started = true;
+    try {
+      const start = await o.start();
+      for (const l of ready) if (!ended.has(l)) await l.send({ start });
+    } catch (e) {
+      startFailed = e;
+      for (const l of links) l.interrupt();
+    }
+  };
+  let cutTimer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => {
+    for (const l of links) if (!ended.has(l)) l.interrupt();
+    cutTimer = setTimeout(() => {
+      for (const l of links) if (!ended.has(l)) l.cut();
+    }, INTERRUPTED_GRACE_MS);
+  };
+  o.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    for (const l of links) await l.send({ job, segment: l.segment });
+    await Promise.all(links.map(async (l) => {
+      for await (const message of l.messages()) {
+        if (typeof message === "string") o.log(`${l.label}: ${message}`); // a client's own output
+        else if ("ready" in message) {
+          ready.add(l);
+          await maybeStart();
+        } else if ("progress" in message) {
+          latest.set(l.segment.index, message.progress);
+          o.onProgress?.(sumProgress(latest.values()));
+        } else if ("partial" in message) {
+          partials.set(l, message.partial);
+          break;
+        }
+      }
+      ended.add(l);
+      await maybeStart();
+    }));
+    // No worker process outlives its job.
+    await Promise.all(links.map((l) => l.finished()));
+  } finally {
+    o.signal.removeEventListener("abort", onAbort);
+    clearTimeout(cutTimer);
+  }
+  if (startFailed) throw startFailed;
+  const problems: string[] = [];
+  for (const l of links) {
+    if (!partials.has(l)) problems.push(`${l.label} ${await l.gone()} and sent no result`);
+  }
+  return { parts: [...partials.values()], problems };
+}
+
+/** A worker's line parsed: its message, or the line itself when it is not JSON. */
+export function parseWorkerLine(line: string): WorkerMessage | string {
+  try {
+    const message = JSON.parse(line);
+    return message !== null && typeof message === "object" ? message : line;
+  } catch {
+    return line;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Local worker processes (`--workers N`) with a stand-in worker that speaks the protocol
+ * without Kafka: one start for all once every worker is ready, progress summed, a worker that
+ * dies named with its reason, Ctrl-C passed on, and no process left behind.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { localWorkers } from "../../lib/segments/local_workers.ts";
+import type { LoadProgress } from "../../lib/load/generator.ts";
+import type { ShareJob } from "../../lib/segments/job.ts";
+import { processStartTime } from "../../lib/stack/processes.ts";
+
+const FAKE = fileURLToPath(new URL("./fixtures/fake_worker.ts", import.meta.url));
+const job = { format: "sismo-job/1" } as ShareJob;
+
+/** Run 3 stand-in workers with `env`; what they answered, and how often start() was asked. */
+async function runFake(env: Record<string, string>, signal = new AbortController().signal) {
+  const command = [
+    "env",
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    Deno.execPath(),
+    "run",
+    "-A",
+    FAKE,
+  ];
+  let starts = 0;
+  const progress: LoadProgress[] = [];
+  const outcome = await localWorkers(3, command).run(job, {
+    start: () => {
+      starts++;
+      return Promise.resolve(1_234_567);
+    },
+    signal,
+    onProgress: (p) => progress.push(p),
+    log: () => {},
+  });
+  const parts = outcome.parts as unknown as {
+    segment: { index: number };
+    start: number;
+    pid: number;
+    load: { aborted: boolean };
+  }[];
+  return { outcome, parts, starts, progress };
+}
+
+Deno.test("local workers: one start for all once every worker is ready, progress summed, none left", async () => {
+  const { outcome, parts, starts, progress } = await runFake({});
+  assert.deepEqual(outcome.problems, []);
+  assert.equal(starts, 1);
+  assert.deepEqual(parts.map((p) => p.segment.index).sort(), [1, 2, 3]);
+  assert.ok(parts.every((p) => p.start === 1_234_567), "every worker got the same start");
+  const last = progress[progress.length - 1];
+  assert.equal(last.sent, 6, "1 + 2 + 3: every worker's latest progress, summed");
+  assert.equal(last.elapsedMs, 30);
+  for (const p of parts) assert.equal(processStartTime(p.pid), null, `worker ${p.pid} is gone`);
+});
+
+Deno.test("local workers: a worker that dies before it is ready is named with its reason; the others run", async () => {
+  const { outcome, parts, starts } = await runFake({ FAKE_WORKER_DIES: "2" });
+  assert.equal(starts, 1);
+  assert.deepEqual(parts.map((p) => p.segment.index).sort(), [1, 3]);
+  assert.equal(outcome.problems.length, 1);
+  assert.match(
+    outcome.problems[0],
+    /^worker 2\/3 \(pid \d+\) exited with code 3 \(boom: this share cannot start\) and sent no result$/,
+  );
+});
+
+Deno.test("local workers: Ctrl-C reaches every worker, which still answers (interrupted)", async () => {
+  const abort = new AbortController();
+  const running = runFake({ FAKE_WORKER_WAITS: "1" }, abort.signal);
+  await new Promise((r) => setTimeout(r, 1500));
+  abort.abort();
+  const { outcome, parts } = await running;
+  assert.deepEqual(outcome.problems, []);
+  assert.equal(parts.length, 3);
+  assert.ok(parts.every((p) => p.load.aborted), "each worker saw the interrupt");
+  for (const p of parts) assert.equal(processStartTime(p.pid), null);
+});
