@@ -12,6 +12,7 @@ import { scenarioCommand } from "./lib/cli/scenario.ts";
 import { compareCommand, reportCommand } from "./lib/cli/report.ts";
 import { ciCommand } from "./lib/cli/ci.ts";
 import { workerCommand } from "./lib/cli/worker.ts";
+import { k8sCommand } from "./lib/cli/k8s.ts";
 import { ScenarioError } from "./lib/scenario/errors.ts";
 import { ReportInputError } from "./lib/report/errors.ts";
 import { UnsupportedSettingError } from "./lib/clients/contract.ts";
@@ -32,6 +33,7 @@ Commands:
   compare <baseline.json> <current.json>   Compare two runs
   ci                          Run the built-in scenarios in the quick profile (regression suite)
   worker                      One share of a split load (started by scenario --workers N)
+  k8s render <name|file.yaml>  Kubernetes manifests of a run split over worker pods
 
 Each command takes --help.`;
 
@@ -44,6 +46,7 @@ const commands: Record<string, () => Promise<Command>> = {
   compare: () => Promise.resolve(compareCommand),
   ci: () => Promise.resolve(ciCommand),
   worker: () => Promise.resolve(workerCommand),
+  k8s: () => Promise.resolve(k8sCommand),
 };
 
 /** Known error kinds that mean bad input or a setup problem: exit code 2. */

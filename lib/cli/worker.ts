@@ -73,7 +73,7 @@ export async function workerCommand(args: string[]): Promise<number> {
     }
     const [host, port] = splitAddress(values.connect);
     const index = segmentIndex(values["segment-index"]);
-    const conn = await Deno.connect({ hostname: host, port });
+    const conn = await connectWhenUp(host, port, stop.signal);
     const say = jsonLineWriter<WorkerMessage>(conn);
     await say({ hello: { index, host: hostname() } });
     const served = await serveJobs(lines(conn.readable), say, { signal: stop.signal, ...own });
@@ -93,6 +93,26 @@ export function splitAddress(text: string, flag = "--connect"): [string, number]
     throw new UsageError(`${flag} must be HOST:PORT, got "${text}"`);
   }
   return [match[1], port];
+}
+
+/** How long a worker waits for its coordinator to listen, ms: pods start in any order. */
+const CONNECT_WAIT_MS = 600_000;
+
+/** Connect to the coordinator, retrying every 2 s while it is not listening yet. */
+async function connectWhenUp(hostname: string, port: number, signal: AbortSignal) {
+  const until = Date.now() + CONNECT_WAIT_MS;
+  for (let said = false;; said = true) {
+    try {
+      return await Deno.connect({ hostname, port });
+    } catch (e) {
+      // Refused, or a Service name not resolvable yet: the coordinator is still starting.
+      if (Date.now() > until || signal.aborted) {
+        throw new Error(`worker: no coordinator at ${hostname}:${port}: ${(e as Error).message}`);
+      }
+      if (!said) console.error(`worker: waiting for the coordinator at ${hostname}:${port}…`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 }
 
 /** The share to ask for: `--segment-index`, else the pod index + 1, else null (any). */

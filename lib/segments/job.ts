@@ -33,7 +33,11 @@ export interface ShareJob {
   runId: string;
   /** The producers' bootstrap servers and how to connect. */
   bootstrap: string[];
-  connection: ConnectionSettings;
+  /**
+   * How to connect; null over the network when it holds credentials: the worker then brings
+   * its own (`worker --command-config`, a mounted secret).
+   */
+  connection: ConnectionSettings | null;
 }
 
 /**

@@ -42,7 +42,11 @@ export function remoteWorkers(o: RemoteWorkersOptions): ShareRunner {
         return await acceptAll(listener, o, r.log);
       })();
       const links = (await workers).map(linkOf);
-      return await runSharesOver(links, job, r);
+      // Credentials do not travel: a worker on a secured cluster has its own (mounted).
+      const sent = job.connection?.securityProtocol === "PLAINTEXT"
+        ? job
+        : { ...job, connection: null };
+      return await runSharesOver(links, sent, r);
     },
     async close() {
       const connected = await workers?.catch(() => []) ?? [];

@@ -42,6 +42,12 @@ export async function runShare(
   const total = createSchedule(plan.load.rate, plan.load.warmupMs + plan.load.durationMs).total;
   // A fresh process: the client's library or jars, from the cache the coordinator filled.
   if (!o.createDriver) await clientFactory(variant.client).prepare(() => {});
+  if (job.connection === null) {
+    throw new Error(
+      "the cluster needs credentials, which the coordinator does not send: give this worker " +
+        "its own --command-config",
+    );
+  }
   const { driver, deliveries, clientErrors } = await openProducer({
     plan,
     variant,
