@@ -39,6 +39,7 @@ import type {
   RunReport,
   VariantReport,
   VerificationCounts,
+  WorkerInfo,
 } from "./types.ts";
 
 /** Options of {@link renderHtml}. */
@@ -336,6 +337,29 @@ function sideBySideSection(report: RunReport, lang: Lang, f: Formatter): string 
       {
         label: t(lang, "network.bytes"),
         cells: variants.map((v) => v.network ? esc(f.int(v.network.requestBytes)) : "–"),
+      },
+    );
+  }
+  // A split run: how many workers, and the worst of each, so that a late worker shows.
+  if (variants.some((v) => v.workers)) {
+    const worst = (v: (typeof variants)[number], of: (w: WorkerInfo) => number) =>
+      v.workers ? esc(f.ms(Math.max(...v.workers.map((w) => Math.abs(of(w)))))) : "–";
+    throughput.push(
+      {
+        label: t(lang, "workers.count"),
+        cells: variants.map((v) => v.workers ? esc(f.int(v.workers.length)) : "–"),
+      },
+      {
+        label: t(lang, "workers.startLag"),
+        cells: variants.map((v) => worst(v, (w) => w.startLagMs)),
+      },
+      {
+        label: t(lang, "workers.clockOffset"),
+        cells: variants.map((v) => worst(v, (w) => w.clockOffsetMs)),
+      },
+      {
+        label: t(lang, "workers.scheduleLag"),
+        cells: variants.map((v) => worst(v, (w) => w.dispatchLagP99Ms)),
       },
     );
   }

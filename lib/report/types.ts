@@ -39,6 +39,10 @@ export interface WorkerInfo {
   client: string;
   /** How late its load clock was ready after the shared start, ms. */
   startLagMs: number;
+  /** Its clock minus the coordinator's, ms (the start was moved by it). */
+  clockOffsetMs: number;
+  /** p99 of its events' hand-off after their intended time, ms: its schedule lag. */
+  dispatchLagP99Ms: number;
 }
 
 /** A parameter of a {@link Phrase}. */

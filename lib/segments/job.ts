@@ -42,20 +42,25 @@ export interface ShareJob {
 
 /**
  * What the coordinator writes to a worker, one JSON line each: a job and the worker's share
- * of it, the shared start, `stop` (end the load early: Ctrl-C), `done` (no more jobs).
+ * of it, a `ping` to measure the worker's clock, the shared start (on the coordinator's
+ * clock, with the worker's measured offset from it), `stop` (end the load early: Ctrl-C),
+ * `done` (no more jobs).
  */
 export type CoordinatorMessage =
   | { job: ShareJob; segment: LoadSegment }
-  | { start: number }
+  | { ping: number }
+  | { start: number; clockOffsetMs: number }
   | { stop: true }
   | { done: true };
 
 /**
  * What a worker writes back, one JSON line each: `hello` first over the network (the share
- * it asks for, its pod's index; null: any), then per job `ready`, `progress`, `partial`.
+ * it asks for, its pod's index; null: any), then per job `pong` (its clock, answering
+ * `ping`), `ready`, `progress`, `partial`.
  */
 export type WorkerMessage =
   | { hello: { index: number | null; host: string } }
+  | { pong: number; at: number }
   | { ready: true }
   | { progress: LoadProgress }
   | { partial: PartialResult };

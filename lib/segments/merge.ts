@@ -181,6 +181,8 @@ export function mergeShares(
         pid: s.worker.pid,
         client: `${s.worker.client.name} ${s.worker.client.version}`,
         startLagMs: s.worker.startLagMs,
+        clockOffsetMs: s.worker.clockOffsetMs,
+        dispatchLagP99Ms: decode(s.histograms.dispatchLag).percentile(99),
       })),
     },
     problems,

@@ -82,6 +82,8 @@ export interface PartialResult {
     client: { name: string; version: string };
     /** How late the worker's load clock was ready after the shared start, ms (0 when early). */
     startLagMs: number;
+    /** The worker's clock minus the coordinator's, ms (measured by a ping at the job's start). */
+    clockOffsetMs: number;
   };
   load: Omit<LoadResult, "latencies">;
   /** Per share event (same order as the ledger), ms from intended time to ack, base64 f32. */

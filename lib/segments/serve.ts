@@ -10,7 +10,7 @@
 import type { ConnectionSettings } from "../connection/settings.ts";
 import type { LoadSegment } from "../load/segment.ts";
 import type { CoordinatorMessage, ShareJob, WorkerMessage } from "./job.ts";
-import { runShare, type ShareOptions } from "./worker.ts";
+import { runShare, type SharedStart, type ShareOptions } from "./worker.ts";
 
 /** Options of {@link serveJobs}. */
 export interface ServeOptions {
@@ -32,7 +32,9 @@ export async function serveJobs(
   const jobs: ({ job: ShareJob; segment: LoadSegment } | null)[] = [];
   let jobArrived: (() => void) | null = null;
   /** The job under way: what `start` and `stop` reach. */
-  const running: { current: { start: (t: number) => void; stop: () => void } | null } = {
+  const running: {
+    current: { start: (s: SharedStart) => void; stop: () => void } | null;
+  } = {
     current: null,
   };
   const push = (item: { job: ShareJob; segment: LoadSegment } | null) => {
@@ -43,8 +45,13 @@ export async function serveJobs(
     for await (const line of input) {
       const message = JSON.parse(line) as CoordinatorMessage;
       if ("job" in message) push(message);
-      else if ("start" in message) running.current?.start(message.start);
-      else if ("stop" in message) running.current?.stop();
+      else if ("ping" in message) void say({ pong: message.ping, at: Date.now() });
+      else if ("start" in message) {
+        running.current?.start({
+          startEpochMs: message.start,
+          clockOffsetMs: message.clockOffsetMs,
+        });
+      } else if ("stop" in message) running.current?.stop();
       else if ("done" in message) break;
     }
     // The coordinator is done, or gone: whatever runs stops, nothing else comes.
@@ -59,7 +66,7 @@ export async function serveJobs(
     const next = jobs.shift()!;
     if (next === null) break;
     const stop = new AbortController();
-    const start = Promise.withResolvers<number>();
+    const start = Promise.withResolvers<SharedStart>();
     start.promise.catch(() => {}); // awaited only once the producer is ready
     running.current = {
       start: start.resolve,

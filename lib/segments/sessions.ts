@@ -49,6 +49,8 @@ export async function runSharesOver(
   const ready = new Set<WorkerLink>();
   const ended = new Set<WorkerLink>();
   const partials = new Map<WorkerLink, PartialResult>();
+  /** Each worker's clock minus the coordinator's, ms, from its answer to a ping. */
+  const offsets = new Map<WorkerLink, number>();
   let started = false;
   let startFailed: unknown = null;
   // The start goes out once every worker still there is ready.
@@ -57,7 +59,9 @@ export async function runSharesOver(
     started = true;
     try {
       const start = await o.start();
-      for (const l of ready) if (!ended.has(l)) await l.send({ start });
+      for (const l of ready) {
+        if (!ended.has(l)) await l.send({ start, clockOffsetMs: offsets.get(l) ?? 0 });
+      }
     } catch (e) {
       startFailed = e;
       for (const l of links) l.interrupt();
@@ -72,11 +76,17 @@ export async function runSharesOver(
   };
   o.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    for (const l of links) await l.send({ job, segment: l.segment });
+    for (const l of links) {
+      await l.send({ job, segment: l.segment });
+      await l.send({ ping: Date.now() });
+    }
     await Promise.all(links.map(async (l) => {
       for await (const message of l.messages()) {
         if (typeof message === "string") o.log(`${l.label}: ${message}`); // a client's own output
-        else if ("ready" in message) {
+        else if ("pong" in message) {
+          // Half the round trip each way: the worker read its clock mid-way.
+          offsets.set(l, Math.round(message.at - (message.pong + Date.now()) / 2));
+        } else if ("ready" in message) {
           ready.add(l);
           await maybeStart();
         } else if ("progress" in message) {

@@ -18,10 +18,18 @@ import { clientFactory } from "../clients/registry.ts";
 import type { ShareJob } from "./job.ts";
 import { type PartialResult, partialResult } from "./partial.ts";
 
+/** The shared start as the coordinator gives it. */
+export interface SharedStart {
+  /** Epoch ms, on the coordinator's clock. */
+  startEpochMs: number;
+  /** This worker's clock minus the coordinator's, ms, as the coordinator measured it. */
+  clockOffsetMs: number;
+}
+
 /** Options of {@link runShare}. */
 export interface ShareOptions {
-  /** Called once the producer is ready; resolves to the shared start, epoch ms. */
-  start: () => Promise<number>;
+  /** Called once the producer is ready; resolves to the shared start. */
+  start: () => Promise<SharedStart>;
   signal: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
   /** Create the producer; the registry's driver for the variant's client by default. */
@@ -57,16 +65,18 @@ export async function runShare(
     createDriver: o.createDriver,
   });
   try {
-    const startEpochMs = await o.start();
+    const { startEpochMs, clockOffsetMs } = await o.start();
+    // The same instant on this worker's clock, which the load runs on.
+    const localStart = startEpochMs + clockOffsetMs;
     // A worker that learns the start late sends its first events late: the report shows it.
-    const startLagMs = Math.max(0, Date.now() - startEpochMs);
+    const startLagMs = Math.max(0, Date.now() - localStart);
     const ledger = new Ledger(Math.max(1, total));
     const recorders = {
       ledger,
       fromIntended: new LatencyRecorder(),
       fromSend: new LatencyRecorder(),
       dispatchLag: new LatencyRecorder(),
-      timeline: new TimelineRecorder(startEpochMs),
+      timeline: new TimelineRecorder(localStart),
     };
     const result = await runLoad({
       load: plan.load,
@@ -76,7 +86,7 @@ export async function runShare(
       runId,
       variantIndex: job.variantIndex,
       recorders,
-      startEpochMs,
+      startEpochMs: localStart,
       signal: o.signal,
       drainMs: plan.drainMs,
       appResendEvery: variant.appResendEvery,
@@ -101,8 +111,14 @@ export async function runShare(
         finishedAt: new Date().toISOString(),
         client: driver.client,
         startLagMs,
+        clockOffsetMs,
       },
-      result,
+      // Back on the coordinator's clock, as every share's.
+      result: {
+        ...result,
+        loadEndedEpochMs: result.loadEndedEpochMs - clockOffsetMs,
+        drainEndedEpochMs: result.drainEndedEpochMs - clockOffsetMs,
+      },
       ...recorders,
       clientErrors: [...clientErrors].map(([message, e]) => ({ message, ...e })),
       notes: driver.notes,

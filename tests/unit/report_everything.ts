@@ -257,6 +257,26 @@ export async function everythingReport(): Promise<RunReport> {
   verification.unreadablePartitions = [2];
   verification.misplaced = 2;
   plain.appResends = 3;
+  plain.workers = [
+    {
+      segment: "1/2",
+      host: "pod-0",
+      pid: 10,
+      client: "librdkafka 2.16.0",
+      startLagMs: 3,
+      clockOffsetMs: -12,
+      dispatchLagP99Ms: 0.4,
+    },
+    {
+      segment: "2/2",
+      host: "pod-1",
+      pid: 11,
+      client: "librdkafka 2.16.0",
+      startLagMs: 41,
+      clockOffsetMs: 2,
+      dispatchLagP99Ms: 1.5,
+    },
+  ];
   plain.stoppedEarly = "duplicated == 0";
   plain.live = {
     counts: { ...verification.counts, ok: verification.counts.ok - 1 },

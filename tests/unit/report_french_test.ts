@@ -121,6 +121,8 @@ Deno.test("french: labels, plurals and descriptions in the report's language", a
       "3 événements non vérifiés ; partition 2",
       "lu 2 fois ; acquitté en partition 0, offset 6",
       "Partition illisible : 2",
+      // A split run: the worst worker of each, the offset by its size.
+      "Décalage d’horloge d’un worker, le plus grand",
       // Descriptions: French when given, else the English marked as such.
       "Acquittements perdus : l’idempotence empêche-t-elle",
       '<p lang="en">Retries with idempotence.</p>',
@@ -145,4 +147,17 @@ Deno.test("english: the same report has no French left outside quoted text", asy
   const report = await everythingReport();
   const html = renderHtml(report, { lang: "en" });
   assert.deepEqual(leftovers(html, report, "en"), []);
+});
+
+Deno.test("workers: a split run shows its workers' count and the worst start lag, clock offset and schedule lag", async () => {
+  const html = renderHtml(await everythingReport(), { lang: "en" });
+  const row = (label: string) => {
+    const at = html.indexOf(`>${label}<`);
+    assert.ok(at > 0, `no row ${label}`);
+    return html.slice(at, html.indexOf("</tr>", at));
+  };
+  assert.match(row("Workers (shares of the load)"), />2</);
+  assert.match(row("Worker start lag, largest"), />41 ms</);
+  assert.match(row("Worker clock offset, largest"), />12 ms</);
+  assert.match(row("Worker schedule lag p99, largest"), />1\.5 ms</);
 });

@@ -37,6 +37,7 @@ async function runFake(env: Record<string, string>, signal = new AbortController
   const parts = outcome.parts as unknown as {
     segment: { index: number };
     start: number;
+    clockOffsetMs: number;
     pid: number;
     load: { aborted: boolean };
   }[];
@@ -76,4 +77,24 @@ Deno.test("local workers: Ctrl-C reaches every worker, which still answers (inte
   assert.equal(parts.length, 3);
   assert.ok(parts.every((p) => p.load.aborted), "each worker saw the interrupt");
   for (const p of parts) assert.equal(processStartTime(p.pid), null);
+});
+
+Deno.test("local workers: a worker killed after the start is named; the others' shares come", async () => {
+  const { outcome, parts } = await runFake({ FAKE_WORKER_KILLED: "3" });
+  assert.deepEqual(parts.map((p) => p.segment.index).sort(), [1, 2]);
+  assert.deepEqual(outcome.problems.map((p) => p.replace(/pid \d+/, "pid N")), [
+    "worker 3/3 (pid N) was killed by SIGKILL and sent no result",
+  ]);
+});
+
+Deno.test("local workers: each worker's clock offset is measured and sent with the start", async () => {
+  const { parts } = await runFake({ FAKE_WORKER_CLOCK_MS: "5000" });
+  for (const p of parts) {
+    assert.ok(
+      Math.abs(p.clockOffsetMs - 5000) < 200,
+      `offset ${p.clockOffsetMs} ms, 5000 expected`,
+    );
+  }
+  const plain = await runFake({});
+  for (const p of plain.parts) assert.ok(Math.abs(p.clockOffsetMs) < 200, `${p.clockOffsetMs} ms`);
 });

@@ -111,6 +111,7 @@ function split(count: number) {
         finishedAt: "",
         client: { name: "librdkafka", version: "2" },
         startLagMs: index,
+        clockOffsetMs: -index,
       },
       result: { ...load(share.ledger.counts().intended), latencies: share.latencies },
       ledger: share.ledger,
@@ -175,6 +176,7 @@ Deno.test("merge: three shares give the whole load's ledger, histograms, timelin
   assert.deepEqual(merged.clientErrors.get("connection refused"), { count: 6, first: 1, last: 30 });
   assert.deepEqual(merged.network, { produceRequests: 30, requestBytes: 3000 });
   assert.deepEqual(merged.notes, [{ id: "note.test" }]);
+  assert.deepEqual(merged.workers.map((w) => w.clockOffsetMs), [-1, -2, -3]);
   assert.deepEqual(merged.workers.map((w) => [w.segment, w.startLagMs]), [["1/3", 1], ["2/3", 2], [
     "3/3",
     3,

@@ -94,7 +94,7 @@ function inProcessShares(count: number, log: MemoryLog, skip?: number): ShareRun
             start: async () => {
               if (++ready === segments.length) allReady();
               await everyoneReady;
-              return await (start ??= o.start());
+              return { startEpochMs: await (start ??= o.start()), clockOffsetMs: 0 };
             },
             signal: o.signal,
             createDriver: (d) => Promise.resolve(driverOf(log, d)),
