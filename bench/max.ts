@@ -37,6 +37,11 @@
  * its buffer is full), while sismo's figure is the highest *open-loop* rate
  * that met every criterion above, to the precision of the search.
  *
+ * `--workers 1,2,4` adds the same search for librdkafka split over that many
+ * local worker processes (`scenario --workers N`: a job, one start, merged
+ * shares; the criteria apply to the merged figures), each count's highest
+ * aggregate rate next to one worker's, as ratios within the run.
+ *
  * CPU: utime + stime of this process (every thread, librdkafka's included) over
  * each trial's load window, from /proc/self/stat. A client in a child process
  * (the java driver's JVM) is not in it.
@@ -57,6 +62,10 @@ import { Ledger } from "../lib/verify/ledger.ts";
 import { LatencyRecorder } from "../lib/metrics/latency.ts";
 import { TimelineRecorder } from "../lib/metrics/timeline.ts";
 import { newRunId, runIdHex } from "../lib/load/payload.ts";
+import { localWorkers } from "../lib/segments/local_workers.ts";
+import { mergeShares } from "../lib/segments/merge.ts";
+import { JOB_FORMAT } from "../lib/segments/job.ts";
+import { PLAINTEXT } from "../lib/connection/settings.ts";
 
 const RECORD_SIZE = 512;
 const PARTITIONS = 3;
@@ -99,7 +108,8 @@ export interface Trial {
 
 /** One client's search. */
 export interface ClientResult {
-  client: ClientName;
+  /** A client of the registry, or `librdkafka × N workers`. */
+  client: string;
   version: string;
   /** Highest rate that held; 0 when none did. */
   best: number;
@@ -271,46 +281,122 @@ async function trial(
       wall0 = wall1;
       cpu0 = cpu1;
     }
-    const counts = ledger.counts();
-    const ackedRatio = result.window.acked / (rate * s.seconds);
-    const lag = dispatchLag.summary();
-    const ack = fromIntended.summary();
-    const why: string[] = [];
-    if (ackedRatio < MIN_ACKED_RATIO) {
-      why.push(`acked in window ${(ackedRatio * 100).toFixed(1)} %`);
-    }
-    if (!(lag.p99 < s.lagP99Ms)) why.push(`lag p99 ${lag.p99.toFixed(2)} ms`);
-    if (counts.notSent > 0) why.push(`${counts.notSent} not sent`);
-    if (counts.failed > 0) {
-      const top = ledger.errors()[0]?.message ?? [...clientErrors.keys()][0] ?? "";
-      why.push(`${counts.failed} failed${top ? ` (${top.slice(0, 80)})` : ""}`);
-    }
-    if (counts.acked + counts.failed + counts.notSent < schedule.total) {
-      why.push(`${schedule.total - counts.acked - counts.failed - counts.notSent} unanswered`);
-    }
-    if (result.aborted) why.push("interrupted");
-    const cpu = cpu1 - cpu0;
-    const wall = (wall1 - wall0) / 1000;
-    return {
-      rate,
-      holds: why.length === 0,
-      ackedRatio,
-      lagP99Ms: lag.p99,
-      lagMaxMs: lag.max,
-      ackP50Ms: ack.p50,
-      ackP99Ms: ack.p99,
+    return judge(s, rate, {
+      windowAcked: result.window.acked,
+      lag: dispatchLag.summary(),
+      ack: fromIntended.summary(),
+      counts: ledger.counts(),
       intended: schedule.total,
-      acked: counts.acked,
-      failed: counts.failed,
-      notSent: counts.notSent,
+      topError: ledger.errors()[0]?.message ?? [...clientErrors.keys()][0] ?? "",
+      aborted: result.aborted,
       outstandingAtEnd: result.outstandingAtEnd,
-      cores: wall > 0 ? cpu / wall : 0,
-      cpuSeconds: cpu,
-      why,
-    };
+      cpu: cpu1 - cpu0,
+      wall: (wall1 - wall0) / 1000,
+    });
   } finally {
     await deleteTopic(state, topic);
   }
+}
+
+/**
+ * One trial of librdkafka split over `workers` local worker processes at `rate` in all: the
+ * coordinator's path of `--workers N` (job, one start, merged shares), without verification.
+ * CPU is not measured (the workers are child processes).
+ */
+async function workersTrial(
+  state: StackState,
+  s: Settings,
+  workers: number,
+  rate: number,
+  runId: Uint8Array,
+  signal: AbortSignal,
+): Promise<Trial> {
+  const plan = planFor(s, "librdkafka", rate);
+  const topic = freshTopic(runIdHex(runId).slice(0, 8), `workers-${workers}`);
+  await createTopic(state, topic);
+  try {
+    const outcome = await localWorkers(workers).run({
+      format: JOB_FORMAT,
+      plan,
+      variantIndex: 0,
+      topic,
+      runId: runIdHex(runId),
+      bootstrap: state.bootstrap,
+      connection: PLAINTEXT,
+      preciseAbovePerSecond: 0,
+    }, {
+      start: () => Promise.resolve(Date.now() + 100),
+      signal,
+      log: () => {},
+    });
+    if (outcome.problems.length) throw new Error(outcome.problems.join("; "));
+    const { merged, problems } = mergeShares(outcome.parts);
+    if (problems.length) throw new Error(problems.join("; "));
+    const counts = merged.ledger.counts();
+    const intended = createSchedule(plan.load.rate, plan.load.warmupMs + plan.load.durationMs)
+      .total;
+    return judge(s, rate, {
+      windowAcked: merged.result.window.acked,
+      lag: merged.dispatchLag.summary(),
+      ack: merged.fromIntended.summary(),
+      counts,
+      intended,
+      topError: merged.errors[0]?.message ?? "",
+      aborted: merged.result.aborted,
+      outstandingAtEnd: merged.result.outstandingAtEnd,
+      cpu: 0,
+      wall: 0,
+    });
+  } finally {
+    await deleteTopic(state, topic);
+  }
+}
+
+/** Whether a trial at `rate` holds, from what it recorded; see the module doc. */
+function judge(s: Settings, rate: number, r: {
+  windowAcked: number;
+  lag: { p99: number; max: number };
+  ack: { p50: number; p99: number };
+  counts: ReturnType<Ledger["counts"]>;
+  intended: number;
+  topError: string;
+  aborted: boolean;
+  outstandingAtEnd: number;
+  cpu: number;
+  wall: number;
+}): Trial {
+  const { counts, lag, ack } = r;
+  const ackedRatio = r.windowAcked / (rate * s.seconds);
+  const why: string[] = [];
+  if (ackedRatio < MIN_ACKED_RATIO) {
+    why.push(`acked in window ${(ackedRatio * 100).toFixed(1)} %`);
+  }
+  if (!(lag.p99 < s.lagP99Ms)) why.push(`lag p99 ${lag.p99.toFixed(2)} ms`);
+  if (counts.notSent > 0) why.push(`${counts.notSent} not sent`);
+  if (counts.failed > 0) {
+    why.push(`${counts.failed} failed${r.topError ? ` (${r.topError.slice(0, 80)})` : ""}`);
+  }
+  if (counts.acked + counts.failed + counts.notSent < r.intended) {
+    why.push(`${r.intended - counts.acked - counts.failed - counts.notSent} unanswered`);
+  }
+  if (r.aborted) why.push("interrupted");
+  return {
+    rate,
+    holds: why.length === 0,
+    ackedRatio,
+    lagP99Ms: lag.p99,
+    lagMaxMs: lag.max,
+    ackP50Ms: ack.p50,
+    ackP99Ms: ack.p99,
+    intended: r.intended,
+    acked: counts.acked,
+    failed: counts.failed,
+    notSent: counts.notSent,
+    outstandingAtEnd: r.outstandingAtEnd,
+    cores: r.wall > 0 ? r.cpu / r.wall : 0,
+    cpuSeconds: r.cpu,
+    why,
+  };
 }
 
 const roundRate = (r: number) =>
@@ -346,13 +432,32 @@ async function searchClient(
     out.skipped = `prepare failed: ${(e as Error).message.split("\n")[0]}`;
     return out;
   }
+  await searchRate(out, s, (rate) => trial(state, s, client, rate, runId, signal), signal, log);
+  out.seconds = elapsedS();
+  return out;
+}
+
+/**
+ * The search of the highest rate at which `trialAt` holds, into `out` (named `out.client`):
+ * a warm-up trial, doubling while trials hold, then bisection.
+ */
+async function searchRate(
+  out: ClientResult,
+  s: Settings,
+  trialAt: (rate: number) => Promise<Trial>,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<void> {
+  const t0 = performance.now();
+  const elapsedS = () => (performance.now() - t0) / 1000;
+  const client = out.client;
   // A trial costs its load, the drain of what is left, and a topic and producer to set up.
   const trialS = s.warmup + s.seconds + 4;
   // One trial first that does not count: the first producer of a process pays for JIT
   // compilation and the client's start-up, which is not its sustained rate (a first trial
   // failing on that alone once capped the whole search).
   try {
-    const warm = await trial(state, s, client, roundRate(s.start / 2), runId, signal);
+    const warm = await trialAt(roundRate(s.start / 2));
     log(`${trialLine(client, warm)}  (warm-up, not counted)`);
   } catch (e) {
     log(`  [${client}] warm-up trial failed: ${(e as Error).message.split("\n")[0]}`);
@@ -369,7 +474,7 @@ async function searchClient(
     }
     let t: Trial;
     try {
-      t = await trial(state, s, client, rate, runId, signal);
+      t = await trialAt(rate);
     } catch (e) {
       const message = (e as Error).message.split("\n")[0];
       if (out.trials.length === 0) {
@@ -420,8 +525,6 @@ async function searchClient(
     if (next === lo || next === hi) break;
     rate = next;
   }
-  out.seconds = elapsedS();
-  return out;
 }
 
 function fmtRate(n: number): string {
@@ -467,8 +570,14 @@ export async function runMaxBench(args: string[]): Promise<number> {
       "pp-records": { type: "string", default: "600000" },
       "base-port": { type: "string", default: "32000" },
       "lag-p99-ms": { type: "string", default: String(MAX_LAG_P99_MS) },
+      workers: { type: "string" },
     },
   });
+  const workerCounts = values.workers?.split(",").map(Number) ?? [];
+  if (workerCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) {
+    console.error(`--workers takes counts from 1 to 16, e.g. 1,2,4 (got ${values.workers})`);
+    return 2;
+  }
   const s: Settings = {
     seconds: Number(values.seconds),
     warmup: Number(values.warmup),
@@ -555,6 +664,31 @@ export async function runMaxBench(args: string[]): Promise<number> {
       if (r.skipped) console.log(`  skipped: ${r.skipped}`);
       results.push(r);
     }
+    for (const n of workerCounts) {
+      if (controller.signal.aborted) break;
+      const name = `librdkafka × ${n} worker${n > 1 ? "s" : ""}`;
+      console.log(`\n== ${name} (local worker processes, aggregate rate)`);
+      const out: ClientResult = {
+        client: name,
+        version: (await CLIENTS.librdkafka.prepare(log)).version,
+        best: 0,
+        bestTrial: null,
+        failedAt: null,
+        trials: [],
+        seconds: 0,
+      };
+      const t0 = performance.now();
+      const st = state;
+      await searchRate(
+        out,
+        s,
+        (rate) => workersTrial(st, s, n, rate, runId, controller.signal),
+        controller.signal,
+        log,
+      );
+      out.seconds = (performance.now() - t0) / 1000;
+      results.push(out);
+    }
   } finally {
     Deno.removeSignalListener("SIGINT", onSigint);
     console.error(`Stopping the stack on base port ${basePort}…`);
@@ -604,8 +738,17 @@ export async function runMaxBench(args: string[]): Promise<number> {
   console.log(table(rows));
   console.log(
     "CPU = CPU time of the sismo process (all threads) / wall time over the load window " +
-      "(the java driver's JVM is a child process, not counted).",
+      "(the java driver's JVM and the workers are child processes, not counted).",
   );
+  const one = results.find((r) => r.client === "librdkafka × 1 worker");
+  if (one?.best) {
+    const split = results.filter((r) => r.client.includes("×"));
+    console.log(
+      `Split over workers, aggregate against one worker: ${
+        split.map((r) => `${r.client.split("× ")[1]} ${(r.best / one.best).toFixed(2)}`).join(", ")
+      }`,
+    );
+  }
 
   const lib = results.find((r) => r.client === "librdkafka");
   if (!ppRate || !lib || lib.skipped) {

@@ -38,6 +38,8 @@ export interface ShareJob {
    * its own (`worker --command-config`, a mounted secret).
    */
   connection: ConnectionSettings | null;
+  /** The generator's precise-sleep threshold (`LoadOptions.preciseAbovePerSecond`): the bench's. */
+  preciseAbovePerSecond?: number;
 }
 
 /**

@@ -92,6 +92,7 @@ export async function runShare(
       appResendEvery: variant.appResendEvery,
       onProgress: o.onProgress,
       segment,
+      preciseAbovePerSecond: job.preciseAbovePerSecond,
     });
     return partialResult({
       run: {
