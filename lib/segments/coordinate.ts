@@ -39,7 +39,11 @@ export async function produceInShares(
         startEpochMs = start;
         await faults.join(start);
         // The faults end when the last event is due, as they do for a load run here.
-        faultsEnd = setTimeout(() => faults.stop(), Math.max(0, start + totalMs - Date.now()));
+        faultsEnd = setTimeout(
+          // What stopping found is read again below, where its errors are reported.
+          () => void faults.stop().catch(() => {}),
+          Math.max(0, start + totalMs - Date.now()),
+        );
         return start;
       },
       signal: o.signal,

@@ -87,6 +87,8 @@ export interface ShareRunner {
     /** The shares' progress, summed. */
     onProgress?: (p: LoadProgress) => void;
     log: (line: string) => void;
+    /** How long a worker may take to be ready before it is cut off, ms (120 s). */
+    readyTimeoutMs?: number;
   }): Promise<SharesOutcome>;
   /** The run is over: let the workers go (those that serve several jobs). */
   close?(): Promise<void>;

@@ -38,8 +38,16 @@ export function remoteWorkers(o: RemoteWorkersOptions): ShareRunner {
     count: o.count,
     async run(job, r) {
       workers ??= (async () => {
-        listener = Deno.listen({ hostname: o.hostname, port: o.port });
-        return await acceptAll(listener, o, r.log);
+        const l = Deno.listen({ hostname: o.hostname, port: o.port });
+        listener = l;
+        // Ctrl-C while waiting for workers: stop waiting.
+        const stop = () => closeQuietly(l);
+        r.signal.addEventListener("abort", stop, { once: true });
+        try {
+          return await acceptAll(l, o, r.log);
+        } finally {
+          r.signal.removeEventListener("abort", stop);
+        }
       })();
       const links = (await workers).map(linkOf);
       // Credentials do not travel: a worker on a secured cluster has its own (mounted).
@@ -57,10 +65,7 @@ export function remoteWorkers(o: RemoteWorkersOptions): ShareRunner {
         } catch { // closed by the worker already
         }
       }
-      try {
-        (listener as Deno.Listener | null)?.close();
-      } catch { // closed already
-      }
+      if (listener) closeQuietly(listener);
     },
   };
 }
@@ -74,7 +79,7 @@ async function acceptAll(
   const bySegment = new Map<number, Connected>();
   const address = `${o.hostname}:${o.port}`;
   log(`waiting for ${o.count} worker(s) to connect to ${address}…`);
-  const timer = setTimeout(() => listener.close(), o.waitMs ?? 600_000);
+  const timer = setTimeout(() => closeQuietly(listener), o.waitMs ?? 600_000);
   try {
     for await (const conn of listener) {
       const input = lines(conn.readable)[Symbol.asyncIterator]();
@@ -171,6 +176,14 @@ function linkOf(w: Connected): WorkerLink {
     gone: () => Promise.resolve("lost its connection"),
     finished: () => Promise.resolve(),
   };
+}
+
+/** Close a listener or a connection that may be closed already. */
+function closeQuietly(closable: { close(): void }): void {
+  try {
+    closable.close();
+  } catch { // closed already
+  }
 }
 
 function addressOf(conn: Deno.Conn): string {

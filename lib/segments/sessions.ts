@@ -21,6 +21,12 @@ import type { PartialResult } from "./partial.ts";
 /** How long an interrupted worker has to answer before its link is cut, ms. */
 export const INTERRUPTED_GRACE_MS = 30_000;
 
+/**
+ * How long a worker has to create its producer and say it is ready, ms: one that hangs there
+ * is cut off, and the others start without it.
+ */
+export const READY_TIMEOUT_MS = 120_000;
+
 /** A coordinator's line to one worker, for one job. */
 export interface WorkerLink {
   /** `worker 2/4 (pid 1234)`, for messages. */
@@ -75,6 +81,14 @@ export async function runSharesOver(
     }, INTERRUPTED_GRACE_MS);
   };
   o.signal.addEventListener("abort", onAbort, { once: true });
+  const readyTimeoutMs = o.readyTimeoutMs ?? READY_TIMEOUT_MS;
+  const readyTimer = setTimeout(() => {
+    for (const l of links) {
+      if (ready.has(l) || ended.has(l)) continue;
+      o.log(`${l.label} not ready after ${readyTimeoutMs / 1000} s: cut off`);
+      l.cut();
+    }
+  }, readyTimeoutMs);
   try {
     for (const l of links) {
       await l.send({ job, segment: l.segment });
@@ -105,6 +119,7 @@ export async function runSharesOver(
   } finally {
     o.signal.removeEventListener("abort", onAbort);
     clearTimeout(cutTimer);
+    clearTimeout(readyTimer);
   }
   if (startFailed) throw startFailed;
   const problems: string[] = [];

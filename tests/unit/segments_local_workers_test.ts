@@ -14,7 +14,11 @@ const FAKE = fileURLToPath(new URL("./fixtures/fake_worker.ts", import.meta.url)
 const job = { format: "sismo-job/1" } as ShareJob;
 
 /** Run 3 stand-in workers with `env`; what they answered, and how often start() was asked. */
-async function runFake(env: Record<string, string>, signal = new AbortController().signal) {
+async function runFake(
+  env: Record<string, string>,
+  signal = new AbortController().signal,
+  said: string[] = [],
+) {
   const command = [
     "env",
     ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
@@ -32,7 +36,8 @@ async function runFake(env: Record<string, string>, signal = new AbortController
     },
     signal,
     onProgress: (p) => progress.push(p),
-    log: () => {},
+    log: (line) => said.push(line),
+    readyTimeoutMs: 3000,
   });
   const parts = outcome.parts as unknown as {
     segment: { index: number };
@@ -97,4 +102,18 @@ Deno.test("local workers: each worker's clock offset is measured and sent with t
   }
   const plain = await runFake({});
   for (const p of plain.parts) assert.ok(Math.abs(p.clockOffsetMs) < 200, `${p.clockOffsetMs} ms`);
+});
+
+Deno.test("local workers: a worker that never gets ready is cut off; the others start without it", async () => {
+  const said: string[] = [];
+  const { outcome, parts, starts } = await runFake({ FAKE_WORKER_HANGS: "2" }, undefined, said);
+  assert.equal(starts, 1);
+  assert.deepEqual(parts.map((p) => p.segment.index).sort(), [1, 3]);
+  assert.deepEqual(outcome.problems.map((p) => p.replace(/pid \d+/, "pid N")), [
+    "worker 2/3 (pid N) was killed by SIGKILL and sent no result",
+  ]);
+  assert.ok(
+    said.some((l) => /worker 2\/3 \(pid \d+\) not ready after 3 s: cut off/.test(l)),
+    said.join("\n"),
+  );
 });
