@@ -432,7 +432,14 @@ async function searchClient(
     out.skipped = `prepare failed: ${(e as Error).message.split("\n")[0]}`;
     return out;
   }
-  await searchRate(out, s, (rate) => trial(state, s, client, rate, runId, signal), signal, log);
+  await searchRate(
+    out,
+    s,
+    (rate) => trial(state, s, client, rate, runId, signal),
+    signal,
+    log,
+    t0,
+  );
   out.seconds = elapsedS();
   return out;
 }
@@ -447,8 +454,9 @@ async function searchRate(
   trialAt: (rate: number) => Promise<Trial>,
   signal: AbortSignal,
   log: (line: string) => void,
+  /** When the search began (`performance.now()`): the time budget counts from there. */
+  t0 = performance.now(),
 ): Promise<void> {
-  const t0 = performance.now();
   const elapsedS = () => (performance.now() - t0) / 1000;
   const client = out.client;
   // A trial costs its load, the drain of what is left, and a topic and producer to set up.

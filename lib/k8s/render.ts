@@ -174,9 +174,10 @@ export function renderManifests(o: RenderOptions): K8sObject[] {
       completionMode: "Indexed",
       completions: o.workers,
       parallelism: o.workers,
-      // A share run twice would send its events twice: a failed worker is not retried; the
-      // coordinator reports its share missing and the run inconclusive.
-      backoffLimit: 0,
+      // A share run twice would send its events twice: a failed worker is not retried, and the
+      // others go on (a Job-wide backoffLimit would end them all); the coordinator reports the
+      // failed share missing and the run inconclusive.
+      backoffLimitPerIndex: 0,
       template: {
         metadata: { labels: { ...labels, "sismo/role": "worker" } },
         spec: {

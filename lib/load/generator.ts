@@ -367,7 +367,9 @@ async function loadAndDrain(opts: LoadOptions): Promise<LoadResult> {
     }
     if (seq < schedule.total) {
       const wait = schedule.timeOf(seq) - (performance.now() - t0);
-      highRate = !sync && schedule.rateAt(schedule.timeOf(seq)) > preciseAbove;
+      // A worker sends its share: its own rate is the schedule's over the shares.
+      highRate = !sync &&
+        schedule.rateAt(schedule.timeOf(seq)) / segment.count > preciseAbove;
       // Below HIGH_RATE the main thread sleeps on a timer until the next event is due. Deno's
       // timers wake about 2 ms late, so events go out in small bursts a little after their
       // intended time (the lag is inside the latency, measured from the intended time). A

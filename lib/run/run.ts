@@ -29,6 +29,8 @@ import { type ConnectionSettings, secretsOf } from "../connection/settings.ts";
 import { knownSecretsRedactor, maskStrings } from "../report/redact.ts";
 import type { ShareRunner } from "../segments/job.ts";
 import { localWorkers } from "../segments/local_workers.ts";
+import { MAX_EVENTS_PER_SHARE } from "../segments/partial.ts";
+import { createSchedule } from "../load/schedule.ts";
 import { remoteWorkers } from "../segments/remote_workers.ts";
 
 /** Options of {@link runScenario}. */
@@ -152,6 +154,26 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
   let mask = knownSecretsRedactor(opts.connection ? secretsOf(opts.connection) : []);
   const log = (line: string) => opts.log?.(mask(line));
   await preflight(plan, log);
+  if (opts.listen && plan.parallel) {
+    // Connected workers serve one job at a time: parallel variants would wait on each other.
+    throw new UnsupportedSettingError(
+      `${plan.file}: parallel variants cannot share workers that connect (--listen); run the ` +
+        "scenario with --workers N alone (local worker processes), or its variants one after another",
+    );
+  }
+  if (opts.workers !== undefined) {
+    const events = createSchedule(plan.load.rate, plan.load.warmupMs + plan.load.durationMs).total;
+    const perShare = Math.ceil(events / opts.workers);
+    if (perShare > MAX_EVENTS_PER_SHARE) {
+      throw new UnsupportedSettingError(
+        `${plan.file}: ${perShare.toLocaleString("en-US")} events per worker with --workers ` +
+          `${opts.workers}; a worker takes at most ${
+            MAX_EVENTS_PER_SHARE.toLocaleString("en-US")
+          }` +
+          `: use --workers ${Math.ceil(events / MAX_EVENTS_PER_SHARE)} or more, or a shorter load`,
+      );
+    }
+  }
   const started = new Date();
   const runId = newRunId();
   const dir = join(opts.reportsDir ?? "reports", plan.name, timestamp(started));

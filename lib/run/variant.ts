@@ -272,6 +272,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
           variant: o.variantIndex,
           keys: plan.load.keys,
           partitions: plan.topic.partitions,
+          // Split over workers, each producer's order is its own.
+          producers: o.shares?.count ?? 1,
           secondOf: (seq) => Math.floor(schedule.timeOf(seq) / 1000),
         })
         : null;

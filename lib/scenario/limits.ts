@@ -96,7 +96,7 @@ export const FULL_LEDGER_BYTES = 2 ** 30;
 /**
  * How long an event stays unsettled in the live verification, at most, for the memory rule:
  * the default delivery timeout (120 s) and request timeout (30 s), plus a minute of margins
- * (`deliveryHorizonMs` in `lib/run/variant.ts`), plus the read's lag.
+ * (`deliveryHorizonMs` in `lib/run/produce.ts`), plus the read's lag.
  */
 export const UNSETTLED_HORIZON_MS = 240_000;
 

@@ -69,8 +69,20 @@ export async function produceInShares(
     );
   }
   for (const part of outcome.parts) {
-    if (part.run.id !== runIdHex(o.runId) || part.run.topic !== ctx.topic) {
-      throw new Error(`a worker answered for another run (${part.run.id}, ${part.run.topic})`);
+    const mine = {
+      id: runIdHex(o.runId),
+      topic: ctx.topic,
+      events: ctx.schedule.total,
+      startEpochMs,
+    };
+    for (const [field, value] of Object.entries(mine)) {
+      const theirs = part.run[field as keyof typeof mine];
+      if (theirs !== value) {
+        throw new Error(
+          `worker ${part.segment.index}/${part.segment.count} answered for another run: ` +
+            `run.${field} ${JSON.stringify(theirs)}, not ${JSON.stringify(value)}`,
+        );
+      }
     }
   }
   const ackedEnd = new Map<number, number>();

@@ -3,9 +3,9 @@
  * they say back while they run ({@link WorkerMessage}), and the seam behind which the
  * shares run ({@link ShareRunner}: local worker processes, or in-process in tests).
  *
- * A worker and its coordinator speak JSON lines: the coordinator writes the job, then the
- * shared start time once every worker is ready; each worker writes `ready`, `progress` once
- * a second, and finally its partial result.
+ * A worker and its coordinator speak JSON lines: the coordinator writes the job, a ping once
+ * the worker is ready, then the shared start time once every worker is; each worker writes
+ * `ready`, a `pong`, `progress` once a second, and finally its partial result.
  *
  * @module
  */
@@ -57,15 +57,17 @@ export type CoordinatorMessage =
 
 /**
  * What a worker writes back, one JSON line each: `hello` first over the network (the share
- * it asks for, its pod's index; null: any), then per job `pong` (its clock, answering
- * `ping`), `ready`, `progress`, `partial`.
+ * it asks for, its pod's index; null: any), then per job `ready`, `pong` (its clock,
+ * answering the `ping` that follows `ready`), `progress`, and `partial`, or `failed` with why
+ * it could not do its share.
  */
 export type WorkerMessage =
   | { hello: { index: number | null; host: string } }
   | { pong: number; at: number }
   | { ready: true }
   | { progress: LoadProgress }
-  | { partial: PartialResult };
+  | { partial: PartialResult }
+  | { failed: string };
 
 /** How the shares of a run went: the partial results, and why any share has none. */
 export interface SharesOutcome {

@@ -11,21 +11,23 @@
 
 /** Each line of `stream` without its newline; a last line without one too. */
 export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  // A partial result is one line of megabytes: the search for its end goes on from where it
-  // stopped, not from the line's start at each chunk.
+  // A partial result is one line of megabytes: its pieces are kept apart and joined once, and
+  // only each new piece is searched for the line's end (a growing string searched again at
+  // each chunk would be copied whole each time).
   const decoder = new TextDecoder();
-  let rest = "";
+  let pieces: string[] = [];
   for await (const bytes of stream) {
-    let from = rest.length;
-    rest += decoder.decode(bytes, { stream: true });
-    let newline;
-    while ((newline = rest.indexOf("\n", from)) >= 0) {
-      yield rest.slice(0, newline);
-      rest = rest.slice(newline + 1);
-      from = 0;
+    const chunk = decoder.decode(bytes, { stream: true });
+    let from = 0;
+    for (let newline; (newline = chunk.indexOf("\n", from)) >= 0; from = newline + 1) {
+      pieces.push(chunk.slice(from, newline));
+      yield pieces.join("");
+      pieces = [];
     }
+    if (from < chunk.length) pieces.push(chunk.slice(from));
   }
-  if (rest) yield rest;
+  const last = pieces.join("") + decoder.decode();
+  if (last) yield last;
 }
 
 /**

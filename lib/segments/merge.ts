@@ -23,9 +23,11 @@ import type { ErrorCount } from "../verify/error_tally.ts";
 import { LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
 import type { DriverStats } from "../clients/contract.ts";
+import type { ClientErrors } from "../run/produce.ts";
 import type { Phrase, WorkerInfo } from "../report/types.ts";
 import {
   type ClientLogError,
+  PARTIAL_FORMAT,
   type PartialResult,
   replayLatencies,
   replayShare,
@@ -43,7 +45,7 @@ export interface MergedShares {
   fromSend: LatencyRecorder;
   dispatchLag: LatencyRecorder;
   timeline: TimelineRecorder;
-  clientErrors: Map<string, { count: number; first: number; last: number }>;
+  clientErrors: ClientErrors;
   client: { name: string; version: string };
   notes: Phrase[];
   network: DriverStats;
@@ -67,6 +69,12 @@ export function mergeShares(
   if (parts.length === 0) throw new MergeError("no partial result to merge");
   const first = parts[0];
   for (const part of parts) {
+    if (part.format !== PARTIAL_FORMAT) {
+      throw new MergeError(
+        `share ${segmentLabel(part.segment)} is not a ${PARTIAL_FORMAT} partial result ` +
+          `(${JSON.stringify(part.format)}): its worker runs another version of sismo`,
+      );
+    }
     for (const field of Object.keys(first.run) as (keyof PartialResult["run"])[]) {
       if (part.run[field] !== first.run[field]) {
         throw new MergeError(
@@ -115,7 +123,7 @@ export function mergeShares(
     dispatchLag: new LatencyRecorder(),
   };
   const errors = new Map<string, number>();
-  const clientErrors = new Map<string, { count: number; first: number; last: number }>();
+  const clientErrors: ClientErrors = new Map();
   const network: DriverStats = { produceRequests: 0, requestBytes: 0 };
   const notes: Phrase[] = [];
   for (const share of shares) {
@@ -194,7 +202,7 @@ function decode(shared: SharedLatency): LatencyRecorder {
 }
 
 function addClientError(
-  into: Map<string, { count: number; first: number; last: number }>,
+  into: ClientErrors,
   e: ClientLogError,
 ): void {
   const seen = into.get(e.message);

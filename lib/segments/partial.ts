@@ -14,6 +14,7 @@ import { Buffer } from "node:buffer";
 import type { LoadResult } from "../load/generator.ts";
 import { eventsOf, firstOwnedFrom, type LoadSegment } from "../load/segment.ts";
 import {
+  LATE_ACK,
   Ledger,
   STATUS_ACKED,
   STATUS_FAILED,
@@ -27,6 +28,12 @@ import type { Phrase } from "../report/types.ts";
 
 /** The format tag of a partial result file. */
 export const PARTIAL_FORMAT = "sismo-partial/1";
+
+/**
+ * Most events one worker's share may hold: its partial result is one JSON line of about 21
+ * characters per event, to stay well within what one string can hold (2^29 characters).
+ */
+export const MAX_EVENTS_PER_SHARE = 20_000_000;
 
 /** A latency recorder's whole state (see `LatencyRecorder.shared`). */
 export interface SharedLatency {
@@ -95,8 +102,6 @@ export interface PartialResult {
   notes: Phrase[];
   network: DriverStats;
 }
-
-const LATE_ACK = 0x80;
 
 const base64 = (a: ArrayBufferView) =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");

@@ -20,6 +20,9 @@ export interface RemoteWorkersOptions {
   waitMs?: number;
 }
 
+/** How long a new connection has to say hello, ms. */
+const HELLO_TIMEOUT_MS = 10_000;
+
 /** A connected worker, kept for every job of the run. */
 interface Connected {
   conn: Deno.Conn;
@@ -80,40 +83,54 @@ async function acceptAll(
   const address = `${o.hostname}:${o.port}`;
   log(`waiting for ${o.count} worker(s) to connect to ${address}…`);
   const timer = setTimeout(() => closeQuietly(listener), o.waitMs ?? 600_000);
-  try {
-    for await (const conn of listener) {
-      const input = lines(conn.readable)[Symbol.asyncIterator]();
-      const first = await input.next();
-      const hello = first.done ? null : parseWorkerLine(first.value) as WorkerMessage | string;
-      if (typeof hello !== "object" || hello === null || !("hello" in hello)) {
-        log(`a connection from ${addressOf(conn)} did not say hello: closed`);
-        conn.close();
-        continue;
-      }
-      const asked = hello.hello.index;
-      const free = Array.from({ length: o.count }, (_, i) => i + 1).filter((i) =>
-        !bySegment.has(i)
-      );
-      const index = asked === null ? free[0] : free.includes(asked) ? asked : undefined;
-      if (index === undefined) {
-        log(
-          `worker ${hello.hello.host} asked for share ${asked}/${o.count}, which is ` +
-            `${asked !== null && asked <= o.count ? "taken" : "not one of them"}: closed`,
-        );
-        conn.close();
-        continue;
-      }
-      bySegment.set(index, connected(conn, hello.hello.host, { index, count: o.count }, input));
-      log(
-        `worker ${hello.hello.host} connected: share ${index}/${o.count} (${bySegment.size} of ${o.count})`,
-      );
-      if (bySegment.size === o.count) break;
+  /** Connections that have not said hello yet. */
+  const unheard = new Set<Deno.Conn>();
+  /** Takes a connection's hello, and its worker in when its share is free. */
+  const greet = async (conn: Deno.Conn) => {
+    const input = lines(conn.readable)[Symbol.asyncIterator]();
+    // A connection that says nothing must not hold up the others: each has its own wait.
+    unheard.add(conn);
+    const silent = setTimeout(() => closeQuietly(conn), HELLO_TIMEOUT_MS);
+    const first = await input.next().catch(() => ({ done: true as const, value: undefined }));
+    clearTimeout(silent);
+    unheard.delete(conn);
+    const hello = first.done ? null : parseWorkerLine(first.value);
+    if (typeof hello !== "object" || hello === null || !("hello" in hello)) {
+      log(`a connection from ${addressOf(conn)} did not say hello: closed`);
+      closeQuietly(conn);
+      return;
     }
+    const asked = hello.hello.index;
+    const free = Array.from({ length: o.count }, (_, i) => i + 1).filter((i) => !bySegment.has(i));
+    const index = asked === null ? free[0] : free.includes(asked) ? asked : undefined;
+    if (index === undefined) {
+      log(
+        `worker ${hello.hello.host} asked for share ${asked}/${o.count}, which is ` +
+          `${asked !== null && asked <= o.count ? "taken" : "not one of them"}: closed`,
+      );
+      closeQuietly(conn);
+      return;
+    }
+    bySegment.set(index, connected(conn, hello.hello.host, { index, count: o.count }, input));
+    log(
+      `worker ${hello.hello.host} connected: share ${index}/${o.count} (${bySegment.size} of ${o.count})`,
+    );
+    // Every share has its worker: accept no more, and hear no one else.
+    if (bySegment.size === o.count) {
+      closeQuietly(listener);
+      for (const other of unheard) closeQuietly(other);
+    }
+  };
+  const greetings: Promise<void>[] = [];
+  try {
+    for await (const conn of listener) greetings.push(greet(conn));
+  } catch { // the listener closed under the loop: the count below says whether it was in time
   } finally {
     clearTimeout(timer);
   }
+  await Promise.all(greetings);
   if (bySegment.size < o.count) {
-    for (const w of bySegment.values()) w.conn.close();
+    for (const w of bySegment.values()) closeQuietly(w.conn);
     throw new Error(
       `only ${bySegment.size} of ${o.count} worker(s) connected to ${address} in time`,
     );

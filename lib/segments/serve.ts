@@ -9,7 +9,7 @@
  */
 import type { ConnectionSettings } from "../connection/settings.ts";
 import type { LoadSegment } from "../load/segment.ts";
-import type { CoordinatorMessage, ShareJob, WorkerMessage } from "./job.ts";
+import { type CoordinatorMessage, JOB_FORMAT, type ShareJob, type WorkerMessage } from "./job.ts";
 import { runShare, type SharedStart, type ShareOptions } from "./worker.ts";
 
 /** Options of {@link serveJobs}. */
@@ -45,7 +45,7 @@ export async function serveJobs(
     for await (const line of input) {
       const message = JSON.parse(line) as CoordinatorMessage;
       if ("job" in message) push(message);
-      else if ("ping" in message) void say({ pong: message.ping, at: Date.now() });
+      else if ("ping" in message) say({ pong: message.ping, at: Date.now() }).catch(() => {});
       else if ("start" in message) {
         running.current?.start({
           startEpochMs: message.start,
@@ -58,13 +58,22 @@ export async function serveJobs(
     running.current?.stop();
     push(null);
   })();
-  const onSignal = () => running.current?.stop();
+  // The current load ends early; waiting for a job ends too.
+  const onSignal = () => {
+    running.current?.stop();
+    push(null);
+  };
   o.signal.addEventListener("abort", onSignal);
   let served = 0;
-  for (;;) {
+  // Interrupted (SIGINT, SIGTERM), the worker takes no further job.
+  while (!o.signal.aborted) {
     while (jobs.length === 0) await new Promise<void>((r) => (jobArrived = r));
     const next = jobs.shift()!;
     if (next === null) break;
+    if (next.job?.format !== JOB_FORMAT) {
+      await say({ failed: `not a ${JOB_FORMAT} job: this worker is another version of sismo` });
+      continue;
+    }
     const stop = new AbortController();
     const start = Promise.withResolvers<SharedStart>();
     start.promise.catch(() => {}); // awaited only once the producer is ready
@@ -80,18 +89,24 @@ export async function serveJobs(
       ...(o.connection ? { connection: o.connection } : {}),
       ...(o.bootstrap ? { bootstrap: o.bootstrap } : {}),
     };
-    const partial = await runShare(job, next.segment, {
-      start: async () => {
-        await say({ ready: true });
-        return await start.promise;
-      },
-      signal: stop.signal,
-      onProgress: (progress) => void say({ progress }),
-      createDriver: o.createDriver,
-    });
-    running.current = null;
-    await say({ partial });
-    served++;
+    try {
+      const partial = await runShare(job, next.segment, {
+        start: async () => {
+          await say({ ready: true });
+          return await start.promise;
+        },
+        signal: stop.signal,
+        onProgress: (progress) => say({ progress }).catch(() => {}), // gone: the end says so
+        createDriver: o.createDriver,
+      });
+      await say({ partial });
+      served++;
+    } catch (e) {
+      // The coordinator hears why; a worker serving several jobs stays for the next one.
+      await say({ failed: (e as Error).message }).catch(() => {});
+    } finally {
+      running.current = null;
+    }
   }
   o.signal.removeEventListener("abort", onSignal);
   await reading;

@@ -57,12 +57,17 @@ export async function runSharesOver(
   const partials = new Map<WorkerLink, PartialResult>();
   /** Each worker's clock minus the coordinator's, ms, from its answer to a ping. */
   const offsets = new Map<WorkerLink, number>();
+  /** Workers that said why they could not do their share. */
+  const failures = new Map<WorkerLink, string>();
   let started = false;
   let startFailed: unknown = null;
-  // The start goes out once every worker still there is ready.
+  // The start goes out once every worker still there is ready and its clock measured.
   const maybeStart = async () => {
-    if (started || ready.size === 0 || !links.every((l) => ready.has(l) || ended.has(l))) return;
+    const set = (l: WorkerLink) => ended.has(l) || (ready.has(l) && offsets.has(l));
+    if (started || ready.size === 0 || !links.every(set)) return;
     started = true;
+    // Interrupted before the start: no start, no faults; the workers were told to stop.
+    if (o.signal.aborted) return;
     try {
       const start = await o.start();
       for (const l of ready) {
@@ -81,6 +86,7 @@ export async function runSharesOver(
     }, INTERRUPTED_GRACE_MS);
   };
   o.signal.addEventListener("abort", onAbort, { once: true });
+  if (o.signal.aborted) onAbort();
   const readyTimeoutMs = o.readyTimeoutMs ?? READY_TIMEOUT_MS;
   const readyTimer = setTimeout(() => {
     for (const l of links) {
@@ -90,19 +96,22 @@ export async function runSharesOver(
     }
   }, readyTimeoutMs);
   try {
-    for (const l of links) {
-      await l.send({ job, segment: l.segment });
-      await l.send({ ping: Date.now() });
-    }
+    for (const l of links) await l.send({ job, segment: l.segment });
     await Promise.all(links.map(async (l) => {
       for await (const message of l.messages()) {
         if (typeof message === "string") o.log(`${l.label}: ${message}`); // a client's own output
-        else if ("pong" in message) {
+        else if ("ready" in message) {
+          // Its clock is measured once it is ready: idle, it answers at once (while it was
+          // still loading, the round trip would be its start-up time).
+          ready.add(l);
+          await l.send({ ping: Date.now() });
+        } else if ("pong" in message) {
           // Half the round trip each way: the worker read its clock mid-way.
           offsets.set(l, Math.round(message.at - (message.pong + Date.now()) / 2));
-        } else if ("ready" in message) {
-          ready.add(l);
           await maybeStart();
+        } else if ("failed" in message) {
+          failures.set(l, message.failed);
+          break;
         } else if ("progress" in message) {
           latest.set(l.segment.index, message.progress);
           o.onProgress?.(sumProgress(latest.values()));
@@ -124,7 +133,9 @@ export async function runSharesOver(
   if (startFailed) throw startFailed;
   const problems: string[] = [];
   for (const l of links) {
-    if (!partials.has(l)) problems.push(`${l.label} ${await l.gone()} and sent no result`);
+    const failure = failures.get(l);
+    if (failure !== undefined) problems.push(`${l.label} failed: ${failure}`);
+    else if (!partials.has(l)) problems.push(`${l.label} ${await l.gone()} and sent no result`);
   }
   return { parts: [...partials.values()], problems };
 }

@@ -53,7 +53,7 @@ export async function runShare(
   if (job.connection === null) {
     throw new Error(
       "the cluster needs credentials, which the coordinator does not send: give this worker " +
-        "its own --command-config",
+        "its own --bootstrap and --command-config",
     );
   }
   const { driver, deliveries, clientErrors } = await openProducer({
@@ -65,19 +65,19 @@ export async function runShare(
     createDriver: o.createDriver,
   });
   try {
+    // Allocated before the start, so that the load begins on time.
+    const ledger = new Ledger(Math.max(1, total));
+    const latency = {
+      fromIntended: new LatencyRecorder(),
+      fromSend: new LatencyRecorder(),
+      dispatchLag: new LatencyRecorder(),
+    };
     const { startEpochMs, clockOffsetMs } = await o.start();
     // The same instant on this worker's clock, which the load runs on.
     const localStart = startEpochMs + clockOffsetMs;
     // A worker that learns the start late sends its first events late: the report shows it.
     const startLagMs = Math.max(0, Date.now() - localStart);
-    const ledger = new Ledger(Math.max(1, total));
-    const recorders = {
-      ledger,
-      fromIntended: new LatencyRecorder(),
-      fromSend: new LatencyRecorder(),
-      dispatchLag: new LatencyRecorder(),
-      timeline: new TimelineRecorder(localStart),
-    };
+    const recorders = { ledger, ...latency, timeline: new TimelineRecorder(localStart) };
     const result = await runLoad({
       load: plan.load,
       send: variant.send,
@@ -121,7 +121,12 @@ export async function runShare(
         drainEndedEpochMs: result.drainEndedEpochMs - clockOffsetMs,
       },
       ...recorders,
-      clientErrors: [...clientErrors].map(([message, e]) => ({ message, ...e })),
+      clientErrors: [...clientErrors].map(([message, e]) => ({
+        message,
+        count: e.count,
+        first: e.first - clockOffsetMs,
+        last: e.last - clockOffsetMs,
+      })),
       notes: driver.notes,
       network: driver.stats(),
     });

@@ -50,7 +50,7 @@ export const STATUS_ACKED = 3;
 export const STATUS_FAILED = 4;
 
 /** Flag bit on a failed event's status byte: an acknowledgement arrived after the failure. */
-const LATE_ACK = 0x80;
+export const LATE_ACK = 0x80;
 const STATUS_MASK = 0x7f;
 
 /** The status of one event, by name. */

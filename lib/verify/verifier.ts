@@ -38,7 +38,10 @@
  *   longest increasing subsequence per group (see Ordering). Ordering group:
  *   with `keys: fixed N` the key (seq mod N) within the partition; with `none`
  *   and `per-event` keys the partition itself (one producer's order per
- *   partition). Any status. So 0, 99, 1, …, 98 has 1 event out of place (99),
+ *   partition). A load split over P producers (`--workers P`, share `seq mod
+ *   P`) orders each producer's events apart: the group is then seq mod
+ *   lcm(N, P), or seq mod P, within the partition, since Kafka orders one
+ *   producer's sends, not several producers' together. Any status. So 0, 99, 1, …, 98 has 1 event out of place (99),
  *   and a batch 1 … 10 written after 11 … 20 has 10 (1 … 10).
  *
  * Overlaps: every sent event with reads = 0 is in exactly one of lost,
@@ -155,6 +158,11 @@ export interface VerifierOptions {
   keys: KeySpace;
   /** Partitions of the variant's topic. */
   partitions: number;
+  /**
+   * Producers that shared the events, event `seq` sent by producer `seq mod producers`
+   * (`--workers`); ordering is judged per producer (see Ordering). 1 by default.
+   */
+  producers?: number;
   /** Examples kept per class (default 5). */
   samplesPerClass?: number;
   /**
@@ -496,8 +504,13 @@ export class Verifier {
     this.#atAck = new Uint8Array(Math.ceil(capacity / 8));
     this.#inLongest = new Uint8Array(Math.ceil(capacity / 8));
     this.#links = new Uint8Array(capacity);
-    this.#keyed = opts.keys.kind === "fixed";
-    this.#stride = opts.keys.kind === "fixed" ? opts.keys.count : 1;
+    const producers = opts.producers ?? 1;
+    if (!Number.isInteger(producers) || producers < 1) {
+      throw new RangeError(`producers must be a positive integer, got ${opts.producers}`);
+    }
+    // An ordering group is a residue class of seq within a partition (see Ordering).
+    this.#stride = lcm(opts.keys.kind === "fixed" ? opts.keys.count : 1, producers);
+    this.#keyed = this.#stride > 1;
     this.#perKey = Math.max(1, Math.ceil(capacity / this.#stride));
     if (this.#keyed) {
       this.#groups = new GroupTable(this.#stride);
@@ -1120,4 +1133,11 @@ export class Verifier {
       throw new RangeError(`partition ${partition} outside 0..${this.#partitions - 1}`);
     }
   }
+}
+
+/** Least common multiple of two positive integers. */
+function lcm(a: number, b: number): number {
+  let x = a, y = b;
+  while (y) [x, y] = [y, x % y];
+  return (a / x) * b;
 }

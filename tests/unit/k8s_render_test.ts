@@ -86,6 +86,9 @@ Deno.test("k8s render: the pieces fit: Indexed workers reach the Service that se
 
   const spec = workers.spec as Record<string, unknown>;
   assert.deepEqual([spec.completionMode, spec.completions, spec.parallelism], ["Indexed", 4, 4]);
+  // One pod's failure costs its share only: no retry, and no Job-wide limit ending the others.
+  assert.equal(spec.backoffLimitPerIndex, 0);
+  assert.equal(spec.backoffLimit, undefined);
   const workerArgs = podOf(workers).spec.containers[0].args;
   assert.deepEqual(workerArgs.slice(0, 5), [
     "deno",

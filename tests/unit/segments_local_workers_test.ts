@@ -117,3 +117,12 @@ Deno.test("local workers: a worker that never gets ready is cut off; the others 
     said.join("\n"),
   );
 });
+
+Deno.test("local workers: interrupted before the start, no start is asked for (no faults begin)", async () => {
+  const abort = new AbortController();
+  abort.abort();
+  const { outcome, starts } = await runFake({}, abort.signal);
+  assert.equal(starts, 0);
+  assert.equal(outcome.parts.length, 0);
+  assert.equal(outcome.problems.length, 3, outcome.problems.join("\n"));
+});

@@ -156,7 +156,13 @@ Deno.test("split: a share that never came makes the run inconclusive, not a pass
 });
 
 /** A worker that connects over TCP, as a pod does, and serves jobs with the in-memory driver. */
-async function connectWorker(port: number, index: number | null, log: MemoryLog) {
+async function connectWorker(
+  port: number,
+  index: number | null,
+  log: MemoryLog,
+  failFirst = false,
+) {
+  let jobs = 0;
   for (let attempt = 0;; attempt++) {
     try {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -164,7 +170,10 @@ async function connectWorker(port: number, index: number | null, log: MemoryLog)
       await say({ hello: { index, host: `pod-${index}` } });
       return await serveJobs(lines(conn.readable), say, {
         signal: new AbortController().signal,
-        createDriver: (d) => Promise.resolve(driverOf(log, d)),
+        createDriver: (d) =>
+          failFirst && jobs++ === 0
+            ? Promise.reject(new Error("no producer this time"))
+            : Promise.resolve(driverOf(log, d)),
       });
     } catch (e) {
       if (!(e instanceof Deno.errors.ConnectionRefused) || attempt > 200) throw e;
@@ -180,16 +189,24 @@ Deno.test("split: workers that connect over TCP serve every variant in turn, the
   probe.close();
   const log = new MemoryLog();
   const shares = remoteWorkers({ count: 3, hostname: "127.0.0.1", port });
+  const said: string[] = [];
+  const firstRun = run(log, shares, said);
+  // The first connection never says hello: it holds up nobody (a bounded wait of its own).
+  let silent: Deno.Conn | null = null;
+  while (!silent) {
+    silent = await Deno.connect({ hostname: "127.0.0.1", port }).catch(() => null);
+    if (!silent) await new Promise((r) => setTimeout(r, 20));
+  }
   // Pods 2 and 3 ask for their index; the third worker takes what is left.
   const served = [
     connectWorker(port, 3, log),
     connectWorker(port, null, log),
     connectWorker(port, 2, log),
   ];
-  const said: string[] = [];
-  const first = await run(log, shares, said);
+  const first = await firstRun;
   const second = await run(log, shares, said);
   await shares.close!();
+  silent.close();
   assert.deepEqual(await Promise.all(served), [2, 2, 2], "each worker served both variants");
   for (const split of [first, second]) {
     assert.deepEqual(split.verification!.counts, whole.verification!.counts);
@@ -202,4 +219,24 @@ Deno.test("split: workers that connect over TCP serve every variant in turn, the
       said.join("\n"),
     );
   }
+});
+
+Deno.test("split: a worker over TCP whose share fails says why, and serves the next variant", async () => {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const log = new MemoryLog();
+  const shares = remoteWorkers({ count: 2, hostname: "127.0.0.1", port });
+  const served = [connectWorker(port, 1, log), connectWorker(port, 2, log, true)];
+  const first = await run(log, shares);
+  const second = await run(log, shares);
+  await shares.close!();
+  assert.deepEqual(await Promise.all(served), [2, 1]);
+  assert.match(
+    first.inconclusive!.join("\n"),
+    /worker 2\/2 \(pod-2\) failed: no producer this time/,
+  );
+  assert.match(first.inconclusive!.join("\n"), /share 2\/2 is missing/);
+  assert.equal(second.inconclusive, undefined);
+  assert.equal(second.verification!.counts.lost, 0);
 });

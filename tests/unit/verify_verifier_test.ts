@@ -63,8 +63,21 @@ function ackedRun(n: number, partitions: number, capacity = n) {
   return { ledger, log };
 }
 
-function verifier(ledger: Ledger, partitions: number, keys: KeySpace = NONE, samplesPerClass = 5) {
-  return new Verifier(ledger, { runId: RUN_ID, variant: 0, keys, partitions, samplesPerClass });
+function verifier(
+  ledger: Ledger,
+  partitions: number,
+  keys: KeySpace = NONE,
+  samplesPerClass = 5,
+  producers = 1,
+) {
+  return new Verifier(ledger, {
+    runId: RUN_ID,
+    variant: 0,
+    keys,
+    partitions,
+    samplesPerClass,
+    producers,
+  });
 }
 
 Deno.test("verifier: a clean run is all ok", () => {
@@ -569,6 +582,10 @@ Deno.test("verifier: reordered and its marks match a brute-force count on random
       ? { kind: "fixed", count: 1 + Math.floor(random() * 5) }
       : { kind: "per-event" };
     const keyCount = keys.kind === "fixed" ? keys.count : 1;
+    // Some loads split over producers (--workers): each producer's order is judged apart.
+    const producers = trial % 5 === 1 ? 3 : trial % 5 === 2 ? 2 : 1;
+    let stride = keyCount;
+    while (stride % producers !== 0) stride += keyCount;
     // Send order: shuffled, locally swapped, or with a block moved.
     const order = range(0, n - 1);
     const mode = trial % 4;
@@ -602,7 +619,7 @@ Deno.test("verifier: reordered and its marks match a brute-force count on random
       if (random() < 0.05) log.append(partition, seq); // duplicated
     }
     // Interleave partitions randomly; remember the first copies per ordering group.
-    const v = verifier(ledger, partitions, keys);
+    const v = verifier(ledger, partitions, keys, 5, producers);
     const groups = new Map<number, number[]>();
     const next = new Array(partitions).fill(0);
     let remaining = log.partitions.reduce((sum, p) => sum + p.length, 0);
@@ -611,7 +628,7 @@ Deno.test("verifier: reordered and its marks match a brute-force count on random
       if (next[p] >= log.partitions[p].length) continue;
       const { seq, value } = log.partitions[p][next[p]];
       if (v.readsOf(seq) === 0) {
-        const group = p * keyCount + seq % keyCount;
+        const group = p * stride + seq % stride;
         groups.set(group, [...groups.get(group) ?? [], seq]);
       }
       v.observe(p, String(next[p]++), null, value);
@@ -841,4 +858,25 @@ Deno.test("verifier: anomalies are counted by the second their events were inten
     [...v.anomaliesBySecond()].sort((a, b) => a[0] - b[0]),
     [[1, { ...none, lost: 1 }], [2, { ...none, duplicated: 1 }], [4, { ...none, phantom: 1 }]],
   );
+});
+
+Deno.test("verifier: split over producers, each producer's order is judged apart", () => {
+  // Producers A (even sequence numbers) and B (odd) write to one partition, each in order,
+  // interleaved: 1 3 0 2 5 4. One producer would have reordered; two did not.
+  const ledger = new Ledger(6);
+  const log = new Log(1);
+  for (const seq of [1, 3, 0, 2, 5, 4]) {
+    ledger.markSent(seq);
+    ledger.markAcked(seq, 0, log.append(0, seq));
+  }
+  for (const [producers, reordered] of [[1, 3], [2, 0], [3, 1]]) {
+    const v = verifier(ledger, 1, NONE, 5, producers);
+    log.feed(v);
+    strictEqual(v.finish().counts.reordered, reordered, `${producers} producer(s)`);
+  }
+  // With 2 keys (seq mod 2) and 2 producers the groups are the same as with 2 keys alone.
+  const keyed = verifier(ledger, 1, { kind: "fixed", count: 2 }, 5, 2);
+  log.feed(keyed);
+  strictEqual(keyed.finish().counts.reordered, 0);
+  throws(() => verifier(ledger, 1, NONE, 5, 0), /producers must be a positive integer/);
 });
