@@ -456,7 +456,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     );
   }
   errors.push(...clientSide.slice(0, 20));
-  const partial: Omit<VariantReport, "expectations"> = {
+  const measured: Omit<VariantReport, "expectations"> = {
     name: variant.name,
     description: variant.description,
     client: produced.client,
@@ -512,7 +512,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     ...(inconclusive.length ? { inconclusive } : {}),
     errors,
   };
-  return { ...partial, expectations: evaluateExpectations(variant.expectations, partial) };
+  return { ...measured, expectations: evaluateExpectations(variant.expectations, measured) };
 }
 
 /** How the live verification's counts differ from the end-of-run one's: `lost: 3 ≠ 4` (live first). */

@@ -10,7 +10,7 @@
 import type { ConnectionSettings } from "../connection/settings.ts";
 import type { LoadSegment } from "../load/segment.ts";
 import { type CoordinatorMessage, JOB_FORMAT, type ShareJob, type WorkerMessage } from "./job.ts";
-import { runShare, type SharedStart, type ShareOptions } from "./worker.ts";
+import { runShare, type SharedStart, type ShareOptions } from "./share.ts";
 
 /** Options of {@link serveJobs}. */
 export interface ServeOptions {

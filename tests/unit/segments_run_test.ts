@@ -14,7 +14,7 @@ import type { ShareRunner, WorkerMessage } from "../../lib/segments/job.ts";
 import { remoteWorkers } from "../../lib/segments/remote_workers.ts";
 import { serveJobs } from "../../lib/segments/serve.ts";
 import { jsonLineWriter, lines } from "../../lib/segments/lines.ts";
-import { runShare } from "../../lib/segments/worker.ts";
+import { runShare } from "../../lib/segments/share.ts";
 import type { PartialResult } from "../../lib/segments/partial.ts";
 import { env, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
 
