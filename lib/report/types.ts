@@ -43,6 +43,17 @@ export interface WorkerInfo {
   clockOffsetMs: number;
   /** p99 of its events' hand-off after their intended time, ms: its schedule lag. */
   dispatchLagP99Ms: number;
+  /** The machine it ran on. */
+  machine: WorkerMachine;
+}
+
+/** A worker's machine, as it saw it. */
+export interface WorkerMachine {
+  /** `linux 6.12.0`. */
+  os: string;
+  arch: string;
+  cpus: number;
+  memoryBytes: number;
 }
 
 /** A parameter of a {@link Phrase}. */

@@ -191,6 +191,7 @@ export function mergeShares(
         startLagMs: s.worker.startLagMs,
         clockOffsetMs: s.worker.clockOffsetMs,
         dispatchLagP99Ms: decode(s.histograms.dispatchLag).percentile(99),
+        machine: s.worker.machine,
       })),
     },
     problems,

@@ -24,7 +24,7 @@ import {
 import type { ErrorCount } from "../verify/error_tally.ts";
 import type { SharedTimeline } from "../metrics/timeline.ts";
 import type { DriverStats } from "../clients/contract.ts";
-import type { Phrase } from "../report/types.ts";
+import type { Phrase, WorkerMachine } from "../report/types.ts";
 
 /** The format tag of a partial result file. */
 export const PARTIAL_FORMAT = "sismo-partial/1";
@@ -91,6 +91,7 @@ export interface PartialResult {
     startLagMs: number;
     /** The worker's clock minus the coordinator's, ms (measured by a ping at the job's start). */
     clockOffsetMs: number;
+    machine: WorkerMachine;
   };
   load: Omit<LoadResult, "latencies">;
   /** Per share event (same order as the ledger), ms from intended time to ack, base64 f32. */

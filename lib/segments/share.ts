@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { hostname } from "node:os";
+import { hostname, release } from "node:os";
 import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { type LoadProgress, runLoad } from "../load/generator.ts";
 import { createSchedule } from "../load/schedule.ts";
@@ -113,6 +113,12 @@ export async function runShare(
         client: driver.client,
         startLagMs,
         clockOffsetMs,
+        machine: {
+          os: `${Deno.build.os} ${release()}`,
+          arch: Deno.build.arch,
+          cpus: navigator.hardwareConcurrency,
+          memoryBytes: Deno.systemMemoryInfo().total,
+        },
       },
       // Back on the coordinator's clock, as every share's.
       result: {

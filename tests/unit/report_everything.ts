@@ -257,6 +257,7 @@ export async function everythingReport(): Promise<RunReport> {
   verification.unreadablePartitions = [2];
   verification.misplaced = 2;
   plain.appResends = 3;
+  const machine = { os: "linux 6.12.0", arch: "x86_64", cpus: 8, memoryBytes: 2 ** 35 };
   plain.workers = [
     {
       segment: "1/2",
@@ -266,6 +267,7 @@ export async function everythingReport(): Promise<RunReport> {
       startLagMs: 3,
       clockOffsetMs: -12,
       dispatchLagP99Ms: 0.4,
+      machine,
     },
     {
       segment: "2/2",
@@ -275,6 +277,7 @@ export async function everythingReport(): Promise<RunReport> {
       startLagMs: 41,
       clockOffsetMs: 2,
       dispatchLagP99Ms: 1.5,
+      machine,
     },
   ];
   plain.stoppedEarly = "duplicated == 0";

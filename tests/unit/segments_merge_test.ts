@@ -112,6 +112,7 @@ function split(count: number) {
         client: { name: "librdkafka", version: "2" },
         startLagMs: index,
         clockOffsetMs: -index,
+        machine: { os: "linux 6.12", arch: "x86_64", cpus: 2, memoryBytes: 2 ** 34 },
       },
       result: { ...load(share.ledger.counts().intended), latencies: share.latencies },
       ledger: share.ledger,
