@@ -1,0 +1,43 @@
+/**
+ * The consumer driver contract (issue 11): what a consumer group member needs from a Kafka
+ * client, poll-shaped as librdkafka's `rd_kafka_consumer_poll` and Confluent.Kafka's
+ * `Consume` are: the member asks for records, processes them, and commits as its commit mode
+ * says; the client joins the group, rebalances, heartbeats and (with auto-commit) commits on
+ * its own, as it does for an application. A client that pushes records instead (KafkaJS's
+ * `eachBatch`) adapts to this in its own folder.
+ *
+ * @module
+ */
+
+/** A record as a member receives it. */
+export interface ConsumedRecord {
+  partition: number;
+  offset: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+}
+
+/** The next offset to read of a partition: what a commit stores. */
+export interface CommitPosition {
+  partition: number;
+  offset: number;
+}
+
+/** One member's consumer. */
+export interface ConsumerDriver {
+  readonly client: { name: string; version: string };
+  /**
+   * Up to `max` records, waiting at most `timeoutMs` for the first; an empty array when
+   * none came. Rebalances happen within polls, as in the clients.
+   */
+  poll(max: number, timeoutMs: number): Promise<ConsumedRecord[]>;
+  /**
+   * Commit `positions` for the group: `sync` resolves once the broker answered (and rejects
+   * with its error), `async` returns at once (a failure shows in the client's log only).
+   */
+  commit(positions: CommitPosition[], mode: "sync" | "async"): Promise<void>;
+  /** Partitions assigned to this member now. */
+  assignment(): number[];
+  /** Leave the group (a clean close commits nothing more than the commit mode did). */
+  close(): Promise<void>;
+}

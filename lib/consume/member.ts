@@ -1,0 +1,151 @@
+/**
+ * One consumer group member's loop (issue 11), whatever the client: poll, process each
+ * record as the application would (its time, its poison records sent to a dead-letter topic),
+ * record what it finished in its processing log, and commit as its commit mode says:
+ *
+ * | mode          | commits                                                                 |
+ * | ------------- | ----------------------------------------------------------------------- |
+ * | `auto`        | nothing itself: the client commits what it polled, on its own clock     |
+ * | `after-each`  | each record's next offset once it is processed, waiting for the answer  |
+ * | `after-batch` | each partition's next offset after a poll's records, waiting            |
+ * | `async`       | the same after each poll, without waiting                               |
+ *
+ * Stopping the member (its signal) is a crash: the record in progress is neither recorded nor
+ * committed, as when the process is killed; what happens next is the group's business.
+ *
+ * @module
+ */
+import type {
+  CommitPosition,
+  ConsumedRecord,
+  ConsumerDriver,
+} from "../clients/consumer_contract.ts";
+import { decodeEvent } from "../load/payload.ts";
+import type { ProcessingEntry } from "../verify/processing.ts";
+import { isPoison, type ProcessingModel, processingTimeMs } from "./processing_model.ts";
+
+/** When a member commits; see the module doc. */
+export type CommitMode = "auto" | "after-each" | "after-batch" | "async";
+
+/** Where a member records what it finished (its processing log). */
+export interface ProcessingRecorder {
+  append(
+    partition: number,
+    offset: number,
+    outcome: ProcessingEntry["outcome"],
+    atMs: number,
+  ): void;
+}
+
+/** Options of {@link runMember}. */
+export interface MemberOptions {
+  consumer: ConsumerDriver;
+  /** The run whose events are processed (a record of another run counts as foreign). */
+  runId: Uint8Array;
+  model: ProcessingModel;
+  commit: CommitMode;
+  log: ProcessingRecorder;
+  /**
+   * Send a poison record to the dead-letter topic; resolves once the write is acknowledged.
+   * Absent: a poison record is logged by the application and skipped (nothing is recorded).
+   */
+  deadLetter?: (record: ConsumedRecord) => Promise<void>;
+  /** Stop at once, as a crash does (see the module doc). */
+  signal: AbortSignal;
+  /** Records per poll (500) and how long a poll waits for the first, ms (100). */
+  pollMax?: number;
+  pollTimeoutMs?: number;
+  /** Spend `ms` processing; rejects when `signal` aborts. A timer by default. */
+  work?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+  /** The assignment changed (after a poll), epoch ms. */
+  onAssignment?: (partitions: number[], atMs: number) => void;
+}
+
+/** What a member did until it stopped. */
+export interface MemberResult {
+  processed: number;
+  deadLettered: number;
+  /** Poison records skipped for want of a dead-letter topic. */
+  skipped: number;
+  /** Records not of this run (processed all the same). */
+  foreign: number;
+  commits: number;
+}
+
+/** A timer that `signal` cuts short (rejecting). */
+function workFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Run the member until its signal aborts; see the module doc. */
+export async function runMember(o: MemberOptions): Promise<MemberResult> {
+  const work = o.work ?? workFor;
+  const now = o.now ?? Date.now;
+  const result: MemberResult = {
+    processed: 0,
+    deadLettered: 0,
+    skipped: 0,
+    foreign: 0,
+    commits: 0,
+  };
+  let assigned = "";
+  const commit = async (positions: CommitPosition[], mode: "sync" | "async") => {
+    if (positions.length === 0) return;
+    await o.consumer.commit(positions, mode);
+    result.commits++;
+  };
+  try {
+    while (!o.signal.aborted) {
+      const records = await o.consumer.poll(o.pollMax ?? 500, o.pollTimeoutMs ?? 100);
+      const assignment = o.consumer.assignment();
+      const key = assignment.join(",");
+      if (key !== assigned) {
+        assigned = key;
+        o.onAssignment?.(assignment, now());
+      }
+      /** Per partition, the next offset after the records processed in this poll. */
+      const next = new Map<number, number>();
+      for (const record of records) {
+        if (o.signal.aborted) break;
+        const event = decodeEvent(record.value, o.runId);
+        if (event === null) result.foreign++;
+        // The model keys on the event; a foreign record, on its offset.
+        const seq = event?.seq ?? record.offset;
+        if (isPoison(o.model, seq)) {
+          if (o.deadLetter) {
+            await o.deadLetter(record);
+            o.log.append(record.partition, record.offset, "dead-lettered", now());
+            result.deadLettered++;
+          } else result.skipped++;
+        } else {
+          await work(processingTimeMs(o.model, seq), o.signal);
+          o.log.append(record.partition, record.offset, "processed", now());
+          result.processed++;
+        }
+        next.set(record.partition, record.offset + 1);
+        if (o.commit === "after-each") {
+          await commit([{ partition: record.partition, offset: record.offset + 1 }], "sync");
+        }
+      }
+      const positions = [...next].map(([partition, offset]) => ({ partition, offset }));
+      if (o.commit === "after-batch") await commit(positions, "sync");
+      else if (o.commit === "async") await commit(positions, "async");
+    }
+  } catch (e) {
+    // A crash is the signal's doing; anything else is the member's own failure.
+    if (!o.signal.aborted) throw e;
+  }
+  return result;
+}
