@@ -1,0 +1,84 @@
+/**
+ * What a consumer group fault costs in time (issue 11), from the members' processing logs and
+ * their assignment changes: for each partition, how long it made no progress around the
+ * fault (the last record finished before it to the first after it: the pause a rebalance or
+ * a dead member's detection costs), and how long until the group reassigned partitions.
+ *
+ * @example
+ * ```ts
+ * import { pausesAround } from "./consumer_pauses.ts";
+ * const entries = [
+ *   { member: 0, partition: 0, offset: 0, outcome: "processed", atMs: 900 },
+ *   { member: 1, partition: 0, offset: 1, outcome: "processed", atMs: 13_400 },
+ * ] as const;
+ * pausesAround(entries, 1000, [0])[0].pauseMs; // 12500: 900 → 13,400
+ * ```
+ * @module
+ */
+import type { ProcessingEntry } from "../verify/processing.ts";
+
+/** One partition's progress around a fault. */
+export interface PartitionPause {
+  partition: number;
+  /** The last record finished at or before the fault, epoch ms; null when none was. */
+  lastBeforeMs: number | null;
+  /** The first finished after it; null when none was (the partition never went on). */
+  firstAfterMs: number | null;
+  /** Time with no progress across the fault, ms; null when either side is missing. */
+  pauseMs: number | null;
+}
+
+/** Each of `partitions`' progress around `atMs`; see the module doc. */
+export function pausesAround(
+  entries: Iterable<Readonly<ProcessingEntry>>,
+  atMs: number,
+  partitions: readonly number[],
+): PartitionPause[] {
+  const before = new Map<number, number>();
+  const after = new Map<number, number>();
+  for (const e of entries) {
+    if (e.atMs <= atMs) {
+      if (e.atMs > (before.get(e.partition) ?? -Infinity)) before.set(e.partition, e.atMs);
+    } else if (e.atMs < (after.get(e.partition) ?? Infinity)) after.set(e.partition, e.atMs);
+  }
+  return partitions.map((partition) => {
+    const lastBeforeMs = before.get(partition) ?? null;
+    const firstAfterMs = after.get(partition) ?? null;
+    return {
+      partition,
+      lastBeforeMs,
+      firstAfterMs,
+      pauseMs: lastBeforeMs !== null && firstAfterMs !== null ? firstAfterMs - lastBeforeMs : null,
+    };
+  });
+}
+
+/** A member's assignment from `atMs` on. */
+export interface AssignmentChange {
+  member: number;
+  partitions: readonly number[];
+  atMs: number;
+}
+
+/**
+ * How long after `atMs` the group gave each of `partitions` (those `lost` held: the member
+ * that died or left) to another member, ms; null for a partition never reassigned. This is
+ * the time to detect the member gone (its session timeout, or its leaving) plus the rebalance.
+ */
+export function reassignedAfter(
+  changes: Iterable<AssignmentChange>,
+  atMs: number,
+  lost: number,
+  partitions: readonly number[],
+): Map<number, number | null> {
+  const out = new Map<number, number | null>(partitions.map((p) => [p, null]));
+  for (const c of changes) {
+    if (c.atMs < atMs || c.member === lost) continue;
+    for (const p of c.partitions) {
+      const seen = out.get(p);
+      if (seen === undefined) continue;
+      if (seen === null || c.atMs - atMs < seen) out.set(p, c.atMs - atMs);
+    }
+  }
+  return out;
+}

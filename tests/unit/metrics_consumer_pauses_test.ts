@@ -1,0 +1,45 @@
+/** A consumer group fault's cost in time: per partition pauses, and the time to reassign. */
+import assert from "node:assert/strict";
+import { pausesAround, reassignedAfter } from "../../lib/metrics/consumer_pauses.ts";
+import type { ProcessingEntry } from "../../lib/verify/processing.ts";
+
+const done = (member: number, partition: number, atMs: number): ProcessingEntry => ({
+  member,
+  partition,
+  offset: atMs,
+  outcome: "processed",
+  atMs,
+});
+
+Deno.test("pauses: each partition's last record before the fault to its first after", () => {
+  // Member 0 (partitions 0 and 1) dies at 10,000; member 1 keeps partition 2 going and takes
+  // partition 0 at 22,000 (session timeout and rebalance); partition 1 never goes on.
+  const entries = [
+    ...[9_000, 9_800].map((t) => done(0, 0, t)),
+    done(0, 1, 9_500),
+    ...[9_000, 10_000, 10_500, 11_000].map((t) => done(1, 2, t)),
+    done(1, 0, 22_000),
+    done(1, 0, 22_050),
+  ];
+  assert.deepEqual(pausesAround(entries, 10_000, [0, 1, 2, 3]), [
+    { partition: 0, lastBeforeMs: 9_800, firstAfterMs: 22_000, pauseMs: 12_200 },
+    { partition: 1, lastBeforeMs: 9_500, firstAfterMs: null, pauseMs: null },
+    { partition: 2, lastBeforeMs: 10_000, firstAfterMs: 10_500, pauseMs: 500 },
+    { partition: 3, lastBeforeMs: null, firstAfterMs: null, pauseMs: null },
+  ]);
+});
+
+Deno.test("reassignment: how long until another member holds each partition of the one gone", () => {
+  const changes = [
+    { member: 0, partitions: [0, 1], atMs: 0 },
+    { member: 1, partitions: [2], atMs: 0 },
+    // Member 0 dies at 10,000; its own last word does not count, nor what came before.
+    { member: 0, partitions: [], atMs: 10_100 },
+    { member: 1, partitions: [0, 2], atMs: 21_700 },
+    { member: 2, partitions: [0, 1], atMs: 25_000 },
+  ];
+  assert.deepEqual(
+    [...reassignedAfter(changes, 10_000, 0, [0, 1, 3])],
+    [[0, 11_700], [1, 15_000], [3, null]],
+  );
+});
