@@ -81,16 +81,16 @@ export function renderManifests(o: RenderOptions): K8sObject[] {
     ? [`--command-config`, `${CLIENT_DIR}/client.properties`]
     : [];
   const cluster = ["--bootstrap", o.bootstrap.join(","), ...clientProperties];
-  const clientVolume = o.clientSecret
-    ? { volumes: [{ name: "client", secret: { secretName: o.clientSecret } }] }
-    : { volumes: [] };
+  const clientVolumes = o.clientSecret
+    ? [{ name: "client", secret: { secretName: o.clientSecret } }]
+    : [];
   const clientMount = o.clientSecret
     ? [{ name: "client", mountPath: CLIENT_DIR, readOnly: true }]
     : [];
-  const workerResources = {
-    requests: { cpu: o.workerCpu ?? "1", memory: o.workerMemory ?? "2Gi" },
-    limits: { cpu: o.workerCpu ?? "1", memory: o.workerMemory ?? "2Gi" },
-  };
+  // Requested and limited alike: a worker's schedule lag should not depend on its neighbours.
+  const workerShare = { cpu: o.workerCpu ?? "1", memory: o.workerMemory ?? "2Gi" };
+  // Two objects: one object twice would be written as a YAML anchor and alias.
+  const workerResources = { requests: { ...workerShare }, limits: { ...workerShare } };
 
   const objects: K8sObject[] = [{
     apiVersion: "v1",
@@ -159,7 +159,7 @@ export function renderManifests(o: RenderOptions): K8sObject[] {
           volumes: [
             { name: "scenario", configMap: { name: `${base}-scenario` } },
             { name: "reports", persistentVolumeClaim: { claimName: claim } },
-            ...clientVolume.volumes,
+            ...clientVolumes,
           ],
         },
       },
@@ -189,7 +189,7 @@ export function renderManifests(o: RenderOptions): K8sObject[] {
             resources: workerResources,
             volumeMounts: clientMount,
           }],
-          volumes: clientVolume.volumes,
+          volumes: clientVolumes,
         },
       },
     },

@@ -49,6 +49,11 @@ export function runIdHex(runId: Uint8Array): string {
   return Array.from(runId, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The run id that {@link runIdHex} wrote (a worker gets its run's id as text). */
+export function runIdFromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
+}
+
 /**
  * Bytes of filler text a variant pre-builds, at least: the filler of
  * consecutive events is distinct over this span. A record batch is at most

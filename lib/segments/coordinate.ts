@@ -24,6 +24,7 @@ export async function produceInShares(
   let startEpochMs: number | null = null;
   let faultsEnd: ReturnType<typeof setTimeout> | undefined;
   let outcome;
+  let windows;
   try {
     outcome = await shares.run({
       format: JOB_FORMAT,
@@ -60,9 +61,8 @@ export async function produceInShares(
     });
   } finally {
     clearTimeout(faultsEnd);
-    await faults.stop();
+    windows = await faults.stop();
   }
-  const windows = await faults.stop();
   if (startEpochMs === null || outcome.parts.length === 0) {
     throw new Error(
       `no worker produced its share of variant ${variant.name}: ${outcome.problems.join("; ")}`,

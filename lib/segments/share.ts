@@ -9,6 +9,7 @@ import { hostname, release } from "node:os";
 import type { DriverOptions, ProducerDriver } from "../clients/contract.ts";
 import { type LoadProgress, runLoad } from "../load/generator.ts";
 import { createSchedule } from "../load/schedule.ts";
+import { runIdFromHex } from "../load/payload.ts";
 import type { LoadSegment } from "../load/segment.ts";
 import { Ledger } from "../verify/ledger.ts";
 import { LatencyRecorder } from "../metrics/latency.ts";
@@ -46,7 +47,7 @@ export async function runShare(
   const variant = plan.variants[job.variantIndex];
   if (!variant) throw new Error(`the job has no variant ${job.variantIndex}`);
   const startedAt = new Date().toISOString();
-  const runId = Uint8Array.from(job.runId.match(/../g) ?? [], (h) => parseInt(h, 16));
+  const runId = runIdFromHex(job.runId);
   const total = createSchedule(plan.load.rate, plan.load.warmupMs + plan.load.durationMs).total;
   // A fresh process: the client's library or jars, from the cache the coordinator filled.
   if (!o.createDriver) await clientFactory(variant.client).prepare(() => {});

@@ -39,20 +39,45 @@ export class MemoryLog {
   liveGroups: string[] = [];
 }
 
-export function fakeDriver(log: MemoryLog, o: DriverOptions): ProducerDriver {
+/**
+ * What happens to a record: written once, written twice (a retry whose first answer was lost),
+ * or refused by the client.
+ */
+export type RecordFate = "once" | "twice" | "refused";
+
+export function fakeDriver(
+  log: MemoryLog,
+  o: DriverOptions,
+  fate: (token: number) => RecordFate = () => "once",
+): ProducerDriver {
   const encoder = new TextEncoder();
   return {
     client: { name: "memory", version: "0" },
     capabilities: { batching: "native", deliveryTimeout: "native", cancel: true, partitioner: "" },
     notes: [],
     send(record) {
+      const what = fate(record.token);
+      if (what === "refused") {
+        queueMicrotask(() =>
+          o.onDelivery({
+            token: record.token,
+            partition: -1,
+            offset: -1,
+            status: "not-persisted",
+            error: "refused",
+          })
+        );
+        return;
+      }
       const partition = record.token % PARTITIONS;
       const p = log.partitions[partition];
-      p.push({
+      const copy = () => ({
         key: record.key === null ? null : encoder.encode(record.key),
         value: record.value.slice(), // the caller reuses its buffer (see OutRecord)
       });
+      p.push(copy());
       const offset = p.length - 1;
+      if (what === "twice") p.push(copy());
       queueMicrotask(() =>
         o.onDelivery({ token: record.token, partition, offset, status: "persisted" })
       );

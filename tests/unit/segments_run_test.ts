@@ -16,7 +16,7 @@ import { serveJobs } from "../../lib/segments/serve.ts";
 import { jsonLineWriter, lines } from "../../lib/segments/lines.ts";
 import { runShare } from "../../lib/segments/share.ts";
 import type { PartialResult } from "../../lib/segments/partial.ts";
-import { env, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
+import { env, fakeDriver, memoryCluster, MemoryLog, PARTITIONS } from "./run_helpers.ts";
 
 const plan = parseScenario(
   `
@@ -39,40 +39,11 @@ variants:
  * it: every 17th is written twice (a retry whose first answer was lost), every 23rd fails.
  */
 function driverOf(log: MemoryLog, o: DriverOptions): ProducerDriver {
-  const encoder = new TextEncoder();
-  return {
-    client: { name: "memory", version: "0" },
-    capabilities: { batching: "native", deliveryTimeout: "native", cancel: true, partitioner: "" },
-    notes: [],
-    send(record) {
-      const seq = record.token;
-      if (seq % 23 === 5) {
-        queueMicrotask(() =>
-          o.onDelivery({
-            token: seq,
-            partition: -1,
-            offset: -1,
-            status: "not-persisted",
-            error: "refused",
-          })
-        );
-        return;
-      }
-      const partition = seq % PARTITIONS;
-      const p = log.partitions[partition];
-      const copy = () => ({
-        key: record.key === null ? null : encoder.encode(record.key),
-        value: record.value.slice(),
-      });
-      p.push(copy());
-      const offset = p.length - 1;
-      if (seq % 17 === 3) p.push(copy());
-      queueMicrotask(() => o.onDelivery({ token: seq, partition, offset, status: "persisted" }));
-    },
-    purge: () => Promise.resolve(),
-    stats: () => ({ produceRequests: 1, requestBytes: 100 }),
-    close: () => Promise.resolve(),
-  };
+  return fakeDriver(
+    log,
+    o,
+    (seq) => seq % 23 === 5 ? "refused" : seq % 17 === 3 ? "twice" : "once",
+  );
 }
 
 /** Shares run in this process, as worker processes would run them (JSON in, JSON out). */
