@@ -18,7 +18,7 @@
  * keep the hand-off close to the intended time on a machine whose cores are
  * shared with the brokers.
  *
- * Split over workers (`--segment i/N`, `segment.ts`), the generator emits only
+ * Split over workers (`--workers N`, `segment.ts`), the generator emits only
  * its share of the events, each at the time the whole load intends it.
  *
  * Every record gets one delivery report from the driver. When the drain ends
@@ -113,8 +113,8 @@ export interface LoadOptions {
    */
   preciseAbovePerSecond?: number;
   /**
-   * Emit only this share of the events (`--segment i/N`, see `segment.ts`); the others are
-   * another worker's and stay unmarked in the ledger. The whole load by default.
+   * Emit only this share of the events (share i/N of `--workers N`, see `segment.ts`); the
+   * others are another worker's and stay unmarked in the ledger. The whole load by default.
    */
   segment?: LoadSegment;
 }

@@ -29,7 +29,7 @@ export const WHOLE_LOAD: LoadSegment = { index: 1, count: 1 };
 /** Most shares a load can be split into. */
 export const MAX_SEGMENTS = 1024;
 
-/** Parse `i/N` (`--segment 2/4`); throws a RangeError saying what is wrong. */
+/** Parse `i/N` (such as `2/4`); throws a RangeError saying what is wrong. */
 export function parseSegment(text: string): LoadSegment {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   if (!match) throw new RangeError(`segment "${text}" is not of the form i/N (e.g. 2/4)`);

@@ -1,6 +1,6 @@
 /**
  * A worker's partial result: what one process recorded while it sent one share
- * (`--segment i/N`) of one variant's events. Plain JSON, written by the worker and
+ * (share i/N of `--workers N`) of one variant's events. Plain JSON, written by the worker and
  * read by the coordinator, which merges the N shares (`merge.ts`) before it reads
  * the topic back and classifies every event once.
  *

@@ -41,7 +41,8 @@
  *   partition). A load split over P producers (`--workers P`, share `seq mod
  *   P`) orders each producer's events apart: the group is then seq mod
  *   lcm(N, P), or seq mod P, within the partition, since Kafka orders one
- *   producer's sends, not several producers' together. Any status. So 0, 99, 1, …, 98 has 1 event out of place (99),
+ *   producer's sends, not several producers' together. Any status. So 0, 99,
+ *   1, …, 98 has 1 event out of place (99),
  *   and a batch 1 … 10 written after 11 … 20 has 10 (1 … 10).
  *
  * Overlaps: every sent event with reads = 0 is in exactly one of lost,
