@@ -13,6 +13,7 @@ import { compareCommand, reportCommand } from "./lib/cli/report.ts";
 import { ciCommand } from "./lib/cli/ci.ts";
 import { workerCommand } from "./lib/cli/worker.ts";
 import { k8sCommand } from "./lib/cli/k8s.ts";
+import { memberCommand } from "./lib/cli/member.ts";
 import { ScenarioError } from "./lib/scenario/errors.ts";
 import { ReportInputError } from "./lib/report/errors.ts";
 import { UnsupportedSettingError } from "./lib/clients/contract.ts";
@@ -34,6 +35,7 @@ Commands:
   ci                          Run the built-in scenarios in the quick profile (regression suite)
   worker                      One share of a split load (started by scenario --workers N)
   k8s render <name|file.yaml>  Kubernetes manifests of a run split over worker pods
+  member                      One consumer group member (started by sismo for a consumer workload)
 
 Each command takes --help.`;
 
@@ -47,6 +49,7 @@ const commands: Record<string, () => Promise<Command>> = {
   ci: () => Promise.resolve(ciCommand),
   worker: () => Promise.resolve(workerCommand),
   k8s: () => Promise.resolve(k8sCommand),
+  member: () => Promise.resolve(memberCommand),
 };
 
 /** Known error kinds that mean bad input or a setup problem: exit code 2. */

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { ConnectionSettings } from "../connection/settings.ts";
 
 /** A record as a member receives it. */
 export interface ConsumedRecord {
@@ -40,4 +41,31 @@ export interface ConsumerDriver {
   assignment(): number[];
   /** Leave the group (a clean close commits nothing more than the commit mode did). */
   close(): Promise<void>;
+}
+
+/** What a consumer driver is created with. */
+export interface ConsumerOptions {
+  bootstrap: string[];
+  /** Security protocol, SASL and TLS; plaintext when absent. */
+  connection?: ConnectionSettings;
+  topic: string;
+  groupId: string;
+  clientId: string;
+  /**
+   * Kafka's consumer properties as the scenario gives them (`enable.auto.commit`,
+   * `session.timeout.ms`, `partition.assignment.strategy`, `group.protocol`…), passed to the
+   * client under their own names where it knows them.
+   */
+  properties: Record<string, string>;
+  /** The client's own warnings and errors, as text. */
+  onClientLog?: (level: "error" | "warn", message: string) => void;
+}
+
+/** A client that can run group members. */
+export interface ConsumerDriverFactory {
+  readonly name: string;
+  /** Provision and load what the client needs; its version. */
+  prepare(progress?: (line: string) => void): Promise<{ version: string }>;
+  /** Subscribe a new member to `options.topic` in `options.groupId`. */
+  create(options: ConsumerOptions): Promise<ConsumerDriver>;
 }

@@ -7,8 +7,11 @@
  * | ------------- | ----------------------------------------------------------------------- |
  * | `auto`        | nothing itself: the client commits what it polled, on its own clock     |
  * | `after-each`  | each record's next offset once it is processed, waiting for the answer  |
- * | `after-batch` | each partition's next offset after a poll's records, waiting            |
- * | `async`       | the same after each poll, without waiting                               |
+ * | `after-batch` | each partition's next offset after a batch of records, waiting          |
+ * | `async`       | the same after each batch, without waiting                              |
+ *
+ * A batch is what one poll returned, or `commitEvery` records over as many polls as it takes
+ * (a Confluent.Kafka application gets one record per `Consume` and counts its own batches).
  *
  * Stopping the member (its signal) is a crash: the record in progress is neither recorded nor
  * committed, as when the process is killed; what happens next is the group's business.
@@ -52,14 +55,27 @@ export interface MemberOptions {
   deadLetter?: (record: ConsumedRecord) => Promise<void>;
   /** Stop at once, as a crash does (see the module doc). */
   signal: AbortSignal;
+  /**
+   * Stop as an application shutting down does: the record in progress is finished, a batch
+   * mode commits what it processed, then the loop returns (the caller closes the consumer,
+   * which leaves the group).
+   */
+  leave?: AbortSignal;
   /** Records per poll (500) and how long a poll waits for the first, ms (100). */
   pollMax?: number;
   pollTimeoutMs?: number;
+  /** Records per commit in `after-batch` and `async` modes (default: each poll's records). */
+  commitEvery?: number;
   /** Spend `ms` processing; rejects when `signal` aborts. A timer by default. */
   work?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
   /** The assignment changed (after a poll), epoch ms. */
   onAssignment?: (partitions: number[], atMs: number) => void;
+  /**
+   * A commit failed (a rebalance under way, a coordinator moving): the application logs it
+   * and goes on, as applications do; the next commit covers the same records.
+   */
+  onCommitError?: (error: Error) => void;
 }
 
 /** What a member did until it stopped. */
@@ -71,6 +87,7 @@ export interface MemberResult {
   /** Records not of this run (processed all the same). */
   foreign: number;
   commits: number;
+  commitFailures: number;
 }
 
 /** A timer that `signal` cuts short (rejecting). */
@@ -99,15 +116,25 @@ export async function runMember(o: MemberOptions): Promise<MemberResult> {
     skipped: 0,
     foreign: 0,
     commits: 0,
+    commitFailures: 0,
   };
   let assigned = "";
+  /** Per partition, the next offset after the records processed since the last commit. */
+  const next = new Map<number, number>();
+  let sinceCommit = 0;
   const commit = async (positions: CommitPosition[], mode: "sync" | "async") => {
     if (positions.length === 0) return;
-    await o.consumer.commit(positions, mode);
-    result.commits++;
+    try {
+      await o.consumer.commit(positions, mode);
+      result.commits++;
+    } catch (e) {
+      if (o.signal.aborted) throw e;
+      result.commitFailures++;
+      o.onCommitError?.(e as Error);
+    }
   };
   try {
-    while (!o.signal.aborted) {
+    while (!o.signal.aborted && !o.leave?.aborted) {
       const records = await o.consumer.poll(o.pollMax ?? 500, o.pollTimeoutMs ?? 100);
       const assignment = o.consumer.assignment();
       const key = assignment.join(",");
@@ -115,10 +142,8 @@ export async function runMember(o: MemberOptions): Promise<MemberResult> {
         assigned = key;
         o.onAssignment?.(assignment, now());
       }
-      /** Per partition, the next offset after the records processed in this poll. */
-      const next = new Map<number, number>();
       for (const record of records) {
-        if (o.signal.aborted) break;
+        if (o.signal.aborted || o.leave?.aborted) break;
         const event = decodeEvent(record.value, o.runId);
         if (event === null) result.foreign++;
         // The model keys on the event; a foreign record, on its offset.
@@ -135,13 +160,21 @@ export async function runMember(o: MemberOptions): Promise<MemberResult> {
           result.processed++;
         }
         next.set(record.partition, record.offset + 1);
+        sinceCommit++;
         if (o.commit === "after-each") {
           await commit([{ partition: record.partition, offset: record.offset + 1 }], "sync");
         }
       }
-      const positions = [...next].map(([partition, offset]) => ({ partition, offset }));
-      if (o.commit === "after-batch") await commit(positions, "sync");
-      else if (o.commit === "async") await commit(positions, "async");
+      const batchDone = o.commitEvery === undefined || sinceCommit >= o.commitEvery ||
+        o.leave?.aborted === true;
+      if ((o.commit === "after-batch" || o.commit === "async") && batchDone && next.size > 0) {
+        const positions = [...next].map(([partition, offset]) => ({ partition, offset }));
+        next.clear();
+        sinceCommit = 0;
+        // Leaving, an application commits synchronously whatever its mode.
+        const leaving = o.leave?.aborted === true;
+        await commit(positions, o.commit === "async" && !leaving ? "async" : "sync");
+      }
     }
   } catch (e) {
     // A crash is the signal's doing; anything else is the member's own failure.

@@ -74,6 +74,7 @@ async function crashAndTakeOver(
   model: ProcessingModel,
   crashAt: number,
   deadLetter = false,
+  batching: { pollMax: number; commitEvery?: number } = { pollMax: 10 },
 ) {
   const group = new Group();
   const entries: ProcessingEntry[] = [];
@@ -86,7 +87,7 @@ async function crashAndTakeOver(
       runId: RUN,
       model,
       commit,
-      pollMax: 10,
+      ...batching,
       log: {
         append: (partition, offset, outcome, atMs) =>
           entries.push({ member, partition, offset, outcome, atMs }),
@@ -156,4 +157,49 @@ Deno.test("member: poison records go to the dead-letter topic and the partition 
   const without = await crashAndTakeOver("after-each", model, 1000, false);
   assert.equal(without.lost, poison, "skipped, then committed past");
   assert.equal(without.deadLettered, 0);
+});
+
+Deno.test("member: one record per poll (as Confluent.Kafka's Consume) with a commit every 10 redoes the uncommitted tail", async () => {
+  // Committed after the 10th and 20th records; the crash falls in the 25th: 21-24 redone.
+  const c = await crashAndTakeOver("after-batch", plain, 25, false, {
+    pollMax: 1,
+    commitEvery: 10,
+  });
+  assert.equal(c.lost, 0);
+  assert.equal(c.processedMoreThanOnce, 4);
+  assert.equal(c.processedOnce, 116);
+});
+
+Deno.test("member: a failed commit is counted and the member goes on; the next commit covers it", async () => {
+  const group = new Group();
+  const entries: ProcessingEntry[] = [];
+  const stop = new AbortController();
+  const inner = consumer(group, false, () => stop.abort());
+  let commits = 0;
+  const errors: string[] = [];
+  const result = await runMember({
+    consumer: {
+      ...inner,
+      commit(positions, mode) {
+        // The second commit is refused, as during a rebalance.
+        if (++commits === 2) return Promise.reject(new Error("REBALANCE_IN_PROGRESS"));
+        return inner.commit(positions, mode);
+      },
+    },
+    runId: RUN,
+    model: plain,
+    commit: "after-batch",
+    pollMax: 10,
+    log: {
+      append: (partition, offset, outcome, atMs) =>
+        entries.push({ member: 0, partition, offset, outcome, atMs }),
+    },
+    signal: stop.signal,
+    onCommitError: (e) => errors.push(e.message),
+  });
+  assert.equal(result.commitFailures, 1);
+  assert.deepEqual(errors, ["REBALANCE_IN_PROGRESS"]);
+  assert.equal(result.processed, 120);
+  assert.equal(group.committed.get(0), PER_PARTITION);
+  assert.equal(group.committed.get(1), PER_PARTITION);
 });

@@ -30,44 +30,22 @@ import {
   notSent,
   type OutRecord,
   type ProducerDriver,
-  type PropertyProblem,
 } from "../contract.ts";
 import type { ProducerConfig } from "../../scenario/types.ts";
 import {
-  CONF,
   cstr,
   cString,
   errorText,
   EVENT,
-  type Librdkafka,
   MESSAGE,
   MSG_F_COPY,
   MSG_STATUS,
-  openLibrdkafka,
   PARTITION_UA,
   PRODUCER,
   PURGE,
   size,
 } from "./ffi.ts";
-import { ensureLibrdkafka, type LibrdkafkaInstall } from "./provision.ts";
-
-/** Kept so that `check` (synchronous) can use the library `prepare` loaded. */
-let prepared: { install: LibrdkafkaInstall; lib: Librdkafka; version: string } | null = null;
-
-async function load(progress: (line: string) => void = () => {}) {
-  if (prepared) return prepared;
-  const install = await ensureLibrdkafka(progress);
-  const { lib, version } = openLibrdkafka(install.path);
-  if (install.pinnedVersion && version !== install.pinnedVersion) {
-    // Struct offsets were checked for the pinned version only.
-    throw new Error(
-      `${install.path} reports librdkafka ${version}, expected ${install.pinnedVersion}: ` +
-        "remove it from the cache to provision it again",
-    );
-  }
-  prepared = { install, lib, version };
-  return prepared;
-}
+import { buildConf, int64, loadedLibrdkafka, loadLibrdkafka } from "./library.ts";
 
 /** The producer settings as librdkafka properties (Kafka's names, values as text). */
 export function librdkafkaProperties(
@@ -85,31 +63,6 @@ export function librdkafkaProperties(
   return props;
 }
 
-/** Apply properties to a fresh conf; returns the conf and every rejected property. */
-function buildConf(lib: Librdkafka, props: Record<string, string>) {
-  const conf = lib.rd_kafka_conf_new();
-  const errstr = new Uint8Array(512);
-  const problems: PropertyProblem[] = [];
-  for (const [name, value] of Object.entries(props)) {
-    const res = lib.rd_kafka_conf_set(conf, cstr(name), cstr(value), errstr, BigInt(errstr.length));
-    if (res !== CONF.OK) {
-      const text = cString(Deno.UnsafePointer.of(errstr));
-      problems.push({
-        property: name,
-        message: res === CONF.UNKNOWN
-          ? `librdkafka does not know the property ${name}`
-          : `librdkafka rejects ${name}=${value}: ${text}`,
-      });
-    }
-  }
-  return { conf, problems };
-}
-
-/** A little-endian 64-bit integer as a number (exact below 2^53: offsets and opaques are). */
-function int64(view: DataView, at: number): number {
-  return view.getUint32(at, true) + view.getInt32(at + 4, true) * 2 ** 32;
-}
-
 /** Longest stretch of delivery-report handling between two turns of the event loop. */
 const POLL_SLICE_MS = 0.5;
 
@@ -124,7 +77,7 @@ interface BrokerStats {
 
 /** Create a librdkafka producer for one topic. */
 export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<ProducerDriver> {
-  const { lib, version } = await load();
+  const { lib, version } = await loadLibrdkafka();
   const props = librdkafkaProperties(opts.producer, opts.properties);
   props["bootstrap.servers"] = opts.bootstrap.join(",");
   Object.assign(props, connectionProperties(opts.connection ?? PLAINTEXT));
@@ -326,10 +279,11 @@ export const librdkafkaClient: ClientDriverFactory = {
   name: "librdkafka",
   description: "librdkafka (the engine of Confluent.Kafka) through Deno FFI",
   async prepare(progress) {
-    const { version } = await load(progress);
+    const { version } = await loadLibrdkafka(progress);
     return { version };
   },
   check(producer, properties) {
+    const prepared = loadedLibrdkafka();
     if (!prepared) throw new Error("librdkafka: check() before prepare()");
     const { lib } = prepared;
     const { conf, problems } = buildConf(lib, librdkafkaProperties(producer, properties));

@@ -33,6 +33,23 @@ export const MSG_F_COPY = 0x2;
 export const PARTITION_UA = -1;
 /** `RD_KAFKA_PRODUCER`. */
 export const PRODUCER = 0;
+/** `RD_KAFKA_CONSUMER`. */
+export const CONSUMER = 1;
+/** `RD_KAFKA_RESP_ERR__PARTITION_EOF`: not an error, the end of a partition for now. */
+export const ERR_PARTITION_EOF = -191;
+
+/**
+ * `rd_kafka_message_t` fields a consumer reads besides {@link MESSAGE}'s: payload@24 (pointer),
+ * len@32, key@40 (pointer), key_len@48.
+ */
+export const CONSUMED = { payload: 24, len: 32, key: 40, keyLen: 48 } as const;
+
+/**
+ * `rd_kafka_topic_partition_list_t`: cnt@0 (int), size@4, elems@8 (pointer to an array of
+ * `rd_kafka_topic_partition_t`, 64 bytes each: topic@0, partition@8, offset@16, metadata@24,
+ * metadata_size@32, opaque@40, err@48, _private@56).
+ */
+export const PARTITION_LIST = { cnt: 0, elems: 8, elemSize: 64, partition: 8, offset: 16 } as const;
 /** `rd_kafka_conf_res_t`. */
 export const CONF = { UNKNOWN: -2, INVALID: -1, OK: 0 } as const;
 /** `rd_kafka_msg_status_t`, as Confluent.Kafka's PersistenceStatus. */
@@ -88,6 +105,41 @@ const SYMBOLS = {
   },
   rd_kafka_event_stats: { parameters: ["pointer"], result: "pointer" },
   rd_kafka_message_status: { parameters: ["pointer"], result: "i32" },
+  // The consumer's part.
+  rd_kafka_poll_set_consumer: { parameters: ["pointer"], result: "i32" },
+  rd_kafka_subscribe: { parameters: ["pointer", "pointer"], result: "i32" },
+  rd_kafka_topic_partition_list_new: { parameters: ["i32"], result: "pointer" },
+  rd_kafka_topic_partition_list_add: {
+    parameters: ["pointer", "buffer", "i32"],
+    result: "pointer",
+  },
+  rd_kafka_topic_partition_list_set_offset: {
+    parameters: ["pointer", "buffer", "i32", "i64"],
+    result: "i32",
+  },
+  rd_kafka_topic_partition_list_destroy: { parameters: ["pointer"], result: "void" },
+  /** Waits up to the timeout on a Deno worker thread; serves rebalances and stores offsets. */
+  consumer_poll_blocking: {
+    name: "rd_kafka_consumer_poll",
+    parameters: ["pointer", "i32"],
+    result: "pointer",
+    nonblocking: true,
+  },
+  /** The same call with timeout 0, on the main thread, for what is already fetched. */
+  rd_kafka_consumer_poll: { parameters: ["pointer", "i32"], result: "pointer" },
+  rd_kafka_message_destroy: { parameters: ["pointer"], result: "void" },
+  /** A synchronous commit waits for the coordinator: on a Deno worker thread. */
+  commit_blocking: {
+    name: "rd_kafka_commit",
+    parameters: ["pointer", "pointer", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+  /** The asynchronous commit returns at once. */
+  rd_kafka_commit: { parameters: ["pointer", "pointer", "i32"], result: "i32" },
+  rd_kafka_assignment: { parameters: ["pointer", "buffer"], result: "i32" },
+  /** Leaves the group (and commits, with auto-commit): may wait for the coordinator. */
+  rd_kafka_consumer_close: { parameters: ["pointer"], result: "i32", nonblocking: true },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound library. */

@@ -1,0 +1,187 @@
+/**
+ * Consumer group members as real processes on real Kafka (issue 11): two librdkafka members
+ * share a topic, one is killed (SIGKILL) while it processes a record, the other takes its
+ * partition over once the session times out. The commit mode decides what the crash costs,
+ * and the processing checker's counts agree with the topic's offsets and the raw logs:
+ *
+ * - auto-commit (librdkafka's default offset store): the record in progress was stored when
+ *   the poll handed it over and committed by the next interval commit, 100 ms later, while it
+ *   took 400 ms to process: exactly that record is lost;
+ * - a commit after each record: nothing is lost.
+ *
+ * No member process is left after either run.
+ */
+import assert from "node:assert/strict";
+import "../../lib/stack/quiet_kafkajs.ts";
+import { Kafka, logLevel } from "kafkajs";
+import { MemberGroup } from "../../lib/consume/group.ts";
+import type { CommitMode } from "../../lib/consume/member.ts";
+import { MEMBER_JOB_FORMAT, type MemberJob } from "../../lib/consume/member_job.ts";
+import { readProcessingLog } from "../../lib/consume/processing_log.ts";
+import { encodeEvent, newRunId, runIdHex } from "../../lib/load/payload.ts";
+import { acquireEnvironment } from "../../lib/run/environment.ts";
+import { checkProcessing } from "../../lib/verify/processing.ts";
+import { childrenMatching, waitUntil } from "./helpers.ts";
+
+const MEMBER = /main\.ts member(\s|$)/;
+const PARTITIONS = 2;
+const PER_PARTITION = 24;
+const PROCESSING_MS = 400;
+
+/** Records in a processing log, from its size alone (24 bytes each), not sismo's reader. */
+async function rawEntries(path: string): Promise<number> {
+  const size = (await Deno.stat(path)).size;
+  assert.equal(size % 24, 0, `${path}: ${size} bytes, not whole records`);
+  return size / 24;
+}
+
+async function crashWhileProcessing(bootstrap: string[], commit: CommitMode) {
+  const kafka = new Kafka({
+    clientId: "consumer-test",
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topic = `it-group-${commit}-${Date.now()}`;
+  const groupId = `${topic}-group`;
+  const runId = newRunId();
+  const dir = await Deno.makeTempDir({ prefix: "sismo-group-" });
+  const group = new MemberGroup({ stopGraceMs: 10_000 });
+  try {
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: PARTITIONS * PER_PARTITION }, (_, seq) => ({
+        partition: seq % PARTITIONS,
+        value: Buffer.from(encodeEvent({ runId, variant: 0, seq, intendedUs: 0 }, 64)),
+      })),
+    });
+    await producer.disconnect();
+
+    const job = (member: number): MemberJob => ({
+      format: MEMBER_JOB_FORMAT,
+      member,
+      client: "librdkafka",
+      bootstrap,
+      topic,
+      groupId,
+      properties: {
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": commit === "auto" ? "true" : "false",
+        "auto.commit.interval.ms": "100",
+        "session.timeout.ms": "6000",
+        "heartbeat.interval.ms": "1000",
+      },
+      commit,
+      pollMax: 1, // as Confluent.Kafka's Consume
+      model: { time: { kind: "fixed", ms: PROCESSING_MS }, poisonShare: 0 },
+      runIdHex: runIdHex(runId),
+      logPath: `${dir}/member-${member}.log`,
+    });
+    await group.start(job(0));
+    await group.start(job(1));
+    // Member 0 has finished 3 records and is 200 ms into its 4th (of 400 ms): an interval
+    // commit (every 100 ms) has passed the 4th's offset by now.
+    const log0 = `${dir}/member-0.log`;
+    await waitUntil("member 0's third record", 30_000, () => {
+      try {
+        return Deno.statSync(log0).size >= 3 * 24;
+      } catch {
+        return false;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await group.kill(0);
+    const killedAfter = await rawEntries(log0);
+    assert.equal(killedAfter, 3, "killed during its fourth record");
+
+    // Member 1 takes partition 0 over after the session timeout: wait until the group has
+    // committed every partition to its end, then for the last record's processing.
+    const committed = new Map<number, number>();
+    const readCommitted = async () => {
+      for (const t of await admin.fetchOffsets({ groupId, topics: [topic] })) {
+        for (const p of t.partitions) committed.set(p.partition, Number(p.offset));
+      }
+    };
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await readCommitted();
+      const caughtUp = [...Array(PARTITIONS).keys()].every((p) =>
+        committed.get(p) === PER_PARTITION
+      );
+      if (caughtUp || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await new Promise((r) => setTimeout(r, PROCESSING_MS + 500));
+    await group.close();
+    await readCommitted();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const entries = [
+      ...(await readProcessingLog(log0)).entries,
+      ...(await readProcessingLog(`${dir}/member-1.log`)).entries,
+    ];
+    const raw = (await rawEntries(log0)) + (await rawEntries(`${dir}/member-1.log`));
+    const check = checkProcessing({
+      topic: offsets.map((o) => ({
+        partition: o.partition,
+        start: Number(o.low),
+        end: Number(o.high),
+      })),
+      entries,
+      committed,
+      deadLettered: [],
+    });
+    return { counts: check.counts, raw, total: PARTITIONS * PER_PARTITION, lives: group.lives };
+  } finally {
+    await group.close();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+    await admin.disconnect();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+Deno.test({
+  name:
+    "consumer group: librdkafka members as processes; a crash mid-record loses it under auto-commit, not with a commit per record",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const env = await acquireEnvironment({ brokers: 1 });
+    try {
+      const auto = await crashWhileProcessing(env.bootstrap, "auto");
+      const c = auto.counts;
+      assert.equal(c.records, auto.total, "the checker saw every record of the topic");
+      assert.equal(c.unknownEntries, 0);
+      assert.equal(c.lost, 1, JSON.stringify(c));
+      assert.equal(c.processedMoreThanOnce, 0, JSON.stringify(c));
+      assert.equal(c.unprocessed, 0, JSON.stringify(c));
+      assert.equal(c.processedOnce, auto.total - 1);
+      // The raw logs hold exactly the processings the checker counted.
+      assert.equal(auto.raw, c.processedOnce + c.processedMoreThanOnce + c.reprocessings);
+      // Member 0's first life was killed, member 1 left cleanly having taken partition 0 over.
+      const [first, second] = auto.lives;
+      assert.deepEqual(first.end, { kind: "killed", signal: "SIGKILL" });
+      assert.equal(second.end?.kind, "done");
+      assert.deepEqual(second.assignments.at(-1)?.partitions, [0, 1]);
+
+      const each = await crashWhileProcessing(env.bootstrap, "after-each");
+      const e = each.counts;
+      assert.equal(e.records, each.total);
+      assert.equal(e.lost, 0, JSON.stringify(e));
+      assert.equal(e.unprocessed, 0, JSON.stringify(e));
+      assert.equal(e.processedOnce + e.processedMoreThanOnce, each.total);
+      assert.equal(each.raw, e.processedOnce + e.processedMoreThanOnce + e.reprocessings);
+
+      assert.deepEqual(await childrenMatching(Deno.pid, MEMBER), [], "no member process left");
+    } finally {
+      await env.release();
+    }
+  },
+});
