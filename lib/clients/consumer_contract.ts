@@ -37,6 +37,12 @@ export interface ConsumerDriver {
    * with its error), `async` returns at once (a failure shows in the client's log only).
    */
   commit(positions: CommitPosition[], mode: "sync" | "async"): Promise<void>;
+  /**
+   * The application finished `record` (processed, dead-lettered or skipped). A client whose
+   * offsets follow the application's progress (KafkaJS's `resolveOffset`) marks it here;
+   * librdkafka stored the offset when its poll handed the record over, and ignores this.
+   */
+  handled?(record: ConsumedRecord): void;
   /** Partitions assigned to this member now. */
   assignment(): number[];
   /** Leave the group (a clean close commits nothing more than the commit mode did). */

@@ -6,11 +6,13 @@
  * @module
  */
 import type { ConsumerDriverFactory } from "./consumer_contract.ts";
+import { kafkajsConsumerClient } from "./kafkajs/consumer.ts";
 import { librdkafkaConsumerClient } from "./librdkafka/consumer.ts";
 
 /** Every client with a consumer, by registry name. */
 export const CONSUMER_CLIENTS: Readonly<Record<string, ConsumerDriverFactory>> = {
   librdkafka: librdkafkaConsumerClient,
+  kafkajs: kafkajsConsumerClient,
 };
 
 /** The consumer factory of `name`; throws naming the clients that have one. */

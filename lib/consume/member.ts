@@ -159,6 +159,7 @@ export async function runMember(o: MemberOptions): Promise<MemberResult> {
           o.log.append(record.partition, record.offset, "processed", now());
           result.processed++;
         }
+        o.consumer.handled?.(record);
         next.set(record.partition, record.offset + 1);
         sinceCommit++;
         if (o.commit === "after-each") {

@@ -7,7 +7,9 @@
  * - auto-commit (librdkafka's default offset store): the record in progress was stored when
  *   the poll handed it over and committed by the next interval commit, 100 ms later, while it
  *   took 400 ms to process: exactly that record is lost;
- * - a commit after each record: nothing is lost.
+ * - a commit after each record: nothing is lost;
+ * - KafkaJS's auto-commit commits only resolved (finished) records: nothing is lost either,
+ *   the record in progress comes again.
  *
  * No member process is left after either run.
  */
@@ -21,7 +23,7 @@ import { readProcessingLog } from "../../lib/consume/processing_log.ts";
 import { encodeEvent, newRunId, runIdHex } from "../../lib/load/payload.ts";
 import { acquireEnvironment } from "../../lib/run/environment.ts";
 import { checkProcessing } from "../../lib/verify/processing.ts";
-import { childrenMatching, waitUntil } from "./helpers.ts";
+import { childrenMatching } from "./helpers.ts";
 
 const MEMBER = /main\.ts member(\s|$)/;
 const PARTITIONS = 2;
@@ -35,7 +37,11 @@ async function rawEntries(path: string): Promise<number> {
   return size / 24;
 }
 
-async function crashWhileProcessing(bootstrap: string[], commit: CommitMode) {
+async function crashWhileProcessing(
+  bootstrap: string[],
+  commit: CommitMode,
+  client = "librdkafka",
+) {
   const kafka = new Kafka({
     clientId: "consumer-test",
     brokers: bootstrap,
@@ -43,7 +49,7 @@ async function crashWhileProcessing(bootstrap: string[], commit: CommitMode) {
   });
   const admin = kafka.admin();
   await admin.connect();
-  const topic = `it-group-${commit}-${Date.now()}`;
+  const topic = `it-group-${client}-${commit}-${Date.now()}`;
   const groupId = `${topic}-group`;
   const runId = newRunId();
   const dir = await Deno.makeTempDir({ prefix: "sismo-group-" });
@@ -68,7 +74,7 @@ async function crashWhileProcessing(bootstrap: string[], commit: CommitMode) {
     const job = (member: number): MemberJob => ({
       format: MEMBER_JOB_FORMAT,
       member,
-      client: "librdkafka",
+      client,
       bootstrap,
       topic,
       groupId,
@@ -87,20 +93,26 @@ async function crashWhileProcessing(bootstrap: string[], commit: CommitMode) {
     });
     await group.start(job(0));
     await group.start(job(1));
-    // Member 0 has finished 3 records and is 200 ms into its 4th (of 400 ms): an interval
-    // commit (every 100 ms) has passed the 4th's offset by now.
+    // Kill member 0 200 ms into a record (of 400 ms), its third or a later one: by then an
+    // interval commit (every 100 ms) has passed that record's offset. Timed from the moment
+    // its last record was finished, as its log says, not from when this test looked.
     const log0 = `${dir}/member-0.log`;
-    await waitUntil("member 0's third record", 30_000, () => {
-      try {
-        return Deno.statSync(log0).size >= 3 * 24;
-      } catch {
-        return false;
+    let killedAfter = 0;
+    const killBy = Date.now() + 30_000;
+    for (;;) {
+      assert.ok(Date.now() < killBy, "member 0 never finished 3 records");
+      const entries = await readProcessingLog(log0).then((l) => l.entries, () => []);
+      const lastAt = entries.at(-1)?.atMs ?? 0;
+      const due = lastAt + 200 - Date.now();
+      if (entries.length >= 3 && due >= 0) {
+        await new Promise((r) => setTimeout(r, due));
+        await group.kill(0);
+        killedAfter = entries.length;
+        break;
       }
-    });
-    await new Promise((r) => setTimeout(r, 200));
-    await group.kill(0);
-    const killedAfter = await rawEntries(log0);
-    assert.equal(killedAfter, 3, "killed during its fourth record");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(await rawEntries(log0), killedAfter, "killed during a record");
 
     // Member 1 takes partition 0 over after the session timeout: wait until the group has
     // committed every partition to its end, then for the last record's processing.
@@ -179,6 +191,31 @@ Deno.test({
       assert.equal(e.processedOnce + e.processedMoreThanOnce, each.total);
       assert.equal(each.raw, e.processedOnce + e.processedMoreThanOnce + e.reprocessings);
 
+      assert.deepEqual(await childrenMatching(Deno.pid, MEMBER), [], "no member process left");
+    } finally {
+      await env.release();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "consumer group: KafkaJS members as processes; a crash mid-record under auto-commit loses nothing",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const env = await acquireEnvironment({ brokers: 1 });
+    try {
+      const auto = await crashWhileProcessing(env.bootstrap, "auto", "kafkajs");
+      const c = auto.counts;
+      assert.equal(c.records, auto.total);
+      assert.equal(c.unknownEntries, 0);
+      assert.equal(c.lost, 0, JSON.stringify(c));
+      assert.equal(c.unprocessed, 0, JSON.stringify(c));
+      assert.equal(c.processedOnce + c.processedMoreThanOnce, auto.total);
+      assert.equal(auto.raw, c.processedOnce + c.processedMoreThanOnce + c.reprocessings);
+      assert.deepEqual(auto.lives[0].end, { kind: "killed", signal: "SIGKILL" });
+      assert.equal(auto.lives[1].end?.kind, "done");
       assert.deepEqual(await childrenMatching(Deno.pid, MEMBER), [], "no member process left");
     } finally {
       await env.release();

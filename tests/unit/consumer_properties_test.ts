@@ -1,0 +1,63 @@
+/** Kafka's consumer properties as each client gets them. */
+import assert from "node:assert/strict";
+import { kafkajsConsumerSettings } from "../../lib/clients/kafkajs/consumer.ts";
+import { librdkafkaConsumerProperties } from "../../lib/clients/librdkafka/consumer.ts";
+
+Deno.test("kafkajs consumer: Kafka's names map onto KafkaJS's options", () => {
+  const s = kafkajsConsumerSettings({
+    "enable.auto.commit": "false",
+    "auto.commit.interval.ms": "250",
+    "session.timeout.ms": "6000",
+    "heartbeat.interval.ms": "1000",
+    "max.poll.interval.ms": "20000",
+    "auto.offset.reset": "earliest",
+    "isolation.level": "read_uncommitted",
+    "partition.assignment.strategy": "roundrobin",
+    "group.protocol": "classic",
+  });
+  assert.deepEqual(s.problems, []);
+  assert.equal(s.autoCommit, false);
+  assert.equal(s.autoCommitInterval, 250);
+  assert.equal(s.fromBeginning, true);
+  assert.equal(s.consumer.sessionTimeout, 6000);
+  assert.equal(s.consumer.heartbeatInterval, 1000);
+  assert.equal(s.consumer.rebalanceTimeout, 20000);
+  assert.equal(s.consumer.readUncommitted, true);
+  assert.equal(s.consumer.partitionAssigners?.length, 1);
+});
+
+Deno.test("kafkajs consumer: what KafkaJS cannot do is named, property by property", () => {
+  const s = kafkajsConsumerSettings({
+    "group.protocol": "consumer",
+    "partition.assignment.strategy": "cooperative-sticky",
+    "enable.auto.offset.store": "false",
+    "auto.offset.reset": "none",
+    "fetch.queue.backoff.ms": "10",
+    "session.timeout.ms": "soon",
+  });
+  assert.deepEqual(s.problems.map((p) => p.property), [
+    "group.protocol",
+    "partition.assignment.strategy",
+    "enable.auto.offset.store",
+    "auto.offset.reset",
+    "fetch.queue.backoff.ms",
+    "session.timeout.ms",
+  ]);
+  assert.match(s.problems[0].message, /KIP-848/);
+  assert.match(s.problems[2].message, /resolved/);
+});
+
+Deno.test("librdkafka consumer: the scenario's properties pass through; sismo's own names win", () => {
+  const props = librdkafkaConsumerProperties({
+    bootstrap: ["127.0.0.1:1", "127.0.0.1:2"],
+    topic: "t",
+    groupId: "g",
+    clientId: "member-0",
+    properties: { "enable.auto.commit": "false", "group.id": "other", "log_level": "7" },
+  });
+  assert.equal(props["enable.auto.commit"], "false");
+  assert.equal(props["group.id"], "g");
+  assert.equal(props["bootstrap.servers"], "127.0.0.1:1,127.0.0.1:2");
+  assert.equal(props["log_level"], "7");
+  assert.equal(props["security.protocol"], "plaintext");
+});
