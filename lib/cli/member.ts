@@ -11,7 +11,8 @@ import { jsonLineWriter } from "../segments/lines.ts";
 import { UsageError } from "./usage.ts";
 
 /** Help text of `member`. */
-export const MEMBER_HELP = `Usage: deno task member   (started by sismo for a consumer workload)
+export const MEMBER_HELP =
+  `Usage: deno run -A main.ts member   (started by sismo for a consumer group)
 
 One consumer group member: reads its job (JSON) on stdin, subscribes, processes and commits as
 the job says, records what it finished in its processing log, and reports on stdout.`;

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ConnectionSettings } from "../connection/settings.ts";
+import type { PropertyProblem } from "./contract.ts";
 
 /** A record as a member receives it. */
 export interface ConsumedRecord {
@@ -72,6 +73,8 @@ export interface ConsumerDriverFactory {
   readonly name: string;
   /** Provision and load what the client needs; its version. */
   prepare(progress?: (line: string) => void): Promise<{ version: string }>;
+  /** After `prepare`: each consumer property the client rejects or cannot honour. */
+  check(properties: Record<string, string>): PropertyProblem[];
   /** Subscribe a new member to `options.topic` in `options.groupId`. */
   create(options: ConsumerOptions): Promise<ConsumerDriver>;
 }

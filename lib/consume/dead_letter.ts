@@ -1,6 +1,8 @@
 /**
- * A member's dead-letter producer: a poison record is written, key and value unchanged, to
- * the dead-letter topic with the member's own client, acks=all and idempotent, and the
+ * A member's dead-letter producer: a poison record is written, its value unchanged and keyed
+ * by where it came from (`<partition>:<offset>`, what an application would put in headers,
+ * which sismo's producer contract does not carry), to the dead-letter topic with the
+ * member's own client, acks=all and idempotent, and the
  * member moves on only once the write is acknowledged (so that its processing log never
  * says "dead-lettered" for a record the topic does not have). A write that fails is the
  * member's failure: an application that cannot park a poison record must not commit past it.
@@ -53,14 +55,13 @@ export async function openDeadLetter(o: {
       else w.reject(new Error(`dead-letter write failed: ${report.error}`));
     },
   });
-  const decoder = new TextDecoder();
   return {
     write(record) {
       const t = ++token;
       const done = new Promise<void>((resolve, reject) => waiting.set(t, { resolve, reject }));
       driver.send({
         token: t,
-        key: record.key === null ? null : decoder.decode(record.key),
+        key: deadLetterKey(record.partition, record.offset),
         value: record.value ?? new Uint8Array(0),
       });
       return done;
@@ -70,4 +71,17 @@ export async function openDeadLetter(o: {
       await driver.close();
     },
   };
+}
+
+/** The key of a dead-letter record: where it came from. */
+export function deadLetterKey(partition: number, offset: number): string {
+  return `${partition}:${offset}`;
+}
+
+/** Where a dead-letter record came from, from its key; null for a key of another form. */
+export function deadLetterSource(
+  key: Uint8Array | null,
+): { partition: number; offset: number } | null {
+  const m = key ? /^(\d+):(\d+)$/.exec(new TextDecoder().decode(key)) : null;
+  return m ? { partition: Number(m[1]), offset: Number(m[2]) } : null;
 }

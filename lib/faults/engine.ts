@@ -142,6 +142,9 @@ export async function resolveTarget(target: FaultTarget, env: FaultEnvironment):
       const s = await env.partitionState(target.partition);
       return s.replicas.filter((r) => r !== s.leader);
     }
+    case "member":
+      // A member fault hits no broker: the variant's consumer group plays it.
+      return [];
   }
 }
 
@@ -513,6 +516,9 @@ export class FaultEngine {
           },
         }));
       }
+      case "member":
+        // Played by the variant's consumer group, never by this engine (see faultTimeline).
+        return [];
     }
   }
 
@@ -568,5 +574,7 @@ function describeTarget(t: FaultTarget): string {
       return `leader of partition ${t.partition}`;
     case "followers":
       return `followers of partition ${t.partition}`;
+    case "member":
+      return `member ${t.index}`;
   }
 }

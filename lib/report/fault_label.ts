@@ -38,6 +38,10 @@ function actionText(lang: Lang, action: FaultAction, target: FaultTarget): strin
       return t(lang, "fault.proxyDown", { target: targetText(lang, target, "on") });
     case "broker":
       return t(lang, `fault.broker.${action.op}`, { target: targetText(lang, target, "of") });
+    case "member":
+      return t(lang, `fault.member.${action.op}`, {
+        member: target.kind === "member" ? target.index : 0,
+      });
     case "toxic": {
       const f = format(lang);
       return t(lang, "fault.toxic", {
@@ -65,6 +69,8 @@ function targetText(lang: Lang, target: FaultTarget, form: "on" | "of"): string 
     case "leader":
     case "followers":
       return t(lang, `fault.${form}.${target.kind}`, { partition: target.partition });
+    case "member":
+      return t(lang, "fault.member", { member: target.index });
   }
 }
 

@@ -22,6 +22,7 @@ import {
   variantColor,
   variantsTimelineChart,
 } from "./charts.ts";
+import { consumerGroupHtml } from "./consumer_html.ts";
 import { errorPhrase, inconclusivePhrases, sampleFacts } from "./english_texts.ts";
 import { escapeHtml as esc } from "./escape.ts";
 import { faultLabelHtml } from "./fault_label.ts";
@@ -139,6 +140,7 @@ export function renderHtml(report: RunReport, opts: HtmlOptions): string {
     ),
     phasesSection(safe, lang, f),
     anomaliesSection(safe, lang, f),
+    consumerSection(safe, lang, f),
     errorsSection(safe, lang, f),
     section(
       "scenario",
@@ -639,6 +641,21 @@ function anomaliesSection(report: RunReport, lang: Lang, f: Formatter): string {
     }\n</tbody></table></div>`;
   });
   return section("anomalies", t(lang, "section.anomalies"), parts.join("\n"));
+}
+
+/** Each variant's consumer group (issue 11); nothing when no variant has one. */
+function consumerSection(report: RunReport, lang: Lang, f: Formatter): string {
+  const load = report.scenario.resolved.load;
+  const loadEndMs = load.warmupMs + load.durationMs;
+  const parts = report.variants.flatMap((v) =>
+    v.consumer ? [consumerGroupHtml(v, v.consumer, { lang, f, loadEndMs })] : []
+  );
+  if (parts.length === 0) return "";
+  return section(
+    "consumer",
+    t(lang, "section.consumer"),
+    `<p class="help">${esc(t(lang, "consumer.help"))}</p>\n${parts.join("\n")}`,
+  );
 }
 
 function errorsSection(report: RunReport, lang: Lang, f: Formatter): string {

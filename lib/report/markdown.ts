@@ -188,5 +188,62 @@ export function renderMarkdown(report: RunReport, opts: MarkdownOptions = {}): s
     ),
     "",
   );
+  out.push(...consumerLines(safe, lang));
   return out.join("\n");
+}
+
+/**
+ * Each variant's consumer group (issue 11): what became of the records, the longest pause of
+ * a partition around a member fault and the catch-up after the load; nothing without one.
+ */
+function consumerLines(report: RunReport, lang: Lang): string[] {
+  const f = format(lang);
+  const rows = report.variants.flatMap((v) => {
+    const group = v.consumer;
+    if (!group) return [];
+    const c = group.counts;
+    const count = (n: number | undefined, bad = false) =>
+      n === undefined
+        ? t(lang, "consumer.notReadShort")
+        : bad && n > 0
+        ? `**${f.int(n)}**`
+        : f.int(n);
+    const more = c && c.reprocessings > 0
+      ? `${count(c.processedMoreThanOnce, true)} (${
+        t(lang, "consumer.reprocessings", { n: c.reprocessings })
+      })`
+      : count(c?.processedMoreThanOnce, true);
+    return [[
+      cell(v.name),
+      count(c?.records),
+      count(c?.processedOnce),
+      more,
+      count(c?.deadLettered),
+      count(c?.lost, true),
+      count(c?.unprocessed),
+      group.pauseMaxMs === null ? "—" : f.ms(group.pauseMaxMs),
+      group.catchUpMs === null ? `**${t(lang, "consumer.never")}**` : f.ms(group.catchUpMs),
+    ]];
+  });
+  if (rows.length === 0) return [];
+  return [
+    `## ${t(lang, "section.consumer")}`,
+    "",
+    markdownTable(
+      [
+        "",
+        t(lang, "processing.records"),
+        t(lang, "processing.once"),
+        t(lang, "processing.moreThanOnce"),
+        t(lang, "processing.deadLettered"),
+        t(lang, "processing.lost"),
+        t(lang, "processing.unprocessed"),
+        t(lang, "consumer.pauseMax"),
+        t(lang, "consumer.catchUp"),
+      ],
+      rows,
+      ["l", "r", "r", "r", "r", "r", "r", "r", "r"],
+    ),
+    "",
+  ];
 }

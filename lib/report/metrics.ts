@@ -21,6 +21,7 @@ const LATENCY_METRICS = new Set([
   "max",
   "min",
   "mean",
+  "rebalance.pause.max",
 ]);
 
 /** Unit of a metric named as in scenario expectations (`p99`, `throughput`, `lost`…). */

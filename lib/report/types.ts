@@ -13,6 +13,7 @@ import type {
   ProducerConfig,
   SendMode,
 } from "../scenario/types.ts";
+import type { ProcessingModel } from "../consume/processing_model.ts";
 
 /** Version of the report format written by this code. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -160,7 +161,7 @@ export interface FaultWindow {
   id: string;
   /** In English, for the console; reports write it from `kind`, `target` and `action`. */
   label: string;
-  kind: "toxic" | "proxy-down" | "broker";
+  kind: "toxic" | "proxy-down" | "broker" | "member";
   target: FaultTarget;
   /** What the fault did (toxic type, stream and attributes; broker op); absent in older reports. */
   action?: FaultAction;
@@ -424,6 +425,114 @@ export interface VariantReport {
    * producer's errors grouped by message, most frequent first (at most 20 kinds).
    */
   errors: ReportedError[];
+  /** The variant's consumer group, when it has one (issue 11): the topic read by members. */
+  consumer?: ConsumerGroupReport;
+}
+
+/** What became of the records of a consumer group's topic (`lib/verify/processing.ts`). */
+export interface ProcessingCounts {
+  records: number;
+  processedOnce: number;
+  /** Records finished more than once (redelivered after a crash or a rebalance). */
+  processedMoreThanOnce: number;
+  /** Processings beyond the first, over every record processed more than once. */
+  reprocessings: number;
+  deadLettered: number;
+  /** Never finished, yet the group committed past them: nobody ever will. */
+  lost: number;
+  /** Never finished, not committed past: still owed when the run ended. */
+  unprocessed: number;
+  /** Handed to the dead-letter topic but absent from it. */
+  deadLetterMissing: number;
+  /** Copies in the dead-letter topic beyond one per record. */
+  deadLetterDuplicates: number;
+  /** Processing log entries for records the topic does not have (a bug, never hidden). */
+  unknownEntries: number;
+}
+
+/** A record of one processing class: where it is, and which members finished it. */
+export interface ProcessingSample {
+  partition: number;
+  offset: number;
+  members: number[];
+}
+
+/** One member process's life; times in ms from the start of the load. */
+export interface MemberLifeReport {
+  /** The member's index in the group (a restarted member keeps its index). */
+  member: number;
+  pid: number;
+  startedMs: number;
+  /** When it had subscribed; null when it never did. */
+  readyMs: number | null;
+  endedMs: number | null;
+  /**
+   * `left`: stopped and left the group cleanly; `killed`: by a signal (a fault's SIGKILL);
+   * `failed`: its own error (`detail`); `exited`: ended without a word (`detail`).
+   */
+  end: "left" | "killed" | "failed" | "exited";
+  detail?: string;
+  processed: number;
+  deadLettered: number;
+  /** Commits it made and that failed; null when it was killed before saying. */
+  commits: number | null;
+  commitFailures: number | null;
+  /** Each assignment it saw, in order. */
+  assignments: { atMs: number; partitions: number[] }[];
+  /** Signals sismo sent it (SIGKILL, SIGSTOP, SIGCONT), in order. */
+  signals: { atMs: number; signal: string }[];
+  /** Its client's warnings and errors (the first 20). */
+  logs: string[];
+}
+
+/** A consumer group fault's cost: per partition, the time without progress and to reassign. */
+export interface GroupFaultPause {
+  faultId: string;
+  /** When the fault hit, ms from the start of the load. */
+  atMs: number;
+  /** The member the fault hit. */
+  member: number;
+  partitions: {
+    partition: number;
+    /** Last record finished before the fault to the first after it, ms; null if either is missing. */
+    pauseMs: number | null;
+    /** Until another member was given the partition, ms (partitions the member held only). */
+    reassignedMs: number | null;
+  }[];
+}
+
+/** A variant's consumer group (issue 11): its members' lives and every record's outcome. */
+export interface ConsumerGroupReport {
+  groupId: string;
+  client: { name: string; version: string };
+  /** Members at the start. */
+  members: number;
+  /** When members commit: `auto` (the client's own), `after-each`, `after-batch`, `async`. */
+  commit: "auto" | "after-each" | "after-batch" | "async";
+  /** Records per commit in batch modes; null: each poll's records. */
+  commitEvery: number | null;
+  /** Records a member takes per poll (1: Confluent.Kafka's `Consume`). */
+  pollRecords: number;
+  processing: ProcessingModel;
+  /** The consumer properties given to the client (Kafka's names). */
+  properties: Record<string, string>;
+  deadLetterTopic: string | null;
+  /** Every member process, in start order (a restart is a new life). */
+  lives: MemberLifeReport[];
+  /** Every record's outcome; null when the group's outcome could not be read (`inconclusive`). */
+  counts: ProcessingCounts | null;
+  samples: Record<
+    "processedMoreThanOnce" | "lost" | "unprocessed" | "deadLetterMissing",
+    ProcessingSample[]
+  >;
+  /** The group's committed offset of each partition at the end; null: none. */
+  committed: { partition: number; offset: number | null }[];
+  /** From the end of the load until every partition was committed to its end, ms; null: never. */
+  catchUpMs: number | null;
+  /** One per member fault, in the timeline's order. */
+  pauses: GroupFaultPause[];
+  /** The longest pause of any partition over the member faults, ms; null when none measured. */
+  pauseMaxMs: number | null;
 }
 
 /** Where and on what the run happened. */

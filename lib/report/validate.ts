@@ -132,7 +132,7 @@ const timelinePoint = object({
 const faultWindow = object({
   id: string,
   label: string,
-  kind: oneOf("toxic", "proxy-down", "broker"),
+  kind: oneOf("toxic", "proxy-down", "broker", "member"),
   target: anyObject,
   brokers: array(number),
   plannedAtMs: number,
@@ -141,8 +141,42 @@ const faultWindow = object({
   endedAtMs: nullable(number),
 }, {
   error: string,
-  action: object({ kind: oneOf("toxic", "proxy-down", "broker") }),
+  action: object({ kind: oneOf("toxic", "proxy-down", "broker", "member") }),
   problems: array(object({ stage: oneOf("start", "heal"), reason: string })),
+});
+
+/** A variant's consumer group: what the HTML reads (`consumer_html.ts`). */
+const consumerGroup = object({
+  groupId: string,
+  client: object({ name: string, version: string }),
+  members: number,
+  commit: oneOf("auto", "after-each", "after-batch", "async"),
+  commitEvery: nullable(number),
+  pollRecords: number,
+  processing: anyObject,
+  properties: anyObject,
+  deadLetterTopic: nullable(string),
+  lives: array(object({
+    member: number,
+    pid: number,
+    startedMs: number,
+    readyMs: nullable(number),
+    endedMs: nullable(number),
+    end: oneOf("left", "killed", "failed", "exited"),
+    processed: number,
+    deadLettered: number,
+    commits: nullable(number),
+    commitFailures: nullable(number),
+    assignments: array(object({ atMs: number, partitions: array(number) })),
+    signals: array(object({ atMs: number, signal: string })),
+    logs: array(string),
+  }, { detail: string })),
+  counts: nullable(anyObject),
+  samples: anyObject,
+  committed: array(object({ partition: number, offset: nullable(number) })),
+  catchUpMs: nullable(number),
+  pauses: array(anyObject),
+  pauseMaxMs: nullable(number),
 });
 
 const phaseFigures = object({
@@ -241,7 +275,7 @@ const variant = object({
     lastMs: number,
     phrase,
   })),
-}, { notes: array(noteOrText), inconclusive: array(string) });
+}, { notes: array(noteOrText), inconclusive: array(string), consumer: consumerGroup });
 
 const runReport = object({
   schemaVersion: number,

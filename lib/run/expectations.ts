@@ -24,6 +24,9 @@ export function observedValue(
   metric: MetricName,
   v: Omit<VariantReport, "expectations">,
 ): number | null {
+  if (metric.startsWith("processing.") || metric === "rebalance.pause.max") {
+    return consumerValue(metric, v);
+  }
   const counts = v.verification?.counts;
   if (counts && metric in COUNT_OF) return counts[COUNT_OF[metric]!];
   if (!counts && metric in COUNT_OF) return null;
@@ -55,6 +58,25 @@ export function observedValue(
     default:
       return null; // the verification metrics, answered above from COUNT_OF
   }
+}
+
+/** A consumer group's metric; null when the variant has no group or it was not checked. */
+function consumerValue(metric: MetricName, v: Omit<VariantReport, "expectations">): number | null {
+  const group = v.consumer;
+  if (!group) return null;
+  if (metric === "rebalance.pause.max") return group.pauseMaxMs;
+  const c = group.counts;
+  if (!c) return null;
+  const of: Partial<Record<MetricName, number>> = {
+    "processing.once": c.processedOnce,
+    "processing.more_than_once": c.processedMoreThanOnce,
+    "processing.reprocessings": c.reprocessings,
+    "processing.dead_lettered": c.deadLettered,
+    "processing.lost": c.lost,
+    "processing.unprocessed": c.unprocessed,
+    "processing.dead_letter_missing": c.deadLetterMissing,
+  };
+  return of[metric] ?? null;
 }
 
 /** Verification metrics by their names in expectations, and their keys in the counts. */

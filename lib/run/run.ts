@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CONSUMER_CLIENTS } from "../clients/consumer_registry.ts";
 import { join } from "node:path";
 import type { Plan } from "../scenario/types.ts";
 import { REPORT_SCHEMA_VERSION, type RunReport, type VariantReport } from "../report/types.ts";
@@ -85,6 +86,26 @@ export async function preflight(plan: Plan, log: (line: string) => void = () => 
       const line = v.propertyLines[p.property] ?? v.source.line;
       problems.push(
         `${plan.file}:${line} ${v.source.path}.producer.${p.property} ` +
+          `(variant ${v.name}, client ${v.client}): ${p.message}`,
+      );
+    }
+  }
+  for (const v of plan.variants) {
+    if (!v.consumer) continue;
+    const where = `${plan.file}:${v.consumer.source.line} ${v.consumer.source.path}`;
+    const factory = CONSUMER_CLIENTS[v.client];
+    if (!factory) {
+      problems.push(
+        `${where} (variant ${v.name}): client ${v.client} has no consumer in sismo yet ` +
+          `(consumers: ${Object.keys(CONSUMER_CLIENTS).join(", ")})`,
+      );
+      continue;
+    }
+    await factory.prepare(log);
+    for (const p of factory.check(v.consumer.properties)) {
+      const line = v.consumer.propertyLines[p.property] ?? v.consumer.source.line;
+      problems.push(
+        `${plan.file}:${line} ${v.consumer.source.path}.properties.${p.property} ` +
           `(variant ${v.name}, client ${v.client}): ${p.message}`,
       );
     }

@@ -7,8 +7,8 @@
  * @module
  */
 import "../stack/quiet_kafkajs.ts";
-import type { Plan, VariantPlan } from "../scenario/types.ts";
-import type { Phrase, VariantReport } from "../report/types.ts";
+import type { ConsumerGroupPlan, FaultPlan, Plan, VariantPlan } from "../scenario/types.ts";
+import type { ConsumerGroupReport, Phrase, VariantReport } from "../report/types.ts";
 import type { LoadProgress } from "../load/generator.ts";
 import { createSchedule, firstSeqAt } from "../load/schedule.ts";
 import { Ledger } from "../verify/ledger.ts";
@@ -26,8 +26,9 @@ import type { RunEnvironment } from "./environment.ts";
 import { evaluateExpectations } from "./expectations.ts";
 import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
 import { runIdHex } from "../load/payload.ts";
-import { produceHere } from "./produce.ts";
-import { variantFaults } from "./variant_faults.ts";
+import { type Produced, produceHere } from "./produce.ts";
+import { type VariantFaults, variantFaults } from "./variant_faults.ts";
+import { VariantGroup } from "./consumer_group.ts";
 import { produceInShares } from "../segments/coordinate.ts";
 import type { ShareRunner } from "../segments/job.ts";
 
@@ -76,6 +77,8 @@ export interface VariantRunOptions {
   cluster?: VariantCluster;
   /** Create the producer; the registry's driver for the variant's client by default. */
   createDriver?: (opts: DriverOptions) => Promise<ProducerDriver>;
+  /** The command of a consumer group member process (tests); `main.ts member` by default. */
+  memberCommand?: readonly string[];
   /** Verify while the load runs too, and compare with the end-of-run verification (default true). */
   live?: boolean;
   /** Restart a live read that passed on no record for this long while behind, ms (15,000). */
@@ -152,7 +155,8 @@ export function faultTimeline(
 ): SharedFaults {
   return new SharedFaults(holders, (startEpochMs) =>
     new FaultEngine(
-      plan.faults,
+      // Member faults are each variant's own group's business (consumer_group.ts).
+      plan.faults.filter((f) => f.action.kind !== "member"),
       {
         toxiproxyUrl: env.toxiproxyUrl,
         proxyName: env.proxyName,
@@ -245,10 +249,33 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       ),
     },
   );
-  const ctx = { topic, schedule, faults, log };
-  const produced = o.shares
-    ? await produceInShares(o, o.shares, ctx)
-    : await produceHere(o, { ...ctx, before, cluster });
+  // A consumer group reads the topic while the load runs; it subscribes first.
+  let group: VariantGroup | null = null;
+  let groupDir: string | null = null;
+  if (variant.consumer) {
+    groupDir = await Deno.makeTempDir({ prefix: "sismo-group-" });
+    group = await VariantGroup.start({
+      variant: variant as VariantPlan & { consumer: ConsumerGroupPlan },
+      env,
+      cluster,
+      topic,
+      runIdHex: runIdHex(o.runId),
+      dir: groupDir,
+      log,
+      memberCommand: o.memberCommand,
+    });
+  }
+  const ctx = { topic, schedule, faults: withGroupFaults(faults, group, plan.faults), log };
+  let produced: Produced;
+  try {
+    produced = o.shares
+      ? await produceInShares(o, o.shares, ctx)
+      : await produceHere(o, { ...ctx, before, cluster });
+  } catch (e) {
+    await group?.abort();
+    if (groupDir) await Deno.remove(groupDir, { recursive: true }).catch(() => {});
+    throw e;
+  }
   const { ledger, ackedEnd, live, liveErrors, result, stoppedEarly, timeline, startEpochMs } =
     produced;
   const { fromIntended, fromSend, dispatchLag, clientErrors, windows } = produced;
@@ -260,6 +287,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   const inconclusive: string[] = produced.shareProblems.map((p) => `[${variant.name}] ${p}`);
   const readNotes: string[] = [];
   let anomalies: Map<number, SecondAnomalies> | null = null;
+  let consumer: ConsumerGroupReport | undefined;
+  const groupFindings: string[] = [];
   let liveReport: VariantReport["live"];
   // Ctrl-C skips verification; --fail-fast cut the load short but the events are verified.
   if (result.aborted && (stoppedEarly === undefined || o.signal.aborted)) await live?.stop();
@@ -353,6 +382,25 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
           );
         }
       }
+      if (group) {
+        consumer = await group.finish(ends.ranges);
+        group = null;
+        const c = consumer.counts;
+        if (c) {
+          log(
+            `[${variant.name}] consumer group: ${c.records} records, ${c.processedOnce} processed ` +
+              `once, ${c.processedMoreThanOnce} more than once, ${c.deadLettered} dead-lettered, ` +
+              `${c.lost} lost, ${c.unprocessed} unprocessed`,
+          );
+        }
+        if (consumer.catchUpMs === null) {
+          groupFindings.push(
+            `the consumer group did not finish the topic within catch.up ` +
+              `(${variant.consumer!.catchUpMs} ms after the load): what it had not processed ` +
+              "counts as unprocessed",
+          );
+        }
+      }
       // A compact ledger's run has the live verification only.
       verification = reference ?? liveResult;
       if (verification === null) {
@@ -377,6 +425,12 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       await live?.stop();
     }
   }
+  // Interrupted, or verification failed before the group was read: no member outlives this.
+  if (group) {
+    await group.abort();
+    inconclusive.push(`[${variant.name}] the consumer group's processing was not checked`);
+  }
+  if (groupDir) await Deno.remove(groupDir, { recursive: true }).catch(() => {});
 
   const counts = ledger.counts();
   const windowSeconds = result.window.ms / 1000;
@@ -444,6 +498,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     { id: "finding.clamped" },
   );
   for (const note of readNotes) finding(1, `read-back: ${note}`);
+  for (const note of groupFindings) finding(1, note);
   for (const e of liveErrors) {
     finding(1, `live verification: ${e}`, { id: "finding.live", params: { error: { quoted: e } } });
   }
@@ -511,6 +566,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     ...(stoppedEarly ? { stoppedEarly } : {}),
     ...(inconclusive.length ? { inconclusive } : {}),
     errors,
+    ...(consumer ? { consumer } : {}),
   };
   return { ...measured, expectations: evaluateExpectations(variant.expectations, measured) };
 }
@@ -531,4 +587,29 @@ export function verificationDifferences(
     differences.push(`misplaced: ${live.misplaced} ≠ ${end.misplaced}`);
   }
   return differences;
+}
+
+/**
+ * The variant's faults with its consumer group's member faults on the same clock: joined,
+ * listed and stopped together, their windows in the timeline's order.
+ */
+function withGroupFaults(
+  faults: VariantFaults,
+  group: VariantGroup | null,
+  planned: readonly FaultPlan[],
+): VariantFaults {
+  if (!group) return faults;
+  return {
+    async join(startEpochMs) {
+      group.playFaults(planned, startEpochMs);
+      await faults.join(startEpochMs);
+    },
+    activeLabels: () => [...faults.activeLabels(), ...group.activeLabels()],
+    async stop() {
+      const [shared, members] = await Promise.all([faults.stop(), group.endLoad()]);
+      const order = (id: string) => Number(id.slice(1));
+      return [...shared, ...members].sort((a, b) => order(a.id) - order(b.id));
+    },
+    ownErrors: () => faults.ownErrors(),
+  };
 }

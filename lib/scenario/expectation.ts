@@ -45,6 +45,14 @@ export const METRICS: Readonly<Record<MetricName, MetricKind>> = {
   p9999: "latency",
   max: "latency",
   throughput: "rate",
+  "processing.once": "count",
+  "processing.more_than_once": "count",
+  "processing.reprocessings": "count",
+  "processing.dead_lettered": "count",
+  "processing.lost": "count",
+  "processing.unprocessed": "count",
+  "processing.dead_letter_missing": "count",
+  "rebalance.pause.max": "latency",
 };
 
 /** Other spellings accepted for metrics. */
@@ -53,6 +61,7 @@ export const METRIC_ALIASES: Readonly<Record<string, MetricName>> = {
   "failed-absent": "failed_absent",
   "p99.9": "p999",
   "p99.99": "p9999",
+  "processing.duplicated": "processing.more_than_once",
 };
 
 const OPS: readonly ComparisonOp[] = ["==", "!=", "<=", ">=", "<", ">"];

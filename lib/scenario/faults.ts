@@ -6,7 +6,7 @@
  */
 import { isMap, isSeq } from "yaml";
 import { formatDuration } from "./duration.ts";
-import { BROKER_OPS, STREAMS, TOXIC_ATTRIBUTES, TOXIC_TYPES } from "./keys.ts";
+import { BROKER_OPS, MEMBER_OPS, STREAMS, TOXIC_ATTRIBUTES, TOXIC_TYPES } from "./keys.ts";
 import type { Field, MapView } from "./reader.ts";
 import { closest } from "./suggest.ts";
 import type { FaultAction, FaultPlan, FaultTarget } from "./types.ts";
@@ -52,7 +52,9 @@ function readFault(item: Field, id: string, context: FaultContext): FaultPlan | 
   }
 
   const action = readAction(item, map);
-  const target = readTarget(map.get("target"), context);
+  const target = action?.kind === "member"
+    ? readMemberTarget(map.get("target"))
+    : readTarget(map.get("target"), context);
   if (!timed || action === null || target === null || at == null) return null;
   return {
     id,
@@ -65,12 +67,12 @@ function readFault(item: Field, id: string, context: FaultContext): FaultPlan | 
   };
 }
 
-const ACTION_KEYS = ["toxic", "broker", "proxy"] as const;
+const ACTION_KEYS = ["toxic", "broker", "proxy", "member"] as const;
 const TOXIC_ONLY = ["stream", "toxicity", "attributes"] as const;
 
 function readAction(item: Field, map: MapView): FaultAction | null {
   const given = ACTION_KEYS.filter((key) => map.has(key));
-  if (given.length === 0) return item.fail("needs one of toxic, broker or proxy");
+  if (given.length === 0) return item.fail("needs one of toxic, broker, proxy or member");
   if (given.length > 1) {
     return map.get(given[1]).fail(`one action per fault: ${given.join(" and ")} given`);
   }
@@ -84,6 +86,10 @@ function readAction(item: Field, map: MapView): FaultAction | null {
     if (given[0] === "proxy") {
       const down = map.get("proxy").choice(["down"] as const);
       return ok && down != null ? { kind: "proxy-down" } : null;
+    }
+    if (given[0] === "member") {
+      const op = map.get("member").choice(MEMBER_OPS);
+      return ok && op != null ? { kind: "member", op } : null;
     }
     const op = map.get("broker").choice(BROKER_OPS);
     return ok && op != null ? { kind: "broker", op } : null;
@@ -186,6 +192,16 @@ function readTarget(field: Field, context: FaultContext): FaultTarget | null {
   );
 }
 
+/** A member fault's target: the member's index in its group, from 0 (default 0). */
+function readMemberTarget(field: Field): FaultTarget | null {
+  if (field.absent) return { kind: "member", index: 0 };
+  const index = field.integer(0);
+  if (index == null) {
+    return index === null ? null : field.fail("must be a member's index in its group (0, 1, …)");
+  }
+  return { kind: "member", index };
+}
+
 function brokerId(field: Field, context: FaultContext): number | null {
   const id = field.integer();
   if (id == null) return id === null ? null : field.fail("must be a broker id");
@@ -224,6 +240,8 @@ export function labelOf(action: FaultAction, target: FaultTarget): string {
       return `proxy down on ${where}`;
     case "broker":
       return `${action.op} ${target.kind === "all" ? "all brokers" : where}`;
+    case "member":
+      return `${action.op} consumer group ${where}`;
     case "toxic": {
       const share = action.toxicity < 1 ? `, toxicity ${action.toxicity}` : "";
       return `${toxicText(action.type, action.attributes)} ${action.stream} on ${where}${share}`;
@@ -241,6 +259,8 @@ function targetText(target: FaultTarget): string {
       return `leader of partition ${target.partition}`;
     case "followers":
       return `followers of partition ${target.partition}`;
+    case "member":
+      return `member ${target.index}`;
   }
 }
 

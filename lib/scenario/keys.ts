@@ -40,8 +40,24 @@ export const SECTION_KEYS = {
     "app.resend.every",
     "producer",
     "client.properties",
+    "consumer",
     "expect",
   ],
+  /** A variant's consumer group (issue 11). */
+  consumer: [
+    "members",
+    "commit",
+    "commit.every",
+    "poll.records",
+    "processing",
+    "dead.letter",
+    "properties",
+    "catch.up",
+  ],
+  /** How the group's application processes each record. */
+  processing: ["time", "poison"],
+  /** `processing.time` in mapping form: uniform {min, max}, or exponential {mean, max}. */
+  processingTime: ["min", "max", "mean"],
   producer: [
     "acks",
     "enable.idempotence",
@@ -55,7 +71,18 @@ export const SECTION_KEYS = {
     "batch.size",
     "compression.type",
   ] satisfies (keyof ProducerConfig)[],
-  fault: ["at", "for", "toxic", "broker", "proxy", "stream", "toxicity", "attributes", "target"],
+  fault: [
+    "at",
+    "for",
+    "toxic",
+    "broker",
+    "proxy",
+    "member",
+    "stream",
+    "toxicity",
+    "attributes",
+    "target",
+  ],
   /** A fault `target` in mapping form: exactly one of these. */
   targetMap: ["leader-of", "followers-of"],
   /** `description` in mapping form: the text per language. */
@@ -91,6 +118,19 @@ export const SEND_MODES = ["sync", "pipelined"] as const;
 
 /** Values of `broker:` in a fault. */
 export const BROKER_OPS = ["stop", "kill", "pause"] as const;
+
+/** Values of `member:` in a fault: kill (SIGKILL), pause (SIGSTOP), leave (a clean stop). */
+export const MEMBER_OPS = ["kill", "pause", "leave"] as const;
+
+/** Values of a consumer group's `commit`. */
+export const COMMIT_MODES = ["auto", "after-each", "after-batch", "async"] as const;
+
+/** Consumer properties sismo sets itself for each member: not the scenario's to give. */
+export const CONSUMER_PROPERTIES_SET_BY_SISMO = [
+  "bootstrap.servers",
+  "group.id",
+  "client.id",
+] as const;
 
 /** Values of `stream:` in a toxic fault. */
 export const STREAMS = ["downstream", "upstream"] as const;

@@ -9,6 +9,8 @@
  * @module
  */
 import type { ClientName } from "../clients/names.ts";
+import type { CommitMode } from "../consume/member.ts";
+import type { ProcessingModel } from "../consume/processing_model.ts";
 
 /** Languages a scenario's texts can be written in: the languages of the reports. */
 export const TEXT_LANGS = ["en", "fr"] as const;
@@ -99,7 +101,17 @@ export type MetricName =
   | "p999"
   | "p9999"
   | "max"
-  | "throughput";
+  | "throughput"
+  // A consumer group's processing (issue 11): what became of the topic's records.
+  | "processing.once"
+  | "processing.more_than_once"
+  | "processing.reprocessings"
+  | "processing.dead_lettered"
+  | "processing.lost"
+  | "processing.unprocessed"
+  | "processing.dead_letter_missing"
+  /** The longest pause of a partition around a member fault. */
+  | "rebalance.pause.max";
 
 /** Comparison operator of an expectation. */
 export type ComparisonOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
@@ -145,7 +157,32 @@ export interface VariantPlan {
    * acknowledged (`app.resend.every`); 0 = never. Kafka sees a new record.
    */
   appResendEvery: number;
+  /** A consumer group reading the variant's topic while the load runs (issue 11). */
+  consumer?: ConsumerGroupPlan;
   expectations: Expectation[];
+  source: SourceRef;
+}
+
+/**
+ * A variant's consumer group: `members` member processes on the variant's client, each
+ * processing every record it gets as `processing` says and committing as `commit` says.
+ */
+export interface ConsumerGroupPlan {
+  members: number;
+  commit: CommitMode;
+  /** Records per commit in after-batch and async modes; null: each poll's records. */
+  commitEvery: number | null;
+  /** Records a member takes per poll (1, Confluent.Kafka's `Consume`, by default). */
+  pollRecords: number;
+  processing: ProcessingModel;
+  /** Poison records go to a dead-letter topic (else they are logged and skipped). */
+  deadLetter: boolean;
+  /** Kafka's consumer properties, passed to the client. */
+  properties: Record<string, string>;
+  /** Line of each consumer property written. */
+  propertyLines: Record<string, number>;
+  /** After the load and its drain, how long the group may take to catch up, ms. */
+  catchUpMs: number;
   source: SourceRef;
 }
 
@@ -156,7 +193,9 @@ export type FaultTarget =
   /** The broker leading this partition of the variant's topic when the fault starts. */
   | { kind: "leader"; partition: number }
   /** The replicas of this partition other than its leader when the fault starts. */
-  | { kind: "followers"; partition: number };
+  | { kind: "followers"; partition: number }
+  /** A member of the variant's consumer group, by its index (member faults only). */
+  | { kind: "member"; index: number };
 
 /** Toxiproxy toxic types sismo accepts. */
 export type ToxicType =
@@ -180,7 +219,12 @@ export type FaultAction =
   /** The broker's proxy is disabled: connections are refused and open ones closed. */
   | { kind: "proxy-down" }
   /** stop = SIGTERM, kill = SIGKILL, pause = SIGSTOP; the broker is brought back after the window. */
-  | { kind: "broker"; op: "stop" | "kill" | "pause" };
+  | { kind: "broker"; op: "stop" | "kill" | "pause" }
+  /**
+   * A consumer group member: kill = SIGKILL (a crash), pause = SIGSTOP (a long GC pause),
+   * leave = it stops cleanly; after the window it starts again (or resumes).
+   */
+  | { kind: "member"; op: "kill" | "pause" | "leave" };
 
 /** One entry of the fault timeline. */
 export interface FaultPlan {

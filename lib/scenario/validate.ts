@@ -11,6 +11,7 @@ import { formatDuration } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import { parseExpectation } from "./expectation.ts";
 import { readFaults } from "./faults.ts";
+import { readConsumer } from "./consumer.ts";
 import { checkLoadLimits, type RunShape } from "./limits.ts";
 import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
 import { SEND_MODES } from "./keys.ts";
@@ -19,6 +20,7 @@ import { type Field, orDefault, type Reader } from "./reader.ts";
 import { CLIENT_NAMES, type ClientName, DEFAULT_CLIENT } from "../clients/names.ts";
 import type {
   Expectation,
+  FaultPlan,
   KeySpace,
   LoadPlan,
   Plan,
@@ -80,6 +82,7 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
     replicationFactor: topic?.replicationFactor ?? null,
     loadMs: load === null ? null : load.warmupMs + load.durationMs,
   });
+  if (faults && variants) checkMemberFaults(map.get("faults"), faults, variants);
   const profiles = readProfiles(map.get("profiles"));
   if (loadRead !== null && parallel !== null) {
     // When variants or topic are invalid, the counts used are floors: what is reported holds.
@@ -112,6 +115,25 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
     profile: "full",
     profiles,
   };
+}
+
+/** Member faults need a variant with a consumer group, and a member of that index in each. */
+function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantPlan[]): void {
+  const groups = variants.filter((v) => v.consumer).map((v) => v.consumer!.members);
+  const items = field.list() ?? [];
+  faults.forEach((f, i) => {
+    if (f.target.kind !== "member") return;
+    const where = items[i] ?? field;
+    if (groups.length === 0) {
+      where.fail("a member fault needs a variant with a consumer group (consumer:)");
+    } else if (f.target.index >= Math.min(...groups)) {
+      where.fail(
+        `no member ${f.target.index}: the smallest consumer group has ${
+          Math.min(...groups)
+        } member(s), numbered from 0`,
+      );
+    }
+  });
 }
 
 /** `profiles:` (absent: every profile with its default factors). */
@@ -514,10 +536,11 @@ function readVariants(
     const resendEvery = map.get("app.resend.every").integer(1, 1_000_000);
     const producer = readProducer(map.get("producer"));
     const perClient = readClientProperties(map.get("client.properties"));
+    const consumer = readConsumer(map.get("consumer"));
     const expectations = readExpectations(map.get("expect"));
     if (
       name == null || description === null || client === null || send === null ||
-      perClient === null ||
+      perClient === null || consumer === null ||
       resendEvery === null || producer === null || expectations === null || loadSend === null ||
       shared === null
     ) {
@@ -536,6 +559,7 @@ function readVariants(
       clientProperties: perClient,
       send: send ?? { ...loadSend },
       appResendEvery: resendEvery ?? 0,
+      ...(consumer ? { consumer } : {}),
       expectations: [
         ...expectations,
         ...shared.map((e) => ({ ...e, source: { ...e.source } })),

@@ -36,6 +36,7 @@
  * ```
  * @module
  */
+import type { ProcessingCounts, ProcessingSample } from "../report/types.ts";
 
 /** What a member recorded when it finished a record. */
 export interface ProcessingEntry {
@@ -49,28 +50,8 @@ export interface ProcessingEntry {
   atMs: number;
 }
 
-/** Counts of {@link checkProcessing}; see the module doc. */
-export interface ProcessingCounts {
-  records: number;
-  processedOnce: number;
-  processedMoreThanOnce: number;
-  /** Processings beyond the first, over every record processed more than once. */
-  reprocessings: number;
-  deadLettered: number;
-  lost: number;
-  unprocessed: number;
-  deadLetterMissing: number;
-  /** Copies in the dead-letter topic beyond one per record. */
-  deadLetterDuplicates: number;
-  unknownEntries: number;
-}
-
-/** A record of one class, for the report: where it is, and which members finished it. */
-export interface ProcessingSample {
-  partition: number;
-  offset: number;
-  members: number[];
-}
+/** Counts and samples of {@link checkProcessing}: the report's model (`lib/report/types.ts`). */
+export type { ProcessingCounts, ProcessingSample };
 
 /** What {@link checkProcessing} needs. */
 export interface ProcessingCheckInput {

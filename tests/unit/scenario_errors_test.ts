@@ -613,7 +613,12 @@ Deno.test("fault windows must fit the load", () => {
 
 Deno.test("a fault has exactly one action, and toxic settings only on toxics", () => {
   const withFault = (fault: string) => `${BASE}faults:\n  - ${fault}\n`;
-  assertOneProblem(withFault("{at: 1s}"), 9, "faults[0]", "needs one of toxic, broker or proxy");
+  assertOneProblem(
+    withFault("{at: 1s}"),
+    9,
+    "faults[0]",
+    "needs one of toxic, broker, proxy or member",
+  );
   assertOneProblem(
     withFault("{at: 1s, broker: kill, proxy: down}"),
     9,

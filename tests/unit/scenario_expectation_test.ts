@@ -34,6 +34,13 @@ Deno.test("parseExpectation reads every count metric", () => {
     "reordered",
     "foreign",
     "unverified",
+    "processing.once",
+    "processing.more_than_once",
+    "processing.reprocessings",
+    "processing.dead_lettered",
+    "processing.lost",
+    "processing.unprocessed",
+    "processing.dead_letter_missing",
   ];
   for (const metric of counts) {
     assert.deepEqual(parseExpectation(`${metric} <= 12`, source), {
@@ -47,7 +54,22 @@ Deno.test("parseExpectation reads every count metric", () => {
   // Every metric of the contract has a kind here; a new one would need a test.
   assert.deepEqual(
     Object.keys(METRICS).sort(),
-    [...counts, "p50", "p90", "p99", "p999", "p9999", "max", "throughput"].sort(),
+    [
+      ...counts,
+      "p50",
+      "p90",
+      "p99",
+      "p999",
+      "p9999",
+      "max",
+      "throughput",
+      "rebalance.pause.max",
+    ].sort(),
+  );
+  assert.equal(parseExpectation("rebalance.pause.max < 15s", source).value, 15_000);
+  assert.equal(
+    parseExpectation("processing.duplicated == 0", source).metric,
+    "processing.more_than_once",
   );
 });
 

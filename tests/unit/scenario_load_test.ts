@@ -367,7 +367,9 @@ Deno.test("loadScenario reports every problem of a bad file, one per line", asyn
       `(enable.idempotence: true on line 17)`,
       `${file}:20:9 variants[1].expect[0]: unknown metric "dupes"; known: sent, acked, failed, ` +
       "not_sent, ok, lost, duplicated, duplicates, phantom, failed_absent, reordered, foreign, " +
-      "unverified, p50, p90, p99, p999, p9999, max, throughput",
+      "unverified, p50, p90, p99, p999, p9999, max, throughput, processing.once, " +
+      "processing.more_than_once, processing.reprocessings, processing.dead_lettered, " +
+      "processing.lost, processing.unprocessed, processing.dead_letter_missing, rebalance.pause.max",
     ].join("\n"),
   });
 });

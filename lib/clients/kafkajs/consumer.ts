@@ -253,6 +253,9 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
       // Only a record of the batch in hand: one of an earlier, stale batch is not ours now.
       if (current && current.partition === record.partition && !current.isStale()) {
         current.resolveOffset(String(record.offset));
+        // And a heartbeat, as KafkaJS's eachMessage loop sends after each message (KafkaJS
+        // sends it only when heartbeat.interval.ms has passed): a long batch keeps the session.
+        current.heartbeat().catch(() => {}); // a rebalance: the next poll ends the batch
         // As KafkaJS's eachMessage loop does after each message: commit when the interval
         // (or threshold) says so.
         if (settings.autoCommit) {
@@ -277,5 +280,6 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
 export const kafkajsConsumerClient: ConsumerDriverFactory = {
   name: "kafkajs",
   prepare: () => Promise.resolve({ version: KAFKAJS_VERSION }),
+  check: (properties) => kafkajsConsumerSettings(properties).problems,
   create: createKafkajsConsumer,
 };

@@ -38,7 +38,7 @@ import {
   MESSAGE,
   PARTITION_LIST,
 } from "./ffi.ts";
-import { buildConf, int64, loadLibrdkafka } from "./library.ts";
+import { buildConf, int64, loadedLibrdkafka, loadLibrdkafka } from "./library.ts";
 
 /** The consumer properties as librdkafka gets them (Kafka's names, values as text). */
 export function librdkafkaConsumerProperties(o: ConsumerOptions): Record<string, string> {
@@ -190,6 +190,13 @@ export const librdkafkaConsumerClient: ConsumerDriverFactory = {
   async prepare(progress) {
     const { version } = await loadLibrdkafka(progress);
     return { version };
+  },
+  check(properties) {
+    const prepared = loadedLibrdkafka();
+    if (!prepared) throw new Error("librdkafka: check() before prepare()");
+    const { conf, problems } = buildConf(prepared.lib, properties);
+    prepared.lib.rd_kafka_conf_destroy(conf);
+    return problems;
   },
   create: createLibrdkafkaConsumer,
 };

@@ -1,0 +1,137 @@
+/**
+ * The member faults of a variant's consumer group (issue 11), on the load's clock, as the
+ * broker and proxy faults are: each is applied at its time and always healed, at the end of
+ * its window or when the load ends (Jepsen's nemesis: a fault is a value, its healing part
+ * of it).
+ *
+ * | fault          | applied                              | healed                              |
+ * | -------------- | ------------------------------------ | ----------------------------------- |
+ * | `member: kill` | SIGKILL: a crash, nothing committed  | a new process for the same member   |
+ * | `member: pause`| SIGSTOP: frozen with its connections | SIGCONT                             |
+ * | `member: leave`| it stops cleanly and leaves the group| a new process for the same member   |
+ *
+ * @module
+ */
+import type { FaultWindow } from "../report/types.ts";
+import type { FaultPlan } from "../scenario/types.ts";
+
+/** What the timeline does to members (`lib/consume/group.ts`'s MemberGroup). */
+export interface MemberControl {
+  kill(member: number): Promise<void>;
+  pause(member: number): void;
+  resume(member: number): void;
+  stop(member: number): Promise<void>;
+  /** Start the member again; resolves once it subscribed. */
+  restart(member: number): Promise<unknown>;
+}
+
+/** A variant's member faults, started at the load's start; see the module doc. */
+export class MemberFaults {
+  readonly #plans: FaultPlan[];
+  readonly #control: MemberControl;
+  readonly #startEpochMs: number;
+  readonly #log: (line: string) => void;
+  readonly #windows: FaultWindow[];
+  readonly #timers: ReturnType<typeof setTimeout>[] = [];
+  /** Heals of the faults in force, by fault id. */
+  readonly #inForce = new Map<string, () => Promise<void>>();
+  #running: Promise<void>[] = [];
+  #stopped = false;
+
+  constructor(
+    faults: readonly FaultPlan[],
+    control: MemberControl,
+    startEpochMs: number,
+    log: (line: string) => void = () => {},
+  ) {
+    this.#plans = faults.filter((f) => f.action.kind === "member");
+    this.#control = control;
+    this.#startEpochMs = startEpochMs;
+    this.#log = log;
+    this.#windows = this.#plans.map((f) => ({
+      id: f.id,
+      label: f.label,
+      kind: "member",
+      target: f.target,
+      action: f.action,
+      brokers: [],
+      plannedAtMs: f.atMs,
+      plannedForMs: f.forMs,
+      startedAtMs: null,
+      endedAtMs: null,
+    }));
+    this.#plans.forEach((f, i) => {
+      const at = startEpochMs + f.atMs - Date.now();
+      this.#timers.push(setTimeout(() => this.#track(this.#apply(f, this.#windows[i])), at));
+    });
+  }
+
+  /** Labels of the member faults in force now. */
+  activeLabels(): string[] {
+    return this.#plans.filter((f) => this.#inForce.has(f.id)).map((f) => f.label);
+  }
+
+  #track(p: Promise<void>): void {
+    this.#running.push(p);
+  }
+
+  #since(): number {
+    return Date.now() - this.#startEpochMs;
+  }
+
+  #problem(w: FaultWindow, stage: "start" | "heal", reason: string): void {
+    w.problems = [...(w.problems ?? []), { stage, reason }];
+    w.error = w.problems.map((p) =>
+      `${p.stage === "start" ? "did not start" : "was not healed"}: ${p.reason}`
+    ).join("; ");
+    this.#log(`fault ${w.id} ${stage === "start" ? "did not start" : "was not healed"}: ${reason}`);
+  }
+
+  async #apply(f: FaultPlan, w: FaultWindow): Promise<void> {
+    if (this.#stopped || f.action.kind !== "member" || f.target.kind !== "member") return;
+    const member = f.target.index;
+    const op = f.action.op;
+    try {
+      if (op === "kill") await this.#control.kill(member);
+      else if (op === "pause") this.#control.pause(member);
+      else await this.#control.stop(member);
+    } catch (e) {
+      this.#problem(w, "start", (e as Error).message);
+      return;
+    }
+    w.startedAtMs = this.#since();
+    this.#log(`fault ${f.id} started: ${f.label}`);
+    const heal = async () => {
+      this.#inForce.delete(f.id);
+      try {
+        if (op === "pause") this.#control.resume(member);
+        else await this.#control.restart(member);
+        w.endedAtMs = this.#since();
+        this.#log(`fault ${f.id} healed`);
+      } catch (e) {
+        this.#problem(w, "heal", (e as Error).message);
+      }
+    };
+    this.#inForce.set(f.id, heal);
+    if (f.forMs !== null) {
+      const at = this.#startEpochMs + f.atMs + f.forMs - Date.now();
+      this.#timers.push(setTimeout(() => {
+        if (this.#inForce.get(f.id) === heal) this.#track(heal());
+      }, Math.max(0, at)));
+    }
+  }
+
+  /** The load ended: nothing more starts, every fault in force is healed; the windows. */
+  async stop(): Promise<FaultWindow[]> {
+    this.#stopped = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    // A fault being applied finishes first, then is healed with the rest.
+    while (this.#running.length) {
+      const running = this.#running;
+      this.#running = [];
+      await Promise.all(running);
+    }
+    await Promise.all([...this.#inForce.values()].map((heal) => heal()));
+    return this.#windows;
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * A variant's consumer group from start to report (issue 11): its members start and
+ * subscribe before the load (so that the load's first records find them), the member faults
+ * play on the load's clock, and after the load the group is given `catch.up` to finish the
+ * topic. Then every member leaves, and what became of every record is read from what the
+ * members recorded, the group's committed offsets and the dead-letter topic
+ * (`lib/verify/processing.ts`).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { consumerFactory } from "../clients/consumer_registry.ts";
+import { deadLetterSource } from "../consume/dead_letter.ts";
+import { MemberGroup, type MemberLife } from "../consume/group.ts";
+import { MEMBER_JOB_FORMAT, type MemberJob } from "../consume/member_job.ts";
+import { readProcessingLog } from "../consume/processing_log.ts";
+import { MemberFaults } from "../faults/member_faults.ts";
+import { pausesAround, reassignedAfter } from "../metrics/consumer_pauses.ts";
+import type {
+  ConsumerGroupReport,
+  FaultWindow,
+  GroupFaultPause,
+  MemberLifeReport,
+} from "../report/types.ts";
+import type { ConsumerGroupPlan, FaultPlan, VariantPlan } from "../scenario/types.ts";
+import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
+import type { PartitionRange } from "../verify/consume.ts";
+import { checkProcessing, type ProcessingEntry } from "../verify/processing.ts";
+import type { RunEnvironment } from "./environment.ts";
+import type { VariantCluster } from "./variant.ts";
+
+/** What a variant's group needs. */
+export interface GroupOptions {
+  variant: VariantPlan & { consumer: ConsumerGroupPlan };
+  env: RunEnvironment;
+  cluster: VariantCluster;
+  topic: string;
+  runIdHex: string;
+  /** Where the members' processing logs go (a fresh folder). */
+  dir: string;
+  log: (line: string) => void;
+  /** The command of a member process (tests); `main.ts member` by default. */
+  memberCommand?: readonly string[];
+}
+
+/** The dead-letter topic of a variant's topic. */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}-dlq`;
+}
+
+/** The group's committed offset of each partition (absent: none). */
+async function committedOffsets(
+  env: RunEnvironment,
+  groupId: string,
+  topic: string,
+): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  const answer = await withAdmin(
+    env.controlBootstrap,
+    (admin) => admin.fetchOffsets({ groupId, topics: [topic] }),
+    env.controlConnection,
+  );
+  for (const t of answer) {
+    for (const p of t.partitions) {
+      const offset = Number(p.offset);
+      if (offset >= 0) out.set(p.partition, offset);
+    }
+  }
+  return out;
+}
+
+/** A variant's running consumer group; see the module doc. */
+export class VariantGroup {
+  readonly #o: GroupOptions;
+  readonly #group: MemberGroup;
+  readonly groupId: string;
+  #faults: MemberFaults | null = null;
+  #startEpochMs = 0;
+  #loadEndEpochMs = 0;
+  #client = { name: "", version: "" };
+  /** The member faults' windows, once the load ended. */
+  #windowsSeen: FaultWindow[] = [];
+
+  private constructor(o: GroupOptions, group: MemberGroup, groupId: string) {
+    this.#o = o;
+    this.#group = group;
+    this.groupId = groupId;
+  }
+
+  /** Create the dead-letter topic if any, start every member; resolves once all subscribed. */
+  static async start(o: GroupOptions): Promise<VariantGroup> {
+    const plan = o.variant.consumer;
+    const factory = consumerFactory(o.variant.client);
+    const { version } = await factory.prepare();
+    const groupId = `${o.topic}.group`;
+    const group = new MemberGroup({ command: o.memberCommand });
+    const g = new VariantGroup(o, group, groupId);
+    g.#client = { name: factory.name, version };
+    if (plan.deadLetter) {
+      await withAdmin(
+        o.env.controlBootstrap,
+        (admin) =>
+          createTopicWithLeaders(admin, {
+            topic: deadLetterTopic(o.topic),
+            numPartitions: 1,
+            replicationFactor: Math.min(3, o.env.brokerIds.length),
+          }),
+        o.env.controlConnection,
+      );
+    }
+    await Deno.mkdir(o.dir, { recursive: true });
+    try {
+      await Promise.all(Array.from({ length: plan.members }, (_, m) => group.start(g.#job(m))));
+    } catch (e) {
+      await group.close();
+      throw new Error(`consumer group did not start: ${(e as Error).message}`);
+    }
+    o.log(`[${o.variant.name}] consumer group ${groupId}: ${plan.members} member(s) subscribed`);
+    return g;
+  }
+
+  #job(member: number): MemberJob {
+    const { variant, env, topic } = this.#o;
+    const plan = variant.consumer;
+    return {
+      format: MEMBER_JOB_FORMAT,
+      member,
+      client: variant.client,
+      bootstrap: env.bootstrap,
+      connection: env.connection,
+      topic,
+      groupId: this.groupId,
+      // Members read the topic from its start: the load may begin before the group settled.
+      properties: { "auto.offset.reset": "earliest", ...plan.properties },
+      commit: plan.commit,
+      ...(plan.commitEvery !== null ? { commitEvery: plan.commitEvery } : {}),
+      pollMax: plan.pollRecords,
+      model: plan.processing,
+      runIdHex: this.#o.runIdHex,
+      logPath: this.#logPath(member),
+      ...(plan.deadLetter ? { deadLetterTopic: deadLetterTopic(topic) } : {}),
+    };
+  }
+
+  #logPath(member: number): string {
+    return join(this.#o.dir, `member-${member}.log`);
+  }
+
+  /** The load's clock started: play the member faults on it. */
+  playFaults(faults: readonly FaultPlan[], startEpochMs: number): void {
+    this.#startEpochMs = startEpochMs;
+    this.#faults = new MemberFaults(
+      faults,
+      this.#group,
+      startEpochMs,
+      (line) => this.#o.log(`[${this.#o.variant.name}] ${line}`),
+    );
+  }
+
+  /** Labels of the member faults in force. */
+  activeLabels(): string[] {
+    return this.#faults?.activeLabels() ?? [];
+  }
+
+  /** The load ended: heal the member faults; their windows. */
+  async endLoad(): Promise<FaultWindow[]> {
+    this.#loadEndEpochMs = Date.now();
+    this.#windowsSeen = (await this.#faults?.stop()) ?? [];
+    return this.#windowsSeen;
+  }
+
+  /** Stop every member at once (Ctrl-C, a failure): none is left behind. */
+  async abort(): Promise<void> {
+    await this.#faults?.stop().catch(() => {});
+    await this.#group.close();
+  }
+
+  /**
+   * Give the group its catch-up time on `ranges` (the topic's records), let every member
+   * leave, and account for every record.
+   */
+  async finish(ranges: PartitionRange[]): Promise<ConsumerGroupReport> {
+    const { variant, env, cluster, topic, log } = this.#o;
+    const plan = variant.consumer;
+    if (!this.#loadEndEpochMs) this.#loadEndEpochMs = Date.now();
+    // Caught up: every partition committed to its end. Records still being processed after
+    // their offset was committed (auto-commit) finish within one processing time.
+    const maxProcessingMs = plan.processing.time.kind === "fixed"
+      ? plan.processing.time.ms
+      : plan.processing.time.maxMs;
+    let catchUpMs: number | null = null;
+    const deadline = Date.now() + plan.catchUpMs;
+    for (;;) {
+      const committed = await committedOffsets(env, this.groupId, topic).catch(() => null);
+      const done = committed !== null &&
+        ranges.every((r) => (committed.get(r.partition) ?? r.start) >= r.end);
+      if (done) {
+        catchUpMs = Date.now() - this.#loadEndEpochMs;
+        await new Promise((r) => setTimeout(r, maxProcessingMs + 1000));
+        break;
+      }
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (catchUpMs === null) {
+      log(`[${variant.name}] consumer group did not catch up within ${plan.catchUpMs} ms`);
+    }
+    await this.#group.close();
+
+    const committed = await committedOffsets(env, this.groupId, topic);
+    const entries: ProcessingEntry[] = [];
+    for (let m = 0; m < plan.members; m++) {
+      const read = await readProcessingLog(this.#logPath(m)).catch(() => null);
+      if (read) entries.push(...read.entries);
+    }
+    const deadLettered: { partition: number; offset: number }[] = [];
+    if (plan.deadLetter) {
+      const dlq = deadLetterTopic(topic);
+      const offsets = await cluster.offsets(dlq);
+      await cluster.consume({
+        bootstrap: env.controlBootstrap,
+        topic: dlq,
+        ranges: offsets.map((o) => ({ partition: o.partition, start: 0, end: o.high })),
+        groupId: `sismo-verify-${this.groupId}-dlq`,
+        timeoutMs: 30_000,
+        onRecord: (_p, _o, key) => {
+          const source = deadLetterSource(key);
+          if (source) deadLettered.push(source);
+        },
+      });
+      const problem = await cluster.deleteTopic(dlq);
+      if (problem) log(`[${variant.name}] ${problem}`);
+    }
+    const check = checkProcessing({ topic: ranges, entries, committed, deadLettered });
+    const lives = this.#group.lives;
+    const pauses = this.#pauses(lives, entries);
+    const measured = pauses.flatMap((p) => p.partitions.map((x) => x.pauseMs))
+      .filter((ms): ms is number => ms !== null);
+    return {
+      groupId: this.groupId,
+      client: this.#client,
+      members: plan.members,
+      commit: plan.commit,
+      commitEvery: plan.commitEvery,
+      pollRecords: plan.pollRecords,
+      processing: plan.processing,
+      properties: plan.properties,
+      deadLetterTopic: plan.deadLetter ? deadLetterTopic(topic) : null,
+      lives: lives.map((l) => this.#lifeReport(l)),
+      counts: check.counts,
+      samples: check.samples,
+      committed: ranges.map((r) => ({
+        partition: r.partition,
+        offset: committed.get(r.partition) ?? null,
+      })),
+      catchUpMs,
+      pauses,
+      pauseMaxMs: measured.length ? Math.max(...measured) : null,
+    };
+  }
+
+  /** Per member fault, each partition the member held: its pause and time to reassign. */
+  #pauses(lives: readonly MemberLife[], entries: ProcessingEntry[]): GroupFaultPause[] {
+    const windows = this.#faultWindows();
+    // Keyed by process: a member started again after the fault is another owner.
+    const changes = lives.flatMap((l) =>
+      l.assignments.map((a) => ({ member: l.pid, partitions: a.partitions, atMs: a.atMs }))
+    );
+    return windows.map((w) => {
+      const atEpoch = this.#startEpochMs + w.startedAtMs;
+      // The process hit, and what it held then: its last assignment before that moment.
+      const hit = lives.find((l) =>
+        l.member === w.member && l.startedAtMs <= atEpoch &&
+        (l.endedAtMs === null || l.endedAtMs >= atEpoch - 1000)
+      );
+      const held = hit?.assignments.filter((a) => a.atMs <= atEpoch).at(-1)?.partitions ?? [];
+      const around = pausesAround(entries, atEpoch, held);
+      const reassigned = reassignedAfter(changes, atEpoch, hit?.pid ?? -1, held);
+      return {
+        faultId: w.id,
+        atMs: w.startedAtMs,
+        member: w.member,
+        partitions: around.map((p) => ({
+          partition: p.partition,
+          pauseMs: p.pauseMs,
+          reassignedMs: reassigned.get(p.partition) ?? null,
+        })),
+      };
+    });
+  }
+
+  /** The member faults that started, with their member. */
+  #faultWindows(): { id: string; member: number; startedAtMs: number }[] {
+    return this.#windowsSeen.filter((w) => w.startedAtMs !== null && w.target.kind === "member")
+      .map((w) => ({
+        id: w.id,
+        member: (w.target as { index: number }).index,
+        startedAtMs: w.startedAtMs!,
+      }));
+  }
+
+  #lifeReport(l: MemberLife): MemberLifeReport {
+    const since = (ms: number | null) => ms === null ? null : ms - this.#startEpochMs;
+    const end = l.end;
+    const result = end?.kind === "done" ? end.result : null;
+    const logs = [...new Set(l.logs.map((x) => `${x.level}: ${x.message}`))].slice(0, 20);
+    return {
+      member: l.member,
+      pid: l.pid,
+      startedMs: l.startedAtMs - this.#startEpochMs,
+      readyMs: since(l.readyAtMs),
+      endedMs: since(l.endedAtMs),
+      end: end === null || end.kind === "done"
+        ? "left"
+        : end.kind === "killed"
+        ? "killed"
+        : end.kind === "failed"
+        ? "failed"
+        : "exited",
+      ...(end?.kind === "failed"
+        ? { detail: end.message }
+        : end?.kind === "exited"
+        ? { detail: `exit code ${end.code}: ${end.stderr}` }
+        : {}),
+      processed: result?.processed ?? l.progress?.processed ?? 0,
+      deadLettered: result?.deadLettered ?? l.progress?.deadLettered ?? 0,
+      commits: result?.commits ?? null,
+      commitFailures: result?.commitFailures ?? null,
+      assignments: l.assignments.map((a) => ({
+        atMs: a.atMs - this.#startEpochMs,
+        partitions: a.partitions,
+      })),
+      signals: l.signals.map((s) => ({ atMs: s.atMs - this.#startEpochMs, signal: s.signal })),
+      logs,
+    };
+  }
+}

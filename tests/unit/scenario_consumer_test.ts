@@ -1,0 +1,147 @@
+/** A variant's `consumer:` section and member faults: defaults resolved, mistakes named by line. */
+import assert from "node:assert/strict";
+import { ScenarioError } from "../../lib/scenario/errors.ts";
+import { parseScenario } from "../../lib/scenario/load.ts";
+
+const HEAD = `name: group
+description: a consumer group
+cluster: {brokers: 1}
+topic: {partitions: 2, replication.factor: 1}
+load: {rate: 10, duration: 10s}
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseScenario(text, "s.yaml");
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      return e.problems.map((p) => `${p.line} ${p.path}: ${p.message}`);
+    }
+    throw e;
+  }
+  return [];
+}
+
+Deno.test("consumer: a short section resolves every default", () => {
+  const plan = parseScenario(
+    HEAD + `variants:
+  - name: group
+    consumer: {members: 3}
+`,
+    "s.yaml",
+  );
+  assert.deepEqual(plan.variants[0].consumer, {
+    members: 3,
+    commit: "auto",
+    commitEvery: null,
+    pollRecords: 1,
+    processing: { time: { kind: "fixed", ms: 0 }, poisonShare: 0 },
+    deadLetter: false,
+    properties: {},
+    propertyLines: {},
+    catchUpMs: 30_000,
+    source: { line: 8, path: "variants[0].consumer" },
+  });
+});
+
+Deno.test("consumer: processing times, commit modes, properties and member faults are read", () => {
+  const plan = parseScenario(
+    HEAD + `variants:
+  - name: batch
+    consumer:
+      members: 2
+      commit: after-batch
+      commit.every: 50
+      poll.records: 200
+      processing: {time: {min: 5ms, max: 15ms}, poison: 0.01}
+      dead.letter: true
+      catch.up: 1m
+      properties: {enable.auto.commit: false, session.timeout.ms: 6000}
+  - name: tail
+    consumer:
+      members: 2
+      processing: {time: {mean: 10ms, max: 200ms}}
+faults:
+  - {at: 2s, for: 3s, member: kill, target: 1}
+  - {at: 6s, member: pause}
+`,
+    "s.yaml",
+  );
+  const batch = plan.variants[0].consumer!;
+  assert.equal(batch.commit, "after-batch");
+  assert.equal(batch.commitEvery, 50);
+  assert.equal(batch.pollRecords, 200);
+  assert.deepEqual(batch.processing, {
+    time: { kind: "uniform", minMs: 5, maxMs: 15 },
+    poisonShare: 0.01,
+  });
+  assert.equal(batch.deadLetter, true);
+  assert.equal(batch.catchUpMs, 60_000);
+  assert.deepEqual(batch.properties, {
+    "enable.auto.commit": "false",
+    "session.timeout.ms": "6000",
+  });
+  assert.equal(batch.propertyLines["session.timeout.ms"], 16);
+  assert.deepEqual(plan.variants[1].consumer!.processing.time, {
+    kind: "exponential",
+    meanMs: 10,
+    maxMs: 200,
+  });
+  assert.deepEqual(plan.faults.map((f) => [f.label, f.target, f.action, f.forMs]), [
+    ["kill consumer group member 1", { kind: "member", index: 1 }, {
+      kind: "member",
+      op: "kill",
+    }, 3000],
+    ["pause consumer group member 0", { kind: "member", index: 0 }, {
+      kind: "member",
+      op: "pause",
+    }, null],
+  ]);
+});
+
+Deno.test("consumer: mistakes are named with their line and field", () => {
+  assert.deepEqual(
+    problems(
+      HEAD + `variants:
+  - name: bad
+    consumer:
+      members: 0
+      commit: sometimes
+      commit.every: 10
+      properties: {group.id: mine}
+      processing: {time: {min: 5ms, mean: 3ms, max: 9ms}}
+`,
+    ),
+    [
+      "9 variants[0].consumer.members: must be >= 1, got 0",
+      '10 variants[0].consumer.commit: must be one of auto, after-each, after-batch, async, got string "sometimes"',
+      "11 variants[0].consumer.commit.every: only commit: after-batch or async commits every N records",
+      "12 variants[0].consumer.properties.group.id: group.id is set by sismo for each member; leave it out",
+      "13 variants[0].consumer.processing.time: takes min and max (uniform) or mean and max (exponential), not both",
+    ],
+  );
+});
+
+Deno.test("consumer: a member fault needs a group, and a member of that index", () => {
+  const without = problems(
+    HEAD + `variants:
+  - name: plain
+faults:
+  - {at: 2s, member: kill}
+`,
+  );
+  assert.equal(without.length, 1);
+  assert.match(without[0], /^9 faults\[0\]: a member fault needs a variant with a consumer group/);
+  const beyond = problems(
+    HEAD + `variants:
+  - name: two
+    consumer: {members: 2}
+  - name: one
+    consumer: {members: 1}
+faults:
+  - {at: 2s, member: leave, target: 1}
+`,
+  );
+  assert.equal(beyond.length, 1);
+  assert.match(beyond[0], /^12 faults\[0\]: no member 1: the smallest consumer group has 1 member/);
+});
