@@ -53,6 +53,46 @@ export function pausesAround(
   });
 }
 
+/** A partition's longest stall after a fault. */
+export interface PartitionStall {
+  partition: number;
+  /** The longest gap between two records finished on the partition, ms; null: it never went on. */
+  pauseMs: number | null;
+  /** Where that gap started (a record finished), epoch ms; null with `pauseMs`. */
+  fromMs: number | null;
+}
+
+/**
+ * Each of `partitions`' longest gap between two finished records, from its last record at or
+ * before `atMs` until `untilMs`: the stop-the-world a rebalance imposes shows on every
+ * partition, also those of members the fault never touched, and it may come a few seconds after
+ * the fault (when the others learn of the rebalance), which {@link pausesAround} misses. A
+ * partition with no record after `atMs` (until `untilMs`) never went on: null.
+ */
+export function longestStalls(
+  entries: Iterable<Readonly<ProcessingEntry>>,
+  atMs: number,
+  untilMs: number,
+  partitions: readonly number[],
+): PartitionStall[] {
+  const times = new Map<number, number[]>(partitions.map((p) => [p, []]));
+  for (const e of entries) times.get(e.partition)?.push(e.atMs);
+  return partitions.map((partition) => {
+    const all = times.get(partition)!.sort((a, b) => a - b);
+    const before = all.filter((t) => t <= atMs).at(-1);
+    const after = all.filter((t) => t > atMs && t <= untilMs);
+    if (after.length === 0) return { partition, pauseMs: null, fromMs: null };
+    const chain = before === undefined ? after : [before, ...after];
+    let pauseMs = 0, fromMs = chain[0];
+    for (let i = 1; i < chain.length; i++) {
+      if (chain[i] - chain[i - 1] > pauseMs) {
+        [pauseMs, fromMs] = [chain[i] - chain[i - 1], chain[i - 1]];
+      }
+    }
+    return { partition, pauseMs, fromMs };
+  });
+}
+
 /** A member's assignment from `atMs` on. */
 export interface AssignmentChange {
   member: number;

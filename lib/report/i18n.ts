@@ -417,7 +417,7 @@ const en = {
   "consumer.timeline.fault": "fault {id} on member {member} at {at}",
   "consumer.pauses": "Cost of each member fault",
   "consumer.pauses.help":
-    "Per partition: the pause runs from the last record finished before the fault to the first finished after it; the reassignment, from the fault until another member was given the partition (only partitions the member held). —: not measured.",
+    "Per partition, the longest time without a record finished, from the last one before the fault until the next member fault: the partitions of the member hit wait to be given to another, the others stop while an eager rebalance lasts. The reassignment runs from the fault until another member process was given the partition (only partitions the member held). —: not measured, or the partition never went on.",
   "consumer.pauses.at": "At",
   "consumer.pauses.pause": "Without progress (pause)",
   "consumer.pauses.reassigned": "Until reassigned",
@@ -842,7 +842,7 @@ const fr: Record<MessageKey, Message> = {
   "consumer.timeline.fault": "panne {id} sur le membre {member} à {at}",
   "consumer.pauses": "Coût de chaque panne d’un membre",
   "consumer.pauses.help":
-    "Par partition : la pause va du dernier enregistrement terminé avant la panne au premier terminé après ; la réaffectation, de la panne jusqu’à ce qu’un autre membre reçoive la partition (seulement les partitions que tenait le membre). — : non mesuré.",
+    "Par partition, le plus long temps sans enregistrement terminé, du dernier avant la panne jusqu’à la panne de membre suivante : les partitions du membre touché attendent d’être confiées à un autre, les autres s’arrêtent le temps d’un rééquilibrage (rebalance) eager. La réaffectation va de la panne jusqu’à ce qu’un autre processus membre reçoive la partition (seulement les partitions que tenait le membre). — : non mesuré, ou la partition n’est jamais repartie.",
   "consumer.pauses.at": "À",
   "consumer.pauses.pause": "Sans progrès (pause)",
   "consumer.pauses.reassigned": "Jusqu’à la réaffectation",

@@ -494,9 +494,13 @@ export interface GroupFaultPause {
   member: number;
   partitions: {
     partition: number;
-    /** Last record finished before the fault to the first after it, ms; null if either is missing. */
+    /**
+     * The longest gap between two records finished on the partition, from its last before the
+     * fault until the next member fault (or the group's end), ms: the member's own partitions
+     * wait to be reassigned, the others stop for an eager rebalance; null: it never went on.
+     */
     pauseMs: number | null;
-    /** Until another member was given the partition, ms (partitions the member held only). */
+    /** Until another process was given the partition, ms (partitions the member held only). */
     reassignedMs: number | null;
   }[];
 }

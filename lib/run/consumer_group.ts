@@ -15,7 +15,7 @@ import { MemberGroup, type MemberLife } from "../consume/group.ts";
 import { MEMBER_JOB_FORMAT, type MemberJob } from "../consume/member_job.ts";
 import { readProcessingLog } from "../consume/processing_log.ts";
 import { MemberFaults } from "../faults/member_faults.ts";
-import { pausesAround, reassignedAfter } from "../metrics/consumer_pauses.ts";
+import { longestStalls, reassignedAfter } from "../metrics/consumer_pauses.ts";
 import type {
   ConsumerGroupReport,
   FaultWindow,
@@ -205,6 +205,7 @@ export class VariantGroup {
     if (catchUpMs === null) {
       log(`[${variant.name}] consumer group did not catch up within ${plan.catchUpMs} ms`);
     }
+    const closingAtMs = Date.now();
     await this.#group.close();
 
     const committed = await committedOffsets(env, this.groupId, topic);
@@ -233,7 +234,8 @@ export class VariantGroup {
     }
     const check = checkProcessing({ topic: ranges, entries, committed, deadLettered });
     const lives = this.#group.lives;
-    const pauses = this.#pauses(lives, entries);
+    const partitions = ranges.map((r) => r.partition);
+    const pauses = this.#pauses(lives, entries, partitions, closingAtMs);
     const measured = pauses.flatMap((p) => p.partitions.map((x) => x.pauseMs))
       .filter((ms): ms is number => ms !== null);
     return {
@@ -259,28 +261,38 @@ export class VariantGroup {
     };
   }
 
-  /** Per member fault, each partition the member held: its pause and time to reassign. */
-  #pauses(lives: readonly MemberLife[], entries: ProcessingEntry[]): GroupFaultPause[] {
+  /**
+   * Per member fault, every partition's longest stall until the next member fault (or the
+   * group's end), and for those the member held, the time until another process had them.
+   */
+  #pauses(
+    lives: readonly MemberLife[],
+    entries: ProcessingEntry[],
+    partitions: number[],
+    endMs: number,
+  ): GroupFaultPause[] {
     const windows = this.#faultWindows();
     // Keyed by process: a member started again after the fault is another owner.
     const changes = lives.flatMap((l) =>
       l.assignments.map((a) => ({ member: l.pid, partitions: a.partitions, atMs: a.atMs }))
     );
-    return windows.map((w) => {
+    return windows.map((w, i) => {
       const atEpoch = this.#startEpochMs + w.startedAtMs;
+      const next = windows[i + 1];
+      const untilMs = next ? this.#startEpochMs + next.startedAtMs : endMs;
       // The process hit, and what it held then: its last assignment before that moment.
       const hit = lives.find((l) =>
         l.member === w.member && l.startedAtMs <= atEpoch &&
         (l.endedAtMs === null || l.endedAtMs >= atEpoch - 1000)
       );
       const held = hit?.assignments.filter((a) => a.atMs <= atEpoch).at(-1)?.partitions ?? [];
-      const around = pausesAround(entries, atEpoch, held);
+      const stalls = longestStalls(entries, atEpoch, untilMs, partitions);
       const reassigned = reassignedAfter(changes, atEpoch, hit?.pid ?? -1, held);
       return {
         faultId: w.id,
         atMs: w.startedAtMs,
         member: w.member,
-        partitions: around.map((p) => ({
+        partitions: stalls.map((p) => ({
           partition: p.partition,
           pauseMs: p.pauseMs,
           reassignedMs: reassigned.get(p.partition) ?? null,

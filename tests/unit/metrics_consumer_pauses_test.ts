@@ -1,6 +1,6 @@
 /** A consumer group fault's cost in time: per partition pauses, and the time to reassign. */
 import assert from "node:assert/strict";
-import { pausesAround, reassignedAfter } from "../../lib/metrics/consumer_pauses.ts";
+import { longestStalls, pausesAround, reassignedAfter } from "../../lib/metrics/consumer_pauses.ts";
 import type { ProcessingEntry } from "../../lib/verify/processing.ts";
 
 const done = (member: number, partition: number, atMs: number): ProcessingEntry => ({
@@ -42,4 +42,26 @@ Deno.test("reassignment: how long until another member holds each partition of t
     [...reassignedAfter(changes, 10_000, 0, [0, 1, 3])],
     [[0, 11_700], [1, 15_000], [3, null]],
   );
+});
+
+Deno.test("stalls: the longest gap after a fault, on every partition, even one that came later", () => {
+  // A member leaves at 10,000. Partition 0 (its own) goes on at 13,000; partition 1 (another
+  // member's) keeps going until the rebalance reaches it at 11,000, then stops until 14,000;
+  // partition 2 never goes on; partition 3 had nothing before the fault.
+  const entries = [
+    ...[9_000, 9_900].map((t) => done(0, 0, t)),
+    ...[13_000, 13_100].map((t) => done(2, 0, t)),
+    ...[9_950, 10_500, 11_000, 14_000, 14_100].map((t) => done(1, 1, t)),
+    done(0, 2, 9_000),
+    ...[12_000, 12_400, 30_000].map((t) => done(1, 3, t)),
+  ];
+  assert.deepEqual(longestStalls(entries, 10_000, 20_000, [0, 1, 2, 3]), [
+    { partition: 0, pauseMs: 3_100, fromMs: 9_900 },
+    { partition: 1, pauseMs: 3_000, fromMs: 11_000 },
+    { partition: 2, pauseMs: null, fromMs: null },
+    // Its first record after the fault starts the chain; 30,000 is past the window.
+    { partition: 3, pauseMs: 400, fromMs: 12_000 },
+  ]);
+  // The same records seen by pausesAround: partition 1 looks barely touched (550 ms).
+  assert.equal(pausesAround(entries, 10_000, [1])[0].pauseMs, 550);
 });
