@@ -131,7 +131,13 @@ export class VariantGroup {
       topic,
       groupId: this.groupId,
       // Members read the topic from its start: the load may begin before the group settled.
-      properties: { "auto.offset.reset": "earliest", ...plan.properties },
+      // An application that commits itself turns the client's auto-commit off, unless the
+      // scenario says otherwise.
+      properties: {
+        "auto.offset.reset": "earliest",
+        ...(plan.commit === "auto" ? {} : { "enable.auto.commit": "false" }),
+        ...plan.properties,
+      },
       commit: plan.commit,
       ...(plan.commitEvery !== null ? { commitEvery: plan.commitEvery } : {}),
       pollMax: plan.pollRecords,

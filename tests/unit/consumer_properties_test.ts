@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { kafkajsConsumerSettings } from "../../lib/clients/kafkajs/consumer.ts";
 import { librdkafkaConsumerProperties } from "../../lib/clients/librdkafka/consumer.ts";
+import { deadLetterKey, deadLetterSource } from "../../lib/consume/dead_letter.ts";
 
 Deno.test("kafkajs consumer: Kafka's names map onto KafkaJS's options", () => {
   const s = kafkajsConsumerSettings({
@@ -60,4 +61,11 @@ Deno.test("librdkafka consumer: the scenario's properties pass through; sismo's 
   assert.equal(props["bootstrap.servers"], "127.0.0.1:1,127.0.0.1:2");
   assert.equal(props["log_level"], "7");
   assert.equal(props["security.protocol"], "plaintext");
+});
+
+Deno.test("dead letter: a record's source travels in its key and comes back", () => {
+  const key = new TextEncoder().encode(deadLetterKey(3, 41_000_000_123));
+  assert.deepEqual(deadLetterSource(key), { partition: 3, offset: 41_000_000_123 });
+  assert.equal(deadLetterSource(new TextEncoder().encode("k7")), null);
+  assert.equal(deadLetterSource(null), null);
 });
