@@ -570,6 +570,22 @@ function pausesHtml(
       ),
       cls: group.catchUpMs === null ? "bad" : undefined,
     },
+    {
+      label: t(lang, "consumer.endToEnd"),
+      value: esc(
+        group.endToEnd === null
+          ? t(lang, "consumer.pauseMax.none")
+          : t(lang, "consumer.endToEnd.value", {
+            p50: f.ms(group.endToEnd.p50),
+            p99: f.ms(group.endToEnd.p99),
+            max: f.ms(group.endToEnd.max),
+          }),
+      ),
+    },
+    {
+      label: t(lang, "consumer.lagMax"),
+      value: esc(lagText(group, f, lang)),
+    },
   ]);
   return `${table}${summary}`;
 }
@@ -585,4 +601,18 @@ function committedTable(group: ConsumerGroupReport, { lang }: ConsumerHtmlContex
       }</td>`
     ).join("")
   }</tr></tbody></table></div>`;
+}
+
+/** The largest lag and when it was, from the per-second lag. */
+function lagText(group: ConsumerGroupReport, f: Formatter, lang: Lang): string {
+  const worst = group.lag.reduce<{ t: number; records: number } | null>(
+    (w, p) => (w === null || p.records > w.records ? p : w),
+    null,
+  );
+  if (worst === null) return t(lang, "consumer.pauseMax.none");
+  return t(lang, "consumer.lagMax.value", {
+    n: worst.records,
+    records: f.int(worst.records),
+    t: worst.t,
+  });
 }

@@ -424,6 +424,13 @@ const en = {
   "consumer.pauses.none": "No member faults.",
   "consumer.pauseMax": "Longest pause of a partition",
   "consumer.pauseMax.none": "none measured",
+  "consumer.endToEnd": "End-to-end latency (intended send → first processed)",
+  "consumer.endToEnd.value": "p50 {p50}, p99 {p99}, max {max}",
+  "consumer.lagMax": "Largest lag",
+  "consumer.lagMax.value": {
+    one: "{records} record waiting, {t} s after the load started",
+    other: "{records} records waiting, {t} s after the load started",
+  },
   "consumer.catchUp": "Catch-up after the load",
   "consumer.catchUp.ms": "every partition committed to its end {time} after the end of the load",
   "consumer.catchUp.never":
@@ -849,6 +856,13 @@ const fr: Record<MessageKey, Message> = {
   "consumer.pauses.none": "Aucune panne de membre.",
   "consumer.pauseMax": "Plus longue pause d’une partition",
   "consumer.pauseMax.none": "aucune mesurée",
+  "consumer.endToEnd": "Latence de bout en bout (envoi prévu → premier traitement)",
+  "consumer.endToEnd.value": "p50 {p50}, p99 {p99}, max {max}",
+  "consumer.lagMax": "Plus grand retard",
+  "consumer.lagMax.value": {
+    one: "{records} enregistrement en attente, {t} s après le début de la charge",
+    other: "{records} enregistrements en attente, {t} s après le début de la charge",
+  },
   "consumer.catchUp": "Rattrapage après la charge",
   "consumer.catchUp.ms": "chaque partition commitée jusqu’au bout {time} après la fin de la charge",
   "consumer.catchUp.never":

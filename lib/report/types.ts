@@ -537,6 +537,13 @@ export interface ConsumerGroupReport {
   pauses: GroupFaultPause[];
   /** The longest pause of any partition over the member faults, ms; null when none measured. */
   pauseMaxMs: number | null;
+  /**
+   * From each event's intended send time to the end of its first processing (coordinated
+   * omission corrected, as the producer's latency is); null when not measured.
+   */
+  endToEnd: LatencySummary | null;
+  /** Per second from the load's start: records intended so far, less records processed so far. */
+  lag: { t: number; records: number }[];
 }
 
 /** Where and on what the run happened. */

@@ -177,6 +177,8 @@ const consumerGroup = object({
   catchUpMs: nullable(number),
   pauses: array(anyObject),
   pauseMaxMs: nullable(number),
+  endToEnd: nullable(anyObject),
+  lag: array(object({ t: number, records: number })),
 });
 
 const phaseFigures = object({

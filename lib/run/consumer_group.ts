@@ -15,11 +15,14 @@ import { MemberGroup, type MemberLife } from "../consume/group.ts";
 import { MEMBER_JOB_FORMAT, type MemberJob } from "../consume/member_job.ts";
 import { readProcessingLog } from "../consume/processing_log.ts";
 import { MemberFaults } from "../faults/member_faults.ts";
+import { decodeEvent } from "../load/payload.ts";
+import { LatencyRecorder } from "../metrics/latency.ts";
 import { longestStalls, reassignedAfter } from "../metrics/consumer_pauses.ts";
 import type {
   ConsumerGroupReport,
   FaultWindow,
   GroupFaultPause,
+  LatencySummary,
   MemberLifeReport,
 } from "../report/types.ts";
 import type { ConsumerGroupPlan, FaultPlan, VariantPlan } from "../scenario/types.ts";
@@ -28,6 +31,96 @@ import type { PartitionRange } from "../verify/consume.ts";
 import { checkProcessing, type ProcessingEntry } from "../verify/processing.ts";
 import type { RunEnvironment } from "./environment.ts";
 import type { VariantCluster } from "./variant.ts";
+
+/**
+ * Which event (sequence number) each record of the topic is, from the read-back: the
+ * consumer group's end-to-end latency and lag are counted from each event's intended time.
+ */
+export class OffsetSeqs {
+  readonly #byPartition = new Map<number, { start: number; seqs: Float64Array }>();
+  readonly #runId: Uint8Array;
+
+  constructor(ranges: readonly PartitionRange[], runId: Uint8Array) {
+    this.#runId = runId;
+    for (const r of ranges) {
+      this.#byPartition.set(r.partition, {
+        start: r.start,
+        seqs: new Float64Array(Math.max(0, r.end - r.start)).fill(NaN),
+      });
+    }
+  }
+
+  /** Note the record at `offset` of `partition`, with its value. */
+  observe(partition: number, offset: number, value: Uint8Array | null): void {
+    const p = this.#byPartition.get(partition);
+    const event = decodeEvent(value, this.#runId);
+    if (!p || !event || offset < p.start || offset - p.start >= p.seqs.length) return;
+    p.seqs[offset - p.start] = event.seq;
+  }
+
+  /** The event at `offset` of `partition`; undefined when it is not one of this run's. */
+  seqAt(partition: number, offset: number): number | undefined {
+    const p = this.#byPartition.get(partition);
+    const seq = p?.seqs[offset - p.start];
+    return seq === undefined || Number.isNaN(seq) ? undefined : seq;
+  }
+
+  /** Every record's event, in no order. */
+  *all(): Generator<number> {
+    for (const p of this.#byPartition.values()) {
+      for (const seq of p.seqs) if (!Number.isNaN(seq)) yield seq;
+    }
+  }
+}
+
+/** From the read-back, for end-to-end latency and lag. */
+export interface EventTimes {
+  seqs: OffsetSeqs;
+  /** When the load intended to send event `seq`, epoch ms. */
+  intendedEpochMs(seq: number): number;
+}
+
+/**
+ * End-to-end latency (from each event's intended send time to the end of its first
+ * processing: coordinated omission corrected as the producer's is) and the group's lag per
+ * second (records intended so far, less records processed so far), seconds from the load's
+ * start.
+ */
+export function endToEnd(
+  entries: readonly ProcessingEntry[],
+  times: EventTimes,
+  startEpochMs: number,
+  endEpochMs: number,
+): { latency: LatencySummary | null; lag: { t: number; records: number }[] } {
+  const first = new Map<string, number>();
+  for (const e of entries) {
+    const key = `${e.partition}:${e.offset}`;
+    const seen = first.get(key);
+    if (seen === undefined || e.atMs < seen) first.set(key, e.atMs);
+  }
+  const recorder = new LatencyRecorder();
+  const seconds = Math.max(1, Math.ceil((endEpochMs - startEpochMs) / 1000));
+  const intendedPerSecond = new Float64Array(seconds + 1);
+  const processedPerSecond = new Float64Array(seconds + 1);
+  const second = (epochMs: number) =>
+    Math.min(seconds, Math.max(0, Math.floor((epochMs - startEpochMs) / 1000)));
+  for (const seq of times.seqs.all()) intendedPerSecond[second(times.intendedEpochMs(seq))]++;
+  for (const [key, atMs] of first) {
+    processedPerSecond[second(atMs)]++;
+    const [partition, offset] = key.split(":").map(Number);
+    const seq = times.seqs.seqAt(partition, offset);
+    if (seq === undefined) continue;
+    recorder.record(Math.max(0, atMs - times.intendedEpochMs(seq)) * 1000);
+  }
+  const lag: { t: number; records: number }[] = [];
+  let intended = 0, processed = 0;
+  for (let t = 0; t <= seconds; t++) {
+    intended += intendedPerSecond[t];
+    processed += processedPerSecond[t];
+    lag.push({ t, records: Math.max(0, intended - processed) });
+  }
+  return { latency: recorder.count > 0 ? recorder.summary() : null, lag };
+}
 
 /** What a variant's group needs. */
 export interface GroupOptions {
@@ -185,7 +278,7 @@ export class VariantGroup {
    * Give the group its catch-up time on `ranges` (the topic's records), let every member
    * leave, and account for every record.
    */
-  async finish(ranges: PartitionRange[]): Promise<ConsumerGroupReport> {
+  async finish(ranges: PartitionRange[], times: EventTimes | null): Promise<ConsumerGroupReport> {
     const { variant, env, cluster, topic, log } = this.#o;
     const plan = variant.consumer;
     if (!this.#loadEndEpochMs) this.#loadEndEpochMs = Date.now();
@@ -244,6 +337,7 @@ export class VariantGroup {
     const pauses = this.#pauses(lives, entries, partitions, closingAtMs);
     const measured = pauses.flatMap((p) => p.partitions.map((x) => x.pauseMs))
       .filter((ms): ms is number => ms !== null);
+    const e2e = times ? endToEnd(entries, times, this.#startEpochMs, closingAtMs) : null;
     return {
       groupId: this.groupId,
       client: this.#client,
@@ -264,6 +358,8 @@ export class VariantGroup {
       catchUpMs,
       pauses,
       pauseMaxMs: measured.length ? Math.max(...measured) : null,
+      endToEnd: e2e?.latency ?? null,
+      lag: e2e?.lag ?? [],
     };
   }
 

@@ -28,7 +28,7 @@ import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
 import { runIdHex } from "../load/payload.ts";
 import { type Produced, produceHere } from "./produce.ts";
 import { type VariantFaults, variantFaults } from "./variant_faults.ts";
-import { VariantGroup } from "./consumer_group.ts";
+import { OffsetSeqs, VariantGroup } from "./consumer_group.ts";
 import { produceInShares } from "../segments/coordinate.ts";
 import type { ShareRunner } from "../segments/job.ts";
 
@@ -322,6 +322,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         inconclusive.push(`[${variant.name}] ${u.reason}`);
       }
       const totalRecords = ends.ranges.reduce((s, r) => s + (r.end - r.start), 0);
+      // Which event each record is, for the consumer group's end-to-end latency and lag.
+      const seqs = group ? new OffsetSeqs(ends.ranges, o.runId) : null;
       let reference: VerificationReport | null = null;
       const unreadable = ends.unreadable.map((u) => u.partition);
       if (verifier) {
@@ -331,7 +333,10 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
           ranges: ends.ranges,
           groupId: `sismo-verify-${runIdHex(o.runId)}-${variant.name}`,
           timeoutMs: 30000 + totalRecords / 20,
-          onRecord: (p, off, k, v) => verifier.observe(p, off, k, v),
+          onRecord: (p, off, k, v) => {
+            verifier.observe(p, off, k, v);
+            seqs?.observe(p, Number(off), v);
+          },
         });
         for (const p of read.unreadable) verifier.markUnreadable(p);
         for (const problem of read.problems) inconclusive.push(`[${variant.name}] ${problem}`);
@@ -383,7 +388,13 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         }
       }
       if (group) {
-        consumer = await group.finish(ends.ranges);
+        consumer = await group.finish(
+          ends.ranges,
+          seqs && {
+            seqs,
+            intendedEpochMs: (seq) => startEpochMs + schedule.timeOf(seq),
+          },
+        );
         group = null;
         const c = consumer.counts;
         if (c) {

@@ -134,6 +134,24 @@ function consumerGroup(): ConsumerGroupReport {
       },
     ],
     pauseMaxMs: 10920,
+    endToEnd: {
+      count: 20_000,
+      min: 3,
+      mean: 210,
+      p50: 12,
+      p75: 30,
+      p90: 80,
+      p95: 400,
+      p99: 9_800,
+      p999: 11_000,
+      p9999: 11_200,
+      max: 11_300,
+      histogram: "",
+    },
+    lag: [{ t: 0, records: 0 }, { t: 1, records: 40 }, { t: 2, records: 2_130 }, {
+      t: 3,
+      records: 15,
+    }],
   };
 }
 
@@ -381,6 +399,14 @@ Deno.test("consumer html: what each member fault cost, the catch-up and the comm
     ),
   );
   assert.match(rowOf(section, "Longest pause of a partition"), /<td>10,920 ms<\/td>/);
+  assert.match(
+    rowOf(section, "End-to-end latency (intended send → first processed)"),
+    /<td>p50 12 ms, p99 9,800 ms, max 11,300 ms<\/td>/,
+  );
+  assert.match(
+    rowOf(section, "Largest lag"),
+    /<td>2,130 records waiting, 2 s after the load started<\/td>/,
+  );
   assert.match(
     rowOf(section, "Catch-up after the load"),
     /<td>every partition committed to its end 3,400 ms after the end of the load<\/td>/,
