@@ -308,6 +308,12 @@ export class VariantGroup {
     await this.#group.close();
 
     const committed = await committedOffsets(env, this.groupId, topic);
+    // Read: the group is not left behind in the cluster (a failure to delete it is harmless).
+    await withAdmin(
+      env.controlBootstrap,
+      (admin) => admin.deleteGroups([this.groupId]),
+      env.controlConnection,
+    ).catch((e) => log(`[${variant.name}] group ${this.groupId} not deleted: ${e.message}`));
     const entries: ProcessingEntry[] = [];
     for (let m = 0; m < plan.members; m++) {
       const read = await readProcessingLog(this.#logPath(m)).catch(() => null);
@@ -328,8 +334,6 @@ export class VariantGroup {
           if (source) deadLettered.push(source);
         },
       });
-      const problem = await cluster.deleteTopic(dlq);
-      if (problem) log(`[${variant.name}] ${problem}`);
     }
     const check = checkProcessing({ topic: ranges, entries, committed, deadLettered });
     const lives = this.#group.lives;

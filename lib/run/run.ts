@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { deadLetterTopic } from "./consumer_group.ts";
 import { CONSUMER_CLIENTS } from "../clients/consumer_registry.ts";
 import { join } from "node:path";
 import type { Plan } from "../scenario/types.ts";
@@ -298,10 +299,15 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
       } finally {
         // Also when the variant failed after creating its topic: a run leaves nothing behind.
         if (!opts.keepTopics) {
-          const problem = await cluster.deleteTopic(topicName(plan, v, runId));
-          if (problem) {
-            errors.push(problem);
-            log(`run error: ${problem}`);
+          const topic = topicName(plan, v, runId);
+          // A consumer group's dead-letter topic goes with it, whatever became of the run.
+          const topics = v.consumer?.deadLetter ? [topic, deadLetterTopic(topic)] : [topic];
+          for (const t of topics) {
+            const problem = await cluster.deleteTopic(t);
+            if (problem) {
+              errors.push(problem);
+              log(`run error: ${problem}`);
+            }
           }
         }
       }
