@@ -82,7 +82,8 @@ export interface EventTimes {
 
 /**
  * End-to-end latency (from each event's intended send time to the end of its first
- * processing: coordinated omission corrected as the producer's is) and the group's lag per
+ * processing, or its hand-over to the dead-letter topic: coordinated omission corrected as the
+ * producer's is) and the group's lag per
  * second (records intended so far, less records processed so far), seconds from the load's
  * start.
  */

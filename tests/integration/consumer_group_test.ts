@@ -24,6 +24,9 @@ import { encodeEvent, newRunId, runIdHex } from "../../lib/load/payload.ts";
 import { acquireEnvironment } from "../../lib/run/environment.ts";
 import { checkProcessing } from "../../lib/verify/processing.ts";
 import { childrenMatching } from "./helpers.ts";
+import { independentRead } from "./independent_read.ts";
+import { parseScenario } from "../../lib/scenario/load.ts";
+import { runScenario } from "../../lib/run/run.ts";
 
 const MEMBER = /main\.ts member(\s|$)/;
 const PARTITIONS = 2;
@@ -216,6 +219,75 @@ Deno.test({
       assert.equal(auto.raw, c.processedOnce + c.processedMoreThanOnce + c.reprocessings);
       assert.deepEqual(auto.lives[0].end, { kind: "killed", signal: "SIGKILL" });
       assert.equal(auto.lives[1].end?.kind, "done");
+      assert.deepEqual(await childrenMatching(Deno.pid, MEMBER), [], "no member process left");
+    } finally {
+      await env.release();
+    }
+  },
+});
+
+const SCENARIO = `
+name: integration-group
+description: A consumer group beside the load, one member killed and started again.
+cluster: {brokers: 1}
+topic: {partitions: 2, replication.factor: 1}
+load: {rate: 100, duration: 10s, message.size: 64, keys: 4}
+drain: 3s
+variants:
+  - name: each
+    client: librdkafka
+    producer: {acks: all, enable.idempotence: true}
+    consumer:
+      members: 2
+      commit: after-each
+      processing: {time: 5ms, poison: 0.02}
+      dead.letter: true
+      properties: {session.timeout.ms: 6000, heartbeat.interval.ms: 1000}
+    expect: [processing.lost == 0, processing.unprocessed == 0, processing.dead_lettered > 0]
+faults:
+  - {at: 3s, for: 2s, member: kill, target: 0}
+`;
+
+Deno.test({
+  name:
+    "consumer group in a scenario: every record of the topic accounted for, faults healed, no member left",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const env = await acquireEnvironment({ brokers: 1 });
+    try {
+      const { report } = await runScenario(parseScenario(SCENARIO, "inline"), {
+        signal: new AbortController().signal,
+        keepTopics: true,
+      });
+      const [v] = report.variants;
+      assert.equal(
+        report.outcome,
+        "passed",
+        JSON.stringify([report.errors, v.expectations, v.inconclusive]),
+      );
+      const group = v.consumer!;
+      const c = group.counts!;
+      // The checker accounted for every record the topic holds, read independently.
+      const read = await independentRead(env.controlBootstrap, v.topic, report.runId, 4);
+      assert.equal(c.records, read.records);
+      assert.equal(
+        c.processedOnce + c.processedMoreThanOnce + c.deadLettered + c.lost + c.unprocessed,
+        c.records,
+      );
+      assert.equal(c.unknownEntries, 0);
+      assert.equal(c.deadLetterMissing, 0);
+      // Member 0 was killed once and started again; every life has ended.
+      const killed = group.lives.filter((l) => l.end === "killed");
+      assert.deepEqual(killed.map((l) => l.member), [0]);
+      assert.equal(group.lives.length, 3);
+      assert.equal(v.faults[0].kind, "member");
+      assert.ok(v.faults[0].endedAtMs !== null && v.faults[0].endedAtMs >= 5000);
+      assert.equal(
+        group.endToEnd?.count,
+        c.processedOnce + c.processedMoreThanOnce + c.deadLettered,
+      );
+      assert.ok(group.lag.length > 0);
       assert.deepEqual(await childrenMatching(Deno.pid, MEMBER), [], "no member process left");
     } finally {
       await env.release();
