@@ -37,6 +37,9 @@ export const PRODUCER = 0;
 export const CONSUMER = 1;
 /** `RD_KAFKA_RESP_ERR__PARTITION_EOF`: not an error, the end of a partition for now. */
 export const ERR_PARTITION_EOF = -191;
+/** The rebalance callback's `err`: partitions to assign, partitions to revoke. */
+export const ERR_ASSIGN_PARTITIONS = -175;
+export const ERR_REVOKE_PARTITIONS = -174;
 
 /**
  * `rd_kafka_message_t` fields a consumer reads besides {@link MESSAGE}'s: payload@24 (pointer),
@@ -118,14 +121,7 @@ const SYMBOLS = {
     result: "i32",
   },
   rd_kafka_topic_partition_list_destroy: { parameters: ["pointer"], result: "void" },
-  /** Waits up to the timeout on a Deno worker thread; serves rebalances and stores offsets. */
-  consumer_poll_blocking: {
-    name: "rd_kafka_consumer_poll",
-    parameters: ["pointer", "i32"],
-    result: "pointer",
-    nonblocking: true,
-  },
-  /** The same call with timeout 0, on the main thread, for what is already fetched. */
+  /** Serves rebalances (the callback runs within) and stores offsets; called with timeout 0. */
   rd_kafka_consumer_poll: { parameters: ["pointer", "i32"], result: "pointer" },
   rd_kafka_message_destroy: { parameters: ["pointer"], result: "void" },
   /** A synchronous commit waits for the coordinator: on a Deno worker thread. */
@@ -138,8 +134,18 @@ const SYMBOLS = {
   /** The asynchronous commit returns at once. */
   rd_kafka_commit: { parameters: ["pointer", "pointer", "i32"], result: "i32" },
   rd_kafka_assignment: { parameters: ["pointer", "buffer"], result: "i32" },
-  /** Leaves the group (and commits, with auto-commit): may wait for the coordinator. */
-  rd_kafka_consumer_close: { parameters: ["pointer"], result: "i32", nonblocking: true },
+  /**
+   * Leaves the group (and commits, with auto-commit): may wait for the coordinator. On the
+   * calling thread: the rebalance callback it calls (the revocation) runs there too.
+   */
+  rd_kafka_consumer_close: { parameters: ["pointer"], result: "i32" },
+  rd_kafka_conf_set_rebalance_cb: { parameters: ["pointer", "function"], result: "void" },
+  rd_kafka_rebalance_protocol: { parameters: ["pointer"], result: "pointer" },
+  rd_kafka_assign: { parameters: ["pointer", "pointer"], result: "i32" },
+  rd_kafka_incremental_assign: { parameters: ["pointer", "pointer"], result: "pointer" },
+  rd_kafka_incremental_unassign: { parameters: ["pointer", "pointer"], result: "pointer" },
+  rd_kafka_error_string: { parameters: ["pointer"], result: "pointer" },
+  rd_kafka_error_destroy: { parameters: ["pointer"], result: "void" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The bound library. */
