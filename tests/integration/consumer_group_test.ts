@@ -27,6 +27,7 @@ import { childrenMatching } from "./helpers.ts";
 import { independentRead } from "./independent_read.ts";
 import { parseScenario } from "../../lib/scenario/load.ts";
 import { runScenario } from "../../lib/run/run.ts";
+import { createLibrdkafkaConsumer } from "../../lib/clients/librdkafka/consumer.ts";
 
 const MEMBER = /main\.ts member(\s|$)/;
 const PARTITIONS = 2;
@@ -290,6 +291,61 @@ Deno.test({
       assert.ok(group.lag.length > 0);
       assert.deepEqual(await childrenMatching(Deno.pid, MEMBER), [], "no member process left");
     } finally {
+      await env.release();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "librdkafka consumer: a cooperative-sticky member's clean leave hands its partitions over at once",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    // Without a rebalance callback, librdkafka's close ended without leaving the group and the
+    // other member got the partitions only when the session timed out (6 s here).
+    const env = await acquireEnvironment({ brokers: 1 });
+    const kafka = new Kafka({
+      clientId: "coop-test",
+      brokers: env.bootstrap,
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topic = `it-coop-${Date.now()}`;
+    try {
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 4, replicationFactor: 1 }],
+        waitForLeaders: true,
+      });
+      const member = (clientId: string) =>
+        createLibrdkafkaConsumer({
+          bootstrap: env.bootstrap,
+          topic,
+          groupId: `${topic}-group`,
+          clientId,
+          properties: {
+            "partition.assignment.strategy": "cooperative-sticky",
+            "session.timeout.ms": "6000",
+            "heartbeat.interval.ms": "500",
+          },
+        });
+      const [a, b] = [await member("a"), await member("b")];
+      const settle = Date.now() + 30_000;
+      while (a.assignment().length + b.assignment().length < 4 || b.assignment().length === 0) {
+        assert.ok(Date.now() < settle, "the two members never shared the partitions");
+        await Promise.all([a.poll(10, 50), b.poll(10, 50)]);
+      }
+      const leftAt = Date.now();
+      await b.close();
+      while (a.assignment().length < 4) {
+        assert.ok(Date.now() - leftAt < 4000, `partitions still not handed over after 4 s`);
+        await a.poll(10, 50);
+      }
+      await a.close();
+    } finally {
+      await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+      await admin.disconnect();
       await env.release();
     }
   },
