@@ -70,6 +70,9 @@ class MemberProcess {
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
+      // Its own process group: a Ctrl-C in the terminal reaches sismo, which stops members
+      // in order; a member whose sismo is gone sees its input close and leaves.
+      detached: true,
     }).spawn();
     adoptChild(child);
     const life: MemberLife = this.life = {
@@ -182,11 +185,11 @@ class MemberProcess {
     }
   }
 
-  /** Ask it to leave; killed if it has not ended within `graceMs`. */
-  async stop(graceMs: number): Promise<void> {
+  /** Ask it to leave (`drain`: after the records in hand); killed if not gone within `graceMs`. */
+  async stop(graceMs: number, drain = false): Promise<void> {
     if (!this.running) return;
     if (this.#paused) this.signal("SIGCONT");
-    await this.#send({ type: "stop" });
+    await this.#send({ type: "stop", ...(drain ? { drain } : {}) });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), graceMs));
     const how = await Promise.race([this.ended.then(() => "ended" as const), late]);
@@ -241,9 +244,11 @@ export class MemberGroup {
     return this.start(job);
   }
 
+  /** The member's running process; a fault on a member that is not running does not start. */
   #member(member: number): MemberProcess {
     const p = this.#current.get(member);
     if (!p) throw new Error(`no member ${member}`);
+    if (!p.running) throw new Error(`member ${member} is not running`);
     return p;
   }
 
@@ -285,8 +290,13 @@ export class MemberGroup {
     return { processed, deadLettered };
   }
 
-  /** Thaw the frozen, stop every member (in parallel); none is left when this resolves. */
-  async close(): Promise<void> {
-    await Promise.all([...this.#current.values()].map((p) => p.stop(this.#stopGraceMs)));
+  /**
+   * Thaw the frozen, stop every member (in parallel); none is left when this resolves. With
+   * `drain` (the end of a run) each first finishes the records its last poll handed over, and
+   * may take `graceMs` to (then it is killed).
+   */
+  async close(o: { drain?: boolean; graceMs?: number } = {}): Promise<void> {
+    const grace = o.graceMs ?? this.#stopGraceMs;
+    await Promise.all([...this.#current.values()].map((p) => p.stop(grace, o.drain)));
   }
 }

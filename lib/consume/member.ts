@@ -61,6 +61,13 @@ export interface MemberOptions {
    * which leaves the group).
    */
   leave?: AbortSignal;
+  /**
+   * Stop once the records in hand are done (sismo's end of the run, not a fault): the rest
+   * of the batch the last poll handed over is processed first, so that a client that stored
+   * their offsets when it handed them over (librdkafka) does not commit past records that
+   * sismo itself left undone.
+   */
+  finish?: AbortSignal;
   /** Records per poll (500) and how long a poll waits for the first, ms (100). */
   pollMax?: number;
   pollTimeoutMs?: number;
@@ -134,7 +141,7 @@ export async function runMember(o: MemberOptions): Promise<MemberResult> {
     }
   };
   try {
-    while (!o.signal.aborted && !o.leave?.aborted) {
+    while (!o.signal.aborted && !o.leave?.aborted && !o.finish?.aborted) {
       const records = await o.consumer.poll(o.pollMax ?? 500, o.pollTimeoutMs ?? 100);
       const assignment = o.consumer.assignment();
       const key = assignment.join(",");
@@ -166,15 +173,17 @@ export async function runMember(o: MemberOptions): Promise<MemberResult> {
           await commit([{ partition: record.partition, offset: record.offset + 1 }], "sync");
         }
       }
+      // A batch ends at its size, when the topic is idle (nothing came: what is pending would
+      // otherwise wait for more records), and when the member stops.
+      const stopping = o.leave?.aborted === true || o.finish?.aborted === true;
       const batchDone = o.commitEvery === undefined || sinceCommit >= o.commitEvery ||
-        o.leave?.aborted === true;
+        records.length === 0 || stopping;
       if ((o.commit === "after-batch" || o.commit === "async") && batchDone && next.size > 0) {
         const positions = [...next].map(([partition, offset]) => ({ partition, offset }));
         next.clear();
         sinceCommit = 0;
         // Leaving, an application commits synchronously whatever its mode.
-        const leaving = o.leave?.aborted === true;
-        await commit(positions, o.commit === "async" && !leaving ? "async" : "sync");
+        await commit(positions, o.commit === "async" && !stopping ? "async" : "sync");
       }
     }
   } catch (e) {

@@ -40,8 +40,11 @@ export interface MemberJob {
   deadLetterTopic?: string;
 }
 
-/** What the parent says to a member: leave the group cleanly and exit. */
-export type ToMember = { type: "stop" };
+/**
+ * What the parent says to a member: leave the group cleanly and exit, after the record in
+ * progress, or with `drain` after every record the last poll handed over (the end of a run).
+ */
+export type ToMember = { type: "stop"; drain?: boolean };
 
 /** What a member says. */
 export type FromMember =

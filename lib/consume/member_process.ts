@@ -6,8 +6,9 @@
  *
  * How it ends says what a fault did:
  * - a `stop` line, SIGINT or SIGTERM, or its input closing (the parent is gone): it leaves as
- *   an application shutting down does: the record in progress finished, a batch mode's last
- *   commit, the consumer closed (the group rebalances at once);
+ *   an application shutting down does: the record in progress finished (with `drain`, every
+ *   record the last poll handed over), a batch mode's last commit, the consumer closed (the
+ *   group rebalances at once);
  * - SIGKILL from the parent: nothing more; the group notices when the session times out;
  * - SIGSTOP: frozen with its connections open, until SIGCONT.
  *
@@ -19,7 +20,7 @@ import { runIdFromHex } from "../load/payload.ts";
 import { lines } from "../segments/lines.ts";
 import { type DeadLetterWriter, openDeadLetter } from "./dead_letter.ts";
 import { runMember } from "./member.ts";
-import { type FromMember, MEMBER_JOB_FORMAT, type MemberJob } from "./member_job.ts";
+import { type FromMember, MEMBER_JOB_FORMAT, type MemberJob, type ToMember } from "./member_job.ts";
 import { ProcessingLogWriter } from "./processing_log.ts";
 
 /** Progress lines, ms apart. */
@@ -43,9 +44,14 @@ export async function serveMember(
     return 2;
   }
   // Further lines: `stop`; the end of the input means the parent is gone.
+  const finish = new AbortController();
   (async () => {
     for (let line = await reader.next(); !line.done; line = await reader.next()) {
-      if (line.value.includes('"stop"')) break;
+      const message = JSON.parse(line.value) as ToMember;
+      if (message.type !== "stop") continue;
+      if (message.drain) finish.abort();
+      else leave.abort();
+      return;
     }
     leave.abort();
   })().catch(() => leave.abort());
@@ -101,6 +107,7 @@ export async function serveMember(
       deadLetter: dl ? (record) => dl.write(record) : undefined,
       signal: crash.signal,
       leave: leave.signal,
+      finish: finish.signal,
       onAssignment: (partitions, atMs) => {
         say({ type: "assignment", partitions, atMs }).catch(() => {});
       },

@@ -91,15 +91,18 @@ export class MemberFaults {
     if (this.#stopped || f.action.kind !== "member" || f.target.kind !== "member") return;
     const member = f.target.index;
     const op = f.action.op;
+    // The fault starts when it is sent: a leave takes a while (the record in progress, the
+    // commit, the close), and what follows is measured from here.
+    w.startedAtMs = this.#since();
     try {
       if (op === "kill") await this.#control.kill(member);
       else if (op === "pause") this.#control.pause(member);
       else await this.#control.stop(member);
     } catch (e) {
+      w.startedAtMs = null;
       this.#problem(w, "start", (e as Error).message);
       return;
     }
-    w.startedAtMs = this.#since();
     this.#log(`fault ${f.id} started: ${f.label}`);
     const heal = async () => {
       this.#inForce.delete(f.id);

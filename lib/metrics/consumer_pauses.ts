@@ -56,7 +56,10 @@ export function pausesAround(
 /** A partition's longest stall after a fault. */
 export interface PartitionStall {
   partition: number;
-  /** The longest gap between two records finished on the partition, ms; null: it never went on. */
+  /**
+   * The longest gap between two records finished on the partition, ms; for a partition that
+   * never went on, from its last record before the fault (or the fault) to `untilMs`.
+   */
   pauseMs: number | null;
   /** Where that gap started (a record finished), epoch ms; null with `pauseMs`. */
   fromMs: number | null;
@@ -67,7 +70,8 @@ export interface PartitionStall {
  * before `atMs` until `untilMs`: the stop-the-world a rebalance imposes shows on every
  * partition, also those of members the fault never touched, and it may come a few seconds after
  * the fault (when the others learn of the rebalance), which {@link pausesAround} misses. A
- * partition with no record after `atMs` (until `untilMs`) never went on: null.
+ * partition with no record after `atMs` (until `untilMs`) stalled until `untilMs` at least:
+ * the load kept writing to every partition, so records were waiting.
  */
 export function longestStalls(
   entries: Iterable<Readonly<ProcessingEntry>>,
@@ -81,7 +85,10 @@ export function longestStalls(
     const all = times.get(partition)!.sort((a, b) => a - b);
     const before = all.filter((t) => t <= atMs).at(-1);
     const after = all.filter((t) => t > atMs && t <= untilMs);
-    if (after.length === 0) return { partition, pauseMs: null, fromMs: null };
+    if (after.length === 0) {
+      const from = before ?? atMs;
+      return { partition, pauseMs: untilMs - from, fromMs: from };
+    }
     const chain = before === undefined ? after : [before, ...after];
     let pauseMs = 0, fromMs = chain[0];
     for (let i = 1; i < chain.length; i++) {

@@ -497,7 +497,8 @@ export interface GroupFaultPause {
     /**
      * The longest gap between two records finished on the partition, from its last before the
      * fault until the next member fault (or the group's end), ms: the member's own partitions
-     * wait to be reassigned, the others stop for an eager rebalance; null: it never went on.
+     * wait to be reassigned, the others stop for an eager rebalance; a partition that never
+     * went on counts until that window's end.
      */
     pauseMs: number | null;
     /** Until another process was given the partition, ms (partitions the member held only). */

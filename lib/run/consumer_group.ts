@@ -279,24 +279,33 @@ export class VariantGroup {
    * Give the group its catch-up time on `ranges` (the topic's records), let every member
    * leave, and account for every record.
    */
-  async finish(ranges: PartitionRange[], times: EventTimes | null): Promise<ConsumerGroupReport> {
+  async finish(
+    ranges: PartitionRange[],
+    times: EventTimes | null,
+    signal: AbortSignal,
+  ): Promise<ConsumerGroupReport> {
     const { variant, env, cluster, topic, log } = this.#o;
     const plan = variant.consumer;
     if (!this.#loadEndEpochMs) this.#loadEndEpochMs = Date.now();
-    // Caught up: every partition committed to its end. Records still being processed after
-    // their offset was committed (auto-commit) finish within one processing time.
+    // Caught up: every partition committed to its end. A client that stores offsets when its
+    // poll hands records over (librdkafka's auto-commit) commits the last batch before it is
+    // processed: the members then stop draining (the batch in hand done first), given the time
+    // a whole batch takes.
     const maxProcessingMs = plan.processing.time.kind === "fixed"
       ? plan.processing.time.ms
       : plan.processing.time.maxMs;
     let catchUpMs: number | null = null;
-    const deadline = Date.now() + plan.catchUpMs;
+    const deadline = this.#loadEndEpochMs + plan.catchUpMs;
     for (;;) {
+      if (signal.aborted) {
+        await this.#group.close();
+        throw new Error("interrupted while the consumer group caught up");
+      }
       const committed = await committedOffsets(env, this.groupId, topic).catch(() => null);
       const done = committed !== null &&
         ranges.every((r) => (committed.get(r.partition) ?? r.start) >= r.end);
       if (done) {
         catchUpMs = Date.now() - this.#loadEndEpochMs;
-        await new Promise((r) => setTimeout(r, maxProcessingMs + 1000));
         break;
       }
       if (Date.now() > deadline) break;
@@ -306,7 +315,10 @@ export class VariantGroup {
       log(`[${variant.name}] consumer group did not catch up within ${plan.catchUpMs} ms`);
     }
     const closingAtMs = Date.now();
-    await this.#group.close();
+    await this.#group.close({
+      drain: true,
+      graceMs: plan.pollRecords * maxProcessingMs + 15_000,
+    });
 
     const committed = await committedOffsets(env, this.groupId, topic);
     // Read: the group is not left behind in the cluster (a failure to delete it is harmless).
@@ -317,8 +329,13 @@ export class VariantGroup {
     ).catch((e) => log(`[${variant.name}] group ${this.groupId} not deleted: ${e.message}`));
     const entries: ProcessingEntry[] = [];
     for (let m = 0; m < plan.members; m++) {
-      const read = await readProcessingLog(this.#logPath(m)).catch(() => null);
-      if (read) entries.push(...read.entries);
+      // Every member started, so every log exists; one that cannot be read whole makes the
+      // group's outcome unknowable, never silently "lost".
+      const read = await readProcessingLog(this.#logPath(m));
+      if (read.tornBytes > 0) {
+        throw new Error(`member ${m}'s processing log ends with ${read.tornBytes} torn bytes`);
+      }
+      entries.push(...read.entries);
     }
     const deadLettered: { partition: number; offset: number }[] = [];
     if (plan.deadLetter) {
@@ -388,9 +405,9 @@ export class VariantGroup {
       const next = windows[i + 1];
       const untilMs = next ? this.#startEpochMs + next.startedAtMs : endMs;
       // The process hit, and what it held then: its last assignment before that moment.
-      const hit = lives.find((l) =>
+      const hit = lives.findLast((l) =>
         l.member === w.member && l.startedAtMs <= atEpoch &&
-        (l.endedAtMs === null || l.endedAtMs >= atEpoch - 1000)
+        (l.endedAtMs === null || l.endedAtMs >= atEpoch)
       );
       const held = hit?.assignments.filter((a) => a.atMs <= atEpoch).at(-1)?.partitions ?? [];
       const stalls = longestStalls(entries, atEpoch, untilMs, partitions);

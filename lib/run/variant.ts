@@ -388,13 +388,11 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         }
       }
       if (group) {
-        consumer = await group.finish(
-          ends.ranges,
-          seqs && {
-            seqs,
-            intendedEpochMs: (seq) => startEpochMs + schedule.timeOf(seq),
-          },
-        );
+        // Which record is which event is known from the full read-back only.
+        const times = seqs && verifier
+          ? { seqs, intendedEpochMs: (seq: number) => startEpochMs + schedule.timeOf(seq) }
+          : null;
+        consumer = await group.finish(ends.ranges, times, o.signal);
         group = null;
         const c = consumer.counts;
         if (c) {

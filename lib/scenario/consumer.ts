@@ -47,6 +47,13 @@ export function readConsumer(field: Field): ConsumerGroupPlan | null | undefined
   const deadLetter = map.get("dead.letter").boolean();
   const catchUpMs = map.get("catch.up").duration({ above: 0 });
   const properties = readConsumerProperties(map.get("properties"));
+  if ((commit ?? "auto") === "auto" && properties?.values["enable.auto.commit"] === "false") {
+    map.get("properties").fail(
+      "enable.auto.commit is false with commit: auto: nothing would ever commit; use commit: " +
+        "after-each, after-batch or async",
+    );
+    return null;
+  }
   if (
     members == null || commit === null || commitEvery === null || pollRecords === null ||
     processing === null || deadLetter === null || catchUpMs === null || properties === null

@@ -203,3 +203,47 @@ Deno.test("member: a failed commit is counted and the member goes on; the next c
   assert.equal(group.committed.get(0), PER_PARTITION);
   assert.equal(group.committed.get(1), PER_PARTITION);
 });
+
+Deno.test("member: leaving stops after the record in progress; finishing drains the batch in hand", async () => {
+  for (const how of ["leave", "finish"] as const) {
+    const group = new Group();
+    const stop = new AbortController();
+    const entries: ProcessingEntry[] = [];
+    let calls = 0;
+    const result = await runMember({
+      consumer: consumer(group, true, () => {}),
+      runId: RUN,
+      model: plain,
+      commit: "auto",
+      pollMax: 10,
+      log: {
+        append: (partition, offset, outcome, atMs) =>
+          entries.push({ member: 0, partition, offset, outcome, atMs }),
+      },
+      signal: new AbortController().signal,
+      [how]: stop.signal,
+      // Asked to stop during the 3rd record of the first batch of 10.
+      work: () => (++calls === 3 && stop.abort(), Promise.resolve()),
+    });
+    assert.equal(result.processed, how === "leave" ? 3 : 10, how);
+  }
+});
+
+Deno.test("member: commit.every commits what is pending once the topic goes idle", async () => {
+  const group = new Group();
+  // Only 3 records on partition 0, then nothing: a batch of 10 never fills.
+  group.records = [group.records[0].slice(0, 3), []];
+  const stop = new AbortController();
+  let idle = 0;
+  await runMember({
+    consumer: consumer(group, false, () => (++idle === 2 && stop.abort())),
+    runId: RUN,
+    model: plain,
+    commit: "after-batch",
+    commitEvery: 10,
+    pollMax: 1,
+    log: { append: () => {} },
+    signal: stop.signal,
+  });
+  assert.equal(group.committed.get(0), 3);
+});

@@ -58,7 +58,8 @@ Deno.test("stalls: the longest gap after a fault, on every partition, even one t
   assert.deepEqual(longestStalls(entries, 10_000, 20_000, [0, 1, 2, 3]), [
     { partition: 0, pauseMs: 3_100, fromMs: 9_900 },
     { partition: 1, pauseMs: 3_000, fromMs: 11_000 },
-    { partition: 2, pauseMs: null, fromMs: null },
+    // Never went on: stalled from its last record until the window's end at least.
+    { partition: 2, pauseMs: 11_000, fromMs: 9_000 },
     // Its first record after the fault starts the chain; 30,000 is past the window.
     { partition: 3, pauseMs: 400, fromMs: 12_000 },
   ]);

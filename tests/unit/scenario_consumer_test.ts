@@ -145,3 +145,19 @@ faults:
   assert.equal(beyond.length, 1);
   assert.match(beyond[0], /^12 faults\[0\]: no member 1: the smallest consumer group has 1 member/);
 });
+
+Deno.test("consumer: commit auto with the client's auto-commit off is refused", () => {
+  const found = problems(
+    HEAD + `variants:
+  - name: never
+    consumer:
+      members: 1
+      properties: {enable.auto.commit: false}
+`,
+  );
+  assert.equal(found.length, 1);
+  assert.match(
+    found[0],
+    /^10 variants\[0\]\.consumer\.properties: enable.auto.commit is false with commit: auto/,
+  );
+});
