@@ -125,14 +125,9 @@ function readConsumerProperties(field: Field) {
       ok = false;
       continue;
     }
-    const v = value.scalar;
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-      values[key] = String(v);
-      lines[key] = value.line;
-    } else {
-      value.fail(`must be a plain value (text, number or boolean), got ${value.describe()}`);
-      ok = false;
-    }
+    const text = value.propertyValue();
+    if (text == null) ok = false;
+    else [values[key], lines[key]] = [text, value.line];
   }
   return ok ? { values, lines } : null;
 }

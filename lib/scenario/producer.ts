@@ -54,13 +54,9 @@ export function readProducer(field: Field): ProducerSection | null {
   let ok = config !== null;
   for (const [key, value] of map.extras()) {
     lines[key] = value.line;
-    const v = value.scalar;
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-      properties[key] = String(v);
-    } else {
-      value.fail(`must be a plain value (text, number or boolean), got ${value.describe()}`);
-      ok = false;
-    }
+    const text = value.propertyValue();
+    if (text == null) ok = false;
+    else properties[key] = text;
   }
   return ok && config ? { config, properties, lines } : null;
 }

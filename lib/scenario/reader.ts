@@ -111,6 +111,18 @@ export class Field {
     return String(value);
   }
 
+  /**
+   * A client property's value as text: a string, number or boolean as written (Kafka's
+   * properties are text; `true` and `1000` mean what they say).
+   */
+  propertyValue(): string | null | undefined {
+    if (this.absent) return undefined;
+    const value = this.scalar;
+    return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+      ? String(value)
+      : this.fail(`must be a plain value (text, number or boolean), got ${this.describe()}`);
+  }
+
   /** A string (a number or boolean is not a string). */
   string(): string | null | undefined {
     if (this.absent) return undefined;

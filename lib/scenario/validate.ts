@@ -429,14 +429,9 @@ function readClientProperties(field: Field): VariantPlan["clientProperties"] | n
     const properties: Record<string, string> = {};
     const lines: Record<string, number> = {};
     for (const { key: name, value: v } of props) {
-      const scalar = v.scalar;
-      if (typeof scalar === "string" || typeof scalar === "number" || typeof scalar === "boolean") {
-        properties[name] = String(scalar);
-        lines[name] = v.line;
-      } else {
-        v.fail(`must be a plain value (text, number or boolean), got ${v.describe()}`);
-        ok = false;
-      }
+      const text = v.propertyValue();
+      if (text == null) ok = false;
+      else [properties[name], lines[name]] = [text, v.line];
     }
     out[key as ClientName] = { properties, lines };
   }
