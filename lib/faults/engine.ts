@@ -129,6 +129,24 @@ export function unsupportedFaults(
   return problems;
 }
 
+/** How a fault went wrong. */
+export type FaultFailure = "could not start" | "was not healed";
+
+/** Note on `window` that its fault could not start or was not healed; the line to report. */
+export function recordFaultProblem(
+  window: FaultWindow,
+  what: FaultFailure,
+  reason: string,
+): string {
+  const line = `${what}: ${reason}`;
+  window.error = window.error ? `${window.error}; ${line}` : line;
+  window.problems = [...window.problems ?? [], {
+    stage: what === "could not start" ? "start" : "heal",
+    reason,
+  }];
+  return line;
+}
+
 /** Resolve a target to broker ids, now. */
 export async function resolveTarget(target: FaultTarget, env: FaultEnvironment): Promise<number[]> {
   switch (target.kind) {
@@ -325,14 +343,8 @@ export class FaultEngine {
     return this.#plans.find((p) => p.id === id)!;
   }
 
-  #fail(id: string, what: "could not start" | "was not healed", reason: string) {
-    const w = this.#window(id);
-    const line = `${what}: ${reason}`;
-    w.error = w.error ? `${w.error}; ${line}` : line;
-    w.problems = [...w.problems ?? [], {
-      stage: what === "could not start" ? "start" : "heal",
-      reason,
-    }];
+  #fail(id: string, what: FaultFailure, reason: string) {
+    const line = recordFaultProblem(this.#window(id), what, reason);
     this.#errors.push(`fault ${id} (${this.#plan(id).label}) ${line}`);
     this.#log(`fault ${id} ${line}`);
   }

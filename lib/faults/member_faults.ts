@@ -13,6 +13,7 @@
  * @module
  */
 import type { FaultWindow } from "../report/types.ts";
+import { type FaultFailure, recordFaultProblem } from "./engine.ts";
 import type { FaultPlan } from "../scenario/types.ts";
 
 /** What the timeline does to members (`lib/consume/group.ts`'s MemberGroup). */
@@ -36,6 +37,7 @@ export class MemberFaults {
   /** Heals of the faults in force, by fault id. */
   readonly #inForce = new Map<string, () => Promise<void>>();
   #running: Promise<void>[] = [];
+  readonly #errors: string[] = [];
   #stopped = false;
 
   constructor(
@@ -79,12 +81,15 @@ export class MemberFaults {
     return Date.now() - this.#startEpochMs;
   }
 
-  #problem(w: FaultWindow, stage: "start" | "heal", reason: string): void {
-    w.problems = [...(w.problems ?? []), { stage, reason }];
-    w.error = w.problems.map((p) =>
-      `${p.stage === "start" ? "did not start" : "was not healed"}: ${p.reason}`
-    ).join("; ");
-    this.#log(`fault ${w.id} ${stage === "start" ? "did not start" : "was not healed"}: ${reason}`);
+  #fail(w: FaultWindow, what: FaultFailure, reason: string): void {
+    const line = recordFaultProblem(w, what, reason);
+    this.#errors.push(`fault ${w.id} (${w.label}) ${line}`);
+    this.#log(`fault ${w.id} ${line}`);
+  }
+
+  /** Faults that could not start or were not healed, as the variant reports them. */
+  errors(): string[] {
+    return [...this.#errors];
   }
 
   async #apply(f: FaultPlan, w: FaultWindow): Promise<void> {
@@ -100,7 +105,7 @@ export class MemberFaults {
       else await this.#control.stop(member);
     } catch (e) {
       w.startedAtMs = null;
-      this.#problem(w, "start", (e as Error).message);
+      this.#fail(w, "could not start", (e as Error).message);
       return;
     }
     this.#log(`fault ${f.id} started: ${f.label}`);
@@ -112,7 +117,7 @@ export class MemberFaults {
         w.endedAtMs = this.#since();
         this.#log(`fault ${f.id} healed`);
       } catch (e) {
-        this.#problem(w, "heal", (e as Error).message);
+        this.#fail(w, "was not healed", (e as Error).message);
       }
     };
     this.#inForce.set(f.id, heal);

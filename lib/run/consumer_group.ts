@@ -257,6 +257,11 @@ export class VariantGroup {
     );
   }
 
+  /** Member faults that could not start or were not healed. */
+  faultErrors(): string[] {
+    return this.#faults?.errors() ?? [];
+  }
+
   /** Labels of the member faults in force. */
   activeLabels(): string[] {
     return this.#faults?.activeLabels() ?? [];

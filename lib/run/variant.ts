@@ -619,6 +619,7 @@ function withGroupFaults(
       const order = (id: string) => Number(id.slice(1));
       return [...shared, ...members].sort((a, b) => order(a.id) - order(b.id));
     },
-    ownErrors: () => faults.ownErrors(),
+    // A member fault that went wrong is the variant's finding, as its own timeline's are.
+    ownErrors: async () => [...await faults.ownErrors(), ...group.faultErrors()],
   };
 }

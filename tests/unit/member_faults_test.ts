@@ -87,4 +87,8 @@ Deno.test("member faults: a fault not yet due never starts after the end; a fail
   assert.equal(windows[1].startedAtMs, null);
   assert.deepEqual(windows[0].problems, [{ stage: "heal", reason: "no subscription" }]);
   assert.match(windows[0].error!, /was not healed: no subscription/);
+  // Reported as the variant's finding, worded as the broker faults' are.
+  assert.deepEqual(faults.errors(), [
+    "fault f1 (leave consumer group member 0) was not healed: no subscription",
+  ]);
 });
