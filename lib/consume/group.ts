@@ -12,7 +12,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { adoptChild } from "../stack/processes.ts";
+import { adoptChild, outputTail } from "../stack/processes.ts";
 import { jsonLineWriter, lines } from "../segments/lines.ts";
 import type { MemberResult } from "./member.ts";
 import { type FromMember, type MemberJob, parseFromMember, type ToMember } from "./member_job.ts";
@@ -94,13 +94,7 @@ class MemberProcess {
     });
     this.#send = (m) => write(m).catch(() => {}); // gone: its status says why
     write(job).catch(() => {});
-    let stderr = "";
-    const stderrRead = (async () => {
-      const decoder = new TextDecoder();
-      for await (const bytes of child.stderr) {
-        stderr = (stderr + decoder.decode(bytes, { stream: true })).slice(-4000);
-      }
-    })();
+    const stderr = outputTail(child.stderr);
     let said: MemberEnd | null = null;
     let readyResolve = () => {};
     let readyReject = (_: Error) => {};
@@ -141,14 +135,14 @@ class MemberProcess {
         if (m) handle(m);
       }
       const status = await child.status;
-      await stderrRead;
+      await stderr.done;
       await stdin.close().catch(() => {});
       life.endedAtMs = Date.now();
       life.end = said ??
         (status.signal ? { kind: "killed", signal: status.signal } : {
           kind: "exited",
           code: status.code,
-          stderr: stderr.trim().split("\n").slice(-5).join("\n"),
+          stderr: stderr.text().trim().split("\n").slice(-5).join("\n"),
         });
       readyReject(new Error(`member ${job.member} ended before it was ready`));
     })();
@@ -168,10 +162,6 @@ class MemberProcess {
 
   get running(): boolean {
     return this.life.end === null;
-  }
-
-  get paused(): boolean {
-    return this.#paused;
   }
 
   signal(sig: "SIGKILL" | "SIGSTOP" | "SIGCONT"): void {
@@ -272,22 +262,6 @@ export class MemberGroup {
   /** Leave the group cleanly (killed after the grace period). */
   stop(member: number): Promise<void> {
     return this.#member(member).stop(this.#stopGraceMs);
-  }
-
-  /** Members whose process runs now. */
-  running(): number[] {
-    return [...this.#current].filter(([, p]) => p.running).map(([m]) => m);
-  }
-
-  /** Processed and dead-lettered so far over every life (the last progress line of each). */
-  progress(): { processed: number; deadLettered: number } {
-    let processed = 0, deadLettered = 0;
-    for (const life of this.lives) {
-      const done = life.end?.kind === "done" ? life.end.result : null;
-      processed += done?.processed ?? life.progress?.processed ?? 0;
-      deadLettered += done?.deadLettered ?? life.progress?.deadLettered ?? 0;
-    }
-    return { processed, deadLettered };
   }
 
   /**

@@ -11,7 +11,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { adoptChild } from "../stack/processes.ts";
+import { adoptChild, outputTail } from "../stack/processes.ts";
 import type { CoordinatorMessage, ShareRunner } from "./job.ts";
 import { jsonLineWriter, lines } from "./lines.ts";
 import { parseWorkerLine, runSharesOver, type WorkerLink } from "./sessions.ts";
@@ -56,13 +56,7 @@ function spawnWorker(command: readonly string[], index: number, count: number): 
   const write = jsonLineWriter<CoordinatorMessage>({
     write: async (bytes) => (await stdin.write(bytes), bytes.length),
   });
-  let stderr = "";
-  const stderrRead = (async () => {
-    const decoder = new TextDecoder();
-    for await (const bytes of child.stderr) {
-      stderr = (stderr + decoder.decode(bytes, { stream: true })).slice(-4000);
-    }
-  })();
+  const stderr = outputTail(child.stderr);
   const signal = (sig: Deno.Signal) => {
     try {
       child.kill(sig);
@@ -87,11 +81,11 @@ function spawnWorker(command: readonly string[], index: number, count: number): 
     finished: async () => void await child.status,
     async gone() {
       const status = await child.status;
-      await stderrRead;
+      await stderr.done;
       const how = status.signal
         ? `was killed by ${status.signal}`
         : `exited with code ${status.code}`;
-      const why = stderr.trim().split("\n").slice(-3).join(" / ");
+      const why = stderr.text().trim().split("\n").slice(-3).join(" / ");
       return why ? `${how} (${why})` : how;
     },
   };

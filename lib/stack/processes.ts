@@ -152,3 +152,18 @@ export async function stopProcess(rec: ProcessRecord, graceMs = 15000): Promise<
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The last `max` characters written to `stream` (a child's stderr), kept as it runs. */
+export function outputTail(
+  stream: ReadableStream<Uint8Array>,
+  max = 4000,
+): { text(): string; done: Promise<void> } {
+  let text = "";
+  const done = (async () => {
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      text = (text + decoder.decode(bytes, { stream: true })).slice(-max);
+    }
+  })();
+  return { text: () => text, done };
+}
