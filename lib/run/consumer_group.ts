@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { consumerFactory } from "../clients/consumer_registry.ts";
 import { deadLetterSource } from "../consume/dead_letter.ts";
-import { MemberGroup, type MemberLife } from "../consume/group.ts";
+import { type MemberEnd, MemberGroup, type MemberLife } from "../consume/group.ts";
 import { MEMBER_JOB_FORMAT, type MemberJob } from "../consume/member_job.ts";
 import { readProcessingLog } from "../consume/processing_log.ts";
 import { MemberFaults } from "../faults/member_faults.ts";
@@ -163,6 +163,14 @@ async function committedOffsets(
   return out;
 }
 
+/** How a member process ended, in the report's words. */
+const END_OF: Record<MemberEnd["kind"], MemberLifeReport["end"]> = {
+  done: "left",
+  killed: "killed",
+  failed: "failed",
+  exited: "exited",
+};
+
 /** A variant's running consumer group; see the module doc. */
 export class VariantGroup {
   readonly #o: GroupOptions;
@@ -172,8 +180,6 @@ export class VariantGroup {
   #startEpochMs = 0;
   #loadEndEpochMs = 0;
   #client = { name: "", version: "" };
-  /** The member faults' windows, once the load ended. */
-  #windowsSeen: FaultWindow[] = [];
 
   private constructor(o: GroupOptions, group: MemberGroup, groupId: string) {
     this.#o = o;
@@ -270,8 +276,7 @@ export class VariantGroup {
   /** The load ended: heal the member faults; their windows. */
   async endLoad(): Promise<FaultWindow[]> {
     this.#loadEndEpochMs = Date.now();
-    this.#windowsSeen = (await this.#faults?.stop()) ?? [];
-    return this.#windowsSeen;
+    return (await this.#faults?.stop()) ?? [];
   }
 
   /** Stop every member at once (Ctrl-C, a failure): none is left behind. */
@@ -432,7 +437,8 @@ export class VariantGroup {
 
   /** The member faults that started, with their member. */
   #faultWindows(): { id: string; member: number; startedAtMs: number }[] {
-    return this.#windowsSeen.filter((w) => w.startedAtMs !== null && w.target.kind === "member")
+    return (this.#faults?.windows() ?? [])
+      .filter((w) => w.startedAtMs !== null && w.target.kind === "member")
       .map((w) => ({
         id: w.id,
         member: (w.target as { index: number }).index,
@@ -451,13 +457,7 @@ export class VariantGroup {
       startedMs: l.startedAtMs - this.#startEpochMs,
       readyMs: since(l.readyAtMs),
       endedMs: since(l.endedAtMs),
-      end: end === null || end.kind === "done"
-        ? "left"
-        : end.kind === "killed"
-        ? "killed"
-        : end.kind === "failed"
-        ? "failed"
-        : "exited",
+      end: end === null ? "left" : END_OF[end.kind],
       ...(end?.kind === "failed"
         ? { detail: end.message }
         : end?.kind === "exited"

@@ -616,8 +616,8 @@ function withGroupFaults(
     activeLabels: () => [...faults.activeLabels(), ...group.activeLabels()],
     async stop() {
       const [shared, members] = await Promise.all([faults.stop(), group.endLoad()]);
-      const order = (id: string) => Number(id.slice(1));
-      return [...shared, ...members].sort((a, b) => order(a.id) - order(b.id));
+      const order = planned.map((f) => f.id);
+      return [...shared, ...members].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     },
     // A member fault that went wrong is the variant's finding, as its own timeline's are.
     ownErrors: async () => [...await faults.ownErrors(), ...group.faultErrors()],
