@@ -5,8 +5,11 @@
  * cache outlives the process; only the machine's crash would need an fsync). The checker
  * (`lib/verify/processing.ts`) reads every member's log after the run.
  *
- * A record is 24 bytes, big-endian: member (u16), partition (u16), outcome (u8: 1 processed,
- * 2 dead-lettered), 3 bytes of padding, offset (f64), finished at (f64, epoch ms).
+ * A record is 32 bytes, so that no record's write straddles a page: a SIGKILL can cut a write
+ * that spans two pages of the page cache short (seen: 16 of 24 bytes at a 4,096 boundary),
+ * never one within a page. Big-endian: member (u16), partition (u16), outcome (u8: 1 processed,
+ * 2 dead-lettered), 3 bytes of padding, offset (f64), finished at (f64, epoch ms), 8 bytes of
+ * padding.
  *
  * @example
  * ```ts
@@ -22,7 +25,7 @@
 import type { ProcessingEntry } from "../verify/processing.ts";
 
 /** Bytes of one record. */
-export const RECORD_BYTES = 24;
+export const RECORD_BYTES = 32;
 
 const OUTCOMES = ["processed", "dead-lettered"] as const;
 

@@ -34,11 +34,11 @@ const PARTITIONS = 2;
 const PER_PARTITION = 24;
 const PROCESSING_MS = 400;
 
-/** Records in a processing log, from its size alone (24 bytes each), not sismo's reader. */
+/** Records in a processing log, from its size alone (32 bytes each), not sismo's reader. */
 async function rawEntries(path: string): Promise<number> {
   const size = (await Deno.stat(path)).size;
-  assert.equal(size % 24, 0, `${path}: ${size} bytes, not whole records`);
-  return size / 24;
+  assert.equal(size % 32, 0, `${path}: ${size} bytes, not whole records`);
+  return size / 32;
 }
 
 async function crashWhileProcessing(
