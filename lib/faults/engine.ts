@@ -75,6 +75,13 @@ export interface FaultEnvironment {
   partitionState(partition: number): Promise<{ leader: number; replicas: number[] }>;
   /** Name of the topic `partitionState` answers about (logged, and in {@link FaultOutcome}). */
   partitionTopic?: string;
+  /**
+   * The broker coordinating ONE consumer group now (`coordinator` targets), absent where no
+   * variant has a group.
+   */
+  groupCoordinator?(): Promise<number>;
+  /** Id of the group `groupCoordinator` answers about (logged). */
+  groupId?: string;
 }
 
 /** Options of {@link FaultEngine} beyond the timeline and its environment. */
@@ -108,7 +115,7 @@ export interface FaultOutcome {
 /** Faults that cannot run in this environment, as messages; empty when all can. */
 export function unsupportedFaults(
   faults: FaultPlan[],
-  env: Omit<FaultEnvironment, "partitionState">,
+  env: Omit<FaultEnvironment, "partitionState" | "groupCoordinator">,
 ): string[] {
   const problems: string[] = [];
   for (const f of faults) {
@@ -160,6 +167,9 @@ export async function resolveTarget(target: FaultTarget, env: FaultEnvironment):
       const s = await env.partitionState(target.partition);
       return s.replicas.filter((r) => r !== s.leader);
     }
+    case "coordinator":
+      if (!env.groupCoordinator) throw new Error("no consumer group to find the coordinator of");
+      return [await env.groupCoordinator()];
     case "member":
       // A member fault hits no broker: the variant's consumer group plays it.
       return [];
@@ -222,6 +232,7 @@ export class FaultEngine {
   #log: (line: string) => void;
   /** Last known leader and replicas per partition, for when the cluster cannot answer in time. */
   #known = new Map<number, { leader: number; replicas: number[] }>();
+  #knownCoordinator: number | null = null;
 
   constructor(
     plans: FaultPlan[],
@@ -276,24 +287,31 @@ export class FaultEngine {
       }
     }
     for (const p of partitions) this.#known.set(p, await this.#env.partitionState(p));
+    if (this.#plans.some((p) => p.target.kind === "coordinator") && this.#env.groupCoordinator) {
+      // The group may not have found its coordinator yet: the fault asks again when it starts.
+      this.#knownCoordinator = await this.#env.groupCoordinator().catch(() => null);
+    }
   }
 
   /** Partition state now, or the last known one if the cluster does not answer within 1.5 s. */
   #partitionState(partition: number): Promise<{ leader: number; replicas: number[] }> {
-    const fresh = this.#env.partitionState(partition).then((s) => {
-      this.#known.set(partition, s);
-      return s;
-    });
-    const fallback = new Promise<{ leader: number; replicas: number[] }>((resolve, reject) => {
-      const t = setTimeout(() => {
-        const known = this.#known.get(partition);
-        if (known) resolve(known);
-        else reject(new Error(`no answer about partition ${partition} within 1.5 s`));
-      }, 1500);
-      fresh.then(() => clearTimeout(t), () => clearTimeout(t));
-    });
-    fresh.catch(() => {}); // a late failure after the fallback answered is of no interest
-    return Promise.race([fresh, fallback]);
+    return freshOrKnown(
+      this.#env.partitionState(partition).then((s) => {
+        this.#known.set(partition, s);
+        return s;
+      }),
+      () => this.#known.get(partition),
+      `partition ${partition}`,
+    );
+  }
+
+  /** The group's coordinator now, or the last known one if the cluster does not answer in time. */
+  #groupCoordinator(ask: () => Promise<number>): Promise<number> {
+    return freshOrKnown(
+      ask().then((id) => this.#knownCoordinator = id),
+      () => this.#knownCoordinator ?? undefined,
+      `the coordinator of group ${this.#env.groupId ?? "?"}`,
+    );
   }
 
   /** Schedule every fault relative to the start. Does nothing after {@link stop} or a second time. */
@@ -353,9 +371,11 @@ export class FaultEngine {
     if (this.#stopped) return;
     let brokers: number[];
     try {
+      const ask = this.#env.groupCoordinator;
       brokers = await resolveTarget(plan.target, {
         ...this.#env,
         partitionState: (p) => this.#partitionState(p),
+        groupCoordinator: ask && (() => this.#groupCoordinator(ask.bind(this.#env))),
       });
     } catch (e) {
       this.#fail(
@@ -371,6 +391,12 @@ export class FaultEngine {
       const topic = this.#env.partitionTopic ? ` of topic ${this.#env.partitionTopic}` : "";
       this.#log(
         `fault ${plan.id}: ${describeTarget(plan.target)}${topic} is broker(s) ${
+          brokers.join(", ")
+        }`,
+      );
+    } else if (plan.target.kind === "coordinator") {
+      this.#log(
+        `fault ${plan.id}: the coordinator of group ${this.#env.groupId ?? "?"} is broker ${
           brokers.join(", ")
         }`,
       );
@@ -586,7 +612,26 @@ function describeTarget(t: FaultTarget): string {
       return `leader of partition ${t.partition}`;
     case "followers":
       return `followers of partition ${t.partition}`;
+    case "coordinator":
+      return "the group coordinator";
     case "member":
       return `member ${t.index}`;
   }
+}
+
+/**
+ * `fresh`, or what `known` gives if `fresh` has not answered within 1.5 s: during a fault
+ * (brokers paused, say) the cluster may not answer in time.
+ */
+function freshOrKnown<T>(fresh: Promise<T>, known: () => T | undefined, what: string): Promise<T> {
+  const fallback = new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => {
+      const last = known();
+      if (last !== undefined) resolve(last);
+      else reject(new Error(`no answer about ${what} within 1.5 s`));
+    }, 1500);
+    fresh.then(() => clearTimeout(t), () => clearTimeout(t));
+  });
+  fresh.catch(() => {}); // a late failure after the fallback answered is of no interest
+  return Promise.race([fresh, fallback]);
 }

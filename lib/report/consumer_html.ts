@@ -492,11 +492,13 @@ function timelineSvg(
     parts.push(vline(
       pause.atMs,
       pause.faultId,
-      t(lang, "consumer.timeline.fault", {
-        id: pause.faultId,
-        member: pause.member,
-        at: s(pause.atMs),
-      }),
+      pause.member === null
+        ? t(lang, "consumer.timeline.faultCluster", { id: pause.faultId, at: s(pause.atMs) })
+        : t(lang, "consumer.timeline.fault", {
+          id: pause.faultId,
+          member: pause.member,
+          at: s(pause.atMs),
+        }),
       "#bc4c00",
     ));
   }
@@ -528,7 +530,9 @@ function pausesHtml(
     const span = Math.max(1, pause.partitions.length);
     const head = `<td rowspan="${span}">${faultCell(pause)}</td><td class="num" rowspan="${span}">${
       esc(f.seconds(pause.atMs))
-    }</td><td class="num" rowspan="${span}">${esc(f.int(pause.member))}</td>`;
+    }</td><td class="num" rowspan="${span}">${
+      pause.member === null ? "—" : esc(f.int(pause.member))
+    }</td>`;
     if (pause.partitions.length === 0) {
       return [`<tr>${head}<td class="num">—</td><td class="num">—</td><td class="num">—</td></tr>`];
     }

@@ -69,6 +69,8 @@ function targetText(lang: Lang, target: FaultTarget, form: "on" | "of"): string 
     case "leader":
     case "followers":
       return t(lang, `fault.${form}.${target.kind}`, { partition: target.partition });
+    case "coordinator":
+      return t(lang, `fault.${form}.coordinator`);
     case "member":
       return t(lang, "fault.member", { member: target.index });
   }

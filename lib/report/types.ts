@@ -485,18 +485,22 @@ export interface MemberLifeReport {
   logs: string[];
 }
 
-/** A consumer group fault's cost: per partition, the time without progress and to reassign. */
+/**
+ * What a fault cost the consumer group: per partition, the time without progress and to
+ * reassign. Every fault that started counts, on a member or on the brokers and the network (the
+ * group coordinator's broker stopped, say).
+ */
 export interface GroupFaultPause {
   faultId: string;
   /** When the fault hit, ms from the start of the load. */
   atMs: number;
-  /** The member the fault hit. */
-  member: number;
+  /** The member the fault hit; null for a fault on brokers or the network. */
+  member: number | null;
   partitions: {
     partition: number;
     /**
      * The longest gap between two records finished on the partition, from its last before the
-     * fault until the next member fault (or the group's end), ms: the member's own partitions
+     * fault until the next fault (or the group's end), ms: the member's own partitions
      * wait to be reassigned, the others stop for an eager rebalance; a partition that never
      * went on counts until that window's end.
      */

@@ -137,6 +137,11 @@ export interface GroupOptions {
   memberCommand?: readonly string[];
 }
 
+/** The consumer group of a variant whose topic is `topic`. */
+export function groupIdOf(topic: string): string {
+  return `${topic}.group`;
+}
+
 /** The dead-letter topic of a variant's topic. */
 export function deadLetterTopic(topic: string): string {
   return `${topic}-dlq`;
@@ -177,6 +182,7 @@ export class VariantGroup {
   readonly #group: MemberGroup;
   readonly groupId: string;
   #faults: MemberFaults | null = null;
+  #timelineWindows: readonly FaultWindow[] = [];
   #startEpochMs = 0;
   #loadEndEpochMs = 0;
   #client = { name: "", version: "" };
@@ -192,7 +198,7 @@ export class VariantGroup {
     const plan = o.variant.consumer;
     const factory = consumerFactory(o.variant.client);
     const { version } = await factory.prepare();
-    const groupId = `${o.topic}.group`;
+    const groupId = groupIdOf(o.topic);
     const group = new MemberGroup({ command: o.memberCommand });
     const g = new VariantGroup(o, group, groupId);
     g.#client = { name: factory.name, version };
@@ -271,6 +277,14 @@ export class VariantGroup {
   /** Labels of the member faults in force. */
   activeLabels(): string[] {
     return this.#faults?.activeLabels() ?? [];
+  }
+
+  /**
+   * The windows of the variant's other faults (brokers, network), once they are over: what
+   * they cost the group is measured as a member fault's is.
+   */
+  noteTimelineWindows(windows: readonly FaultWindow[]): void {
+    this.#timelineWindows = windows.filter((w) => w.target.kind !== "member");
   }
 
   /** The load ended: heal the member faults; their windows. */
@@ -396,8 +410,9 @@ export class VariantGroup {
   }
 
   /**
-   * Per member fault, every partition's longest stall until the next member fault (or the
-   * group's end), and for those the member held, the time until another process had them.
+   * Per fault, every partition's longest stall until the next fault (or the group's end), and
+   * for a member fault, for the partitions the member held, the time until another process had
+   * them.
    */
   #pauses(
     lives: readonly MemberLife[],
@@ -415,10 +430,12 @@ export class VariantGroup {
       const next = windows[i + 1];
       const untilMs = next ? this.#startEpochMs + next.startedAtMs : endMs;
       // The process hit, and what it held then: its last assignment before that moment.
-      const hit = lives.findLast((l) =>
-        l.member === w.member && l.startedAtMs <= atEpoch &&
-        (l.endedAtMs === null || l.endedAtMs >= atEpoch)
-      );
+      const hit = w.member === null
+        ? undefined
+        : lives.findLast((l) =>
+          l.member === w.member && l.startedAtMs <= atEpoch &&
+          (l.endedAtMs === null || l.endedAtMs >= atEpoch)
+        );
       const held = hit?.assignments.filter((a) => a.atMs <= atEpoch).at(-1)?.partitions ?? [];
       const stalls = longestStalls(entries, atEpoch, untilMs, partitions);
       const reassigned = reassignedAfter(changes, atEpoch, hit?.pid ?? -1, held);
@@ -435,15 +452,16 @@ export class VariantGroup {
     });
   }
 
-  /** The member faults that started, with their member. */
-  #faultWindows(): { id: string; member: number; startedAtMs: number }[] {
-    return (this.#faults?.windows() ?? [])
-      .filter((w) => w.startedAtMs !== null && w.target.kind === "member")
+  /** The faults that started, in order, with their member (null: not a member fault). */
+  #faultWindows(): { id: string; member: number | null; startedAtMs: number }[] {
+    return [...this.#faults?.windows() ?? [], ...this.#timelineWindows]
+      .filter((w) => w.startedAtMs !== null)
       .map((w) => ({
         id: w.id,
-        member: (w.target as { index: number }).index,
+        member: w.target.kind === "member" ? w.target.index : null,
         startedAtMs: w.startedAtMs!,
-      }));
+      }))
+      .sort((a, b) => a.startedAtMs - b.startedAtMs);
   }
 
   #lifeReport(l: MemberLife): MemberLifeReport {

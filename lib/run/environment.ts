@@ -15,7 +15,7 @@ import {
   type StackState,
   stackUp,
 } from "../stack/local.ts";
-import { advertisedBrokers, topicPartitions } from "../stack/admin.ts";
+import { advertisedBrokers, groupCoordinator, topicPartitions } from "../stack/admin.ts";
 import { type AdvertisedBroker, mapProxies } from "../faults/proxy_map.ts";
 import { toxiproxyHttp } from "../faults/toxiproxy.ts";
 import type { BrokerControl } from "../faults/engine.ts";
@@ -42,6 +42,8 @@ export interface RunEnvironment {
   brokers: (BrokerControl & { restoreAll(): Promise<void> }) | null;
   /** Leader and replicas of a partition. */
   partitionState(topic: string, partition: number): Promise<{ leader: number; replicas: number[] }>;
+  /** The broker coordinating a consumer group now. */
+  groupCoordinator(groupId: string): Promise<number>;
   /** Stop what this run started (nothing for a reused or external cluster). */
   release(): Promise<void>;
   /** One line for the console: which cluster. */
@@ -79,6 +81,7 @@ function fromStack(state: StackState, owned: boolean): RunEnvironment {
         if (!p) throw new Error(`no partition ${partition} in ${topic}`);
         return p;
       }),
+    groupCoordinator: (groupId) => groupCoordinator(state.directBootstrap, groupId),
     release: owned
       ? async () => void await stackDown({ basePort: state.basePort })
       : async () => {},
@@ -145,6 +148,7 @@ export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunE
           if (!p) throw new Error(`no partition ${partition} in ${topic}`);
           return p;
         }),
+      groupCoordinator: (groupId) => groupCoordinator(opts.bootstrap!, groupId, connection),
       release: async () => {},
       description: `external cluster ${opts.bootstrap.join(",")}`,
     };

@@ -28,7 +28,7 @@ import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
 import { runIdHex } from "../load/payload.ts";
 import { type Produced, produceHere } from "./produce.ts";
 import { type VariantFaults, variantFaults } from "./variant_faults.ts";
-import { OffsetSeqs, VariantGroup } from "./consumer_group.ts";
+import { groupIdOf, OffsetSeqs, VariantGroup } from "./consumer_group.ts";
 import { produceInShares } from "../segments/coordinate.ts";
 import type { ShareRunner } from "../segments/job.ts";
 
@@ -142,7 +142,8 @@ export function kafkaCluster(env: RunEnvironment, plan: Plan): VariantCluster {
 
 /**
  * The fault timeline of `holders` variants running together: one engine, each fault applied
- * once, `leader`/`followers` targets resolved against `topic` (the first variant's), toxics
+ * once, `leader`/`followers` targets resolved against `topic` (the first variant's), and
+ * `coordinator` against its consumer group's, toxics
  * named after the run (`runTag`).
  */
 export function faultTimeline(
@@ -164,6 +165,8 @@ export function faultTimeline(
         brokerIds: env.brokerIds,
         partitionState: (p) => env.partitionState(topic, p),
         partitionTopic: topic,
+        groupCoordinator: () => env.groupCoordinator(groupIdOf(topic)),
+        groupId: groupIdOf(topic),
       },
       startEpochMs,
       log,
@@ -616,6 +619,7 @@ function withGroupFaults(
     activeLabels: () => [...faults.activeLabels(), ...group.activeLabels()],
     async stop() {
       const [shared, members] = await Promise.all([faults.stop(), group.endLoad()]);
+      group.noteTimelineWindows(shared);
       const order = planned.map((f) => f.id);
       return [...shared, ...members].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     },

@@ -182,13 +182,14 @@ function readTarget(field: Field, context: FaultContext): FaultTarget | null {
     return id === null ? null : { kind: "brokers", ids: [id] };
   }
   if (typeof value === "string") {
-    const word = field.choice(["all", "leader", "followers"] as const);
+    const word = field.choice(["all", "leader", "followers", "coordinator"] as const);
     if (word == null) return null;
-    return word === "all" ? { kind: "all" } : partitionTarget(field, word, 0, context);
+    if (word === "all" || word === "coordinator") return { kind: word };
+    return partitionTarget(field, word, 0, context);
   }
   return field.fail(
-    "must be all, a broker id, a list of ids, leader, followers, {leader-of: P} or " +
-      `{followers-of: P}, got ${field.describe()}`,
+    "must be all, a broker id, a list of ids, leader, followers, coordinator, {leader-of: P} " +
+      `or {followers-of: P}, got ${field.describe()}`,
   );
 }
 
@@ -259,6 +260,8 @@ function targetText(target: FaultTarget): string {
       return `leader of partition ${target.partition}`;
     case "followers":
       return `followers of partition ${target.partition}`;
+    case "coordinator":
+      return "the group coordinator";
     case "member":
       return `member ${target.index}`;
   }

@@ -194,6 +194,8 @@ export type FaultTarget =
   | { kind: "leader"; partition: number }
   /** The replicas of this partition other than its leader when the fault starts. */
   | { kind: "followers"; partition: number }
+  /** The broker coordinating the variant's consumer group when the fault starts. */
+  | { kind: "coordinator" }
   /** A member of the variant's consumer group, by its index (member faults only). */
   | { kind: "member"; index: number };
 

@@ -117,13 +117,28 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
   };
 }
 
-/** Member faults need a variant with a consumer group, and a member of that index in each. */
+/**
+ * Member faults need a variant with a consumer group, and a member of that index in each; a
+ * fault on the group coordinator needs a group in every variant (each variant's own).
+ */
 function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantPlan[]): void {
   const groups = variants.filter((v) => v.consumer).map((v) => v.consumer!.members);
   const items = field.list() ?? [];
   faults.forEach((f, i) => {
-    if (f.target.kind !== "member") return;
     const where = items[i] ?? field;
+    if (f.target.kind === "coordinator") {
+      const without = variants.filter((v) => !v.consumer).map((v) => v.name);
+      if (without.length > 0) {
+        const target = where.map("fault")?.get("target") ?? where;
+        target.fail(
+          `the group coordinator is that of each variant's consumer group: ${
+            without.join(", ")
+          } ha${without.length === 1 ? "s" : "ve"} none (consumer:)`,
+        );
+      }
+      return;
+    }
+    if (f.target.kind !== "member") return;
     if (groups.length === 0) {
       where.fail("a member fault needs a variant with a consumer group (consumer:)");
     } else if (f.target.index >= Math.min(...groups)) {

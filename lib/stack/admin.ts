@@ -130,6 +130,40 @@ export function topicPartitions(
   }, connection);
 }
 
+/**
+ * The partition of `__consumer_offsets` that holds a group's state, out of `partitions`:
+ * Kafka's `Utils.abs(groupId.hashCode()) % partitions` (the classic and the KIP-848 group
+ * coordinators alike), Java's `String.hashCode` over UTF-16 code units.
+ *
+ * @example
+ * ```ts
+ * import { groupPartition } from "./admin.ts";
+ * groupPartition("hello", 50); // 22 ("hello".hashCode() is 99162322)
+ * ```
+ */
+export function groupPartition(groupId: string, partitions: number): number {
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+  // Utils.abs maps Integer.MIN_VALUE to 0, as Math.abs cannot.
+  const abs = hash === -0x80000000 ? 0 : Math.abs(hash);
+  return abs % partitions;
+}
+
+/**
+ * The broker coordinating `groupId` now: the leader of its partition of `__consumer_offsets`
+ * (which exists once some group has looked for its coordinator).
+ */
+export async function groupCoordinator(
+  bootstrap: string[],
+  groupId: string,
+  connection: ConnectionSettings = PLAINTEXT,
+): Promise<number> {
+  const partitions = await topicPartitions(bootstrap, "__consumer_offsets", connection);
+  const p = partitions[groupPartition(groupId, partitions.length)];
+  if (!p || p.leader < 0) throw new Error(`group ${groupId}'s coordinator has no leader now`);
+  return p.leader;
+}
+
 /** The broker leading `partition` of `topic`. */
 export async function partitionLeader(
   bootstrap: string[],

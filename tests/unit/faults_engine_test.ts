@@ -289,3 +289,48 @@ Deno.test("a killed broker is started again when the timeline finishes", async (
   assert.equal(brokers.state.get(1), "running");
   assert.deepEqual(errors, []);
 });
+
+Deno.test("a coordinator target is the broker coordinating the group when the fault starts", async () => {
+  const brokers = new FakeBrokers([1, 2, 3]);
+  let coordinator = 2;
+  const asked: number[] = [];
+  const engine = new FaultEngine(
+    [
+      fault("f1", 0, 30, { kind: "coordinator" }, { kind: "broker", op: "kill" }),
+      fault("f2", 60, 30, { kind: "coordinator" }, { kind: "broker", op: "pause" }),
+    ],
+    environment({
+      brokers,
+      groupCoordinator: () => {
+        asked.push(coordinator);
+        return Promise.resolve(coordinator);
+      },
+    }),
+    Date.now(),
+  );
+  engine.start();
+  await until(() => brokers.calls.includes("kill 2"));
+  coordinator = 3; // the group moved while broker 2 was down
+  await until(() => brokers.calls.includes("pause 3"));
+  const outcome = await engine.finish();
+  assert.deepEqual(outcome.errors, []);
+  assert.deepEqual(outcome.windows.map((w) => w.brokers), [[2], [3]]);
+  assert.deepEqual(asked, [2, 3], "asked once per fault, when it starts");
+});
+
+Deno.test("a coordinator target without a consumer group is a start error", async () => {
+  const brokers = new FakeBrokers([1]);
+  const engine = new FaultEngine(
+    [fault("f1", 0, null, { kind: "coordinator" }, { kind: "broker", op: "kill" })],
+    environment({ brokers, ids: [1] }),
+    Date.now(),
+  );
+  engine.start();
+  await delay(20);
+  const outcome = await engine.finish();
+  assert.deepEqual(brokers.calls, []);
+  assert.match(
+    outcome.errors[0],
+    /could not start: target the group coordinator: no consumer group/,
+  );
+});

@@ -212,6 +212,7 @@ export function environment(
     ids?: number[];
     partitionState?: FaultEnvironment["partitionState"];
     partitionTopic?: string;
+    groupCoordinator?: FaultEnvironment["groupCoordinator"];
   },
 ): FaultEnvironment {
   return {
@@ -222,6 +223,8 @@ export function environment(
     partitionState: opts.partitionState ??
       (() => Promise.resolve({ leader: 1, replicas: [1, 2, 3] })),
     partitionTopic: opts.partitionTopic,
+    groupCoordinator: opts.groupCoordinator,
+    groupId: opts.groupCoordinator ? "g" : undefined,
   };
 }
 

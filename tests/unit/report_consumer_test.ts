@@ -427,6 +427,26 @@ Deno.test("consumer html: what each member fault cost, the catch-up and the comm
   assert.match(rowOf(never, "Longest pause of a partition"), />none measured</);
 });
 
+Deno.test("consumer html: a fault on the brokers costs the group too, with no member to name", () => {
+  const report = reportWithConsumer();
+  const group = report.variants[0].consumer!;
+  group.pauses = [{
+    faultId: "m1",
+    atMs: 12000,
+    member: null,
+    partitions: [{ partition: 0, pauseMs: 4200, reassignedMs: null }],
+  }];
+  assert.equal(validate(report), true, JSON.stringify(validate.errors, null, 2));
+  assert.deepEqual(reportProblems(report), []);
+  const section = consumerSection(renderHtml(report, { lang: "en" }));
+  assert.ok(
+    trWith(section, '<td rowspan="1">m1').includes(
+      '<td class="num" rowspan="1">12.0 s</td><td class="num" rowspan="1">—</td><td class="num">0</td><td class="num">4,200 ms</td><td class="num">—</td>',
+    ),
+  );
+  assert.ok(section.includes("<title>fault m1 at 12.0 s</title>"));
+});
+
 Deno.test("consumer html: still one self-contained page; text from outside is escaped", () => {
   const report = reportWithConsumer();
   const group = report.variants[0].consumer!;

@@ -172,6 +172,7 @@ export const env = {
   proxyName: (id: number) => `broker-${id}`,
   brokers: null,
   partitionState: () => Promise.resolve({ leader: 1, replicas: [1] }),
+  groupCoordinator: () => Promise.resolve(1),
   release: () => Promise.resolve(),
   description: "in memory",
 } satisfies RunEnvironment;

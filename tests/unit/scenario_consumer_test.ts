@@ -146,6 +146,37 @@ faults:
   assert.match(beyond[0], /^12 faults\[0\]: no member 1: the smallest consumer group has 1 member/);
 });
 
+Deno.test("consumer: a fault on the group coordinator needs a group in every variant", () => {
+  const plan = parseScenario(
+    HEAD + `variants:
+  - name: group
+    consumer: {members: 2}
+faults:
+  - {at: 2s, for: 3s, broker: kill, target: coordinator}
+  - {at: 6s, for: 1s, proxy: down, target: coordinator}
+`,
+    "s.yaml",
+  );
+  assert.deepEqual(plan.faults.map((f) => [f.target, f.label]), [
+    [{ kind: "coordinator" }, "kill the group coordinator"],
+    [{ kind: "coordinator" }, "proxy down on the group coordinator"],
+  ]);
+  const mixed = problems(
+    HEAD + `variants:
+  - name: group
+    consumer: {members: 2}
+  - name: plain
+faults:
+  - {at: 2s, broker: kill, target: coordinator}
+`,
+  );
+  assert.equal(mixed.length, 1);
+  assert.match(
+    mixed[0],
+    /^11 faults\[0\]\.target: the group coordinator is that of each variant's consumer group: plain has none/,
+  );
+});
+
 Deno.test("consumer: commit auto with the client's auto-commit off is refused", () => {
   const found = problems(
     HEAD + `variants:
