@@ -171,6 +171,7 @@ export async function resolveTarget(target: FaultTarget, env: FaultEnvironment):
       if (!env.groupCoordinator) throw new Error("no consumer group to find the coordinator of");
       return [await env.groupCoordinator()];
     case "member":
+    case "new-member":
       // A member fault hits no broker: the variant's consumer group plays it.
       return [];
   }
@@ -616,6 +617,8 @@ function describeTarget(t: FaultTarget): string {
       return "the group coordinator";
     case "member":
       return `member ${t.index}`;
+    case "new-member":
+      return "a new member";
   }
 }
 

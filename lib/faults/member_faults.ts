@@ -9,6 +9,7 @@
  * | `member: kill` | SIGKILL: a crash, nothing committed  | a new process for the same member   |
  * | `member: pause`| SIGSTOP: frozen with its connections | SIGCONT                             |
  * | `member: leave`| it stops cleanly and leaves the group| a new process for the same member   |
+ * | `member: join` | a new member (the group's next index)| it stops cleanly and leaves          |
  *
  * @module
  */
@@ -24,6 +25,8 @@ export interface MemberControl {
   stop(member: number): Promise<void>;
   /** Start the member again; resolves once it subscribed. */
   restart(member: number): Promise<unknown>;
+  /** Start a new member; resolves to its index once it subscribed. */
+  join(): Promise<number>;
 }
 
 /** A variant's member faults, started at the load's start; see the module doc. */
@@ -98,8 +101,8 @@ export class MemberFaults {
   }
 
   async #apply(f: FaultPlan, w: FaultWindow): Promise<void> {
-    if (this.#stopped || f.action.kind !== "member" || f.target.kind !== "member") return;
-    const member = f.target.index;
+    if (this.#stopped || f.action.kind !== "member") return;
+    let member = f.target.kind === "member" ? f.target.index : -1;
     const op = f.action.op;
     // The fault starts when it is sent: a leave takes a while (the record in progress, the
     // commit, the close), and what follows is measured from here.
@@ -107,6 +110,7 @@ export class MemberFaults {
     try {
       if (op === "kill") await this.#control.kill(member);
       else if (op === "pause") this.#control.pause(member);
+      else if (op === "join") member = await this.#control.join();
       else await this.#control.stop(member);
     } catch (e) {
       w.startedAtMs = null;
@@ -118,6 +122,7 @@ export class MemberFaults {
       this.#inForce.delete(f.id);
       try {
         if (op === "pause") this.#control.resume(member);
+        else if (op === "join") await this.#control.stop(member);
         else await this.#control.restart(member);
         w.endedAtMs = this.#since();
         this.#log(`fault ${f.id} healed`);

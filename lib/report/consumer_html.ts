@@ -565,6 +565,14 @@ function pausesHtml(
         ? esc(t(lang, "consumer.pauseMax.none"))
         : esc(f.ms(group.pauseMaxMs)),
     },
+    ...(group.idleAtLoadEnd === undefined ? [] : [{
+      label: t(lang, "consumer.idle"),
+      value: esc(
+        group.idleAtLoadEnd === 0
+          ? t(lang, "consumer.idle.none")
+          : t(lang, "consumer.idle.count", { n: group.idleAtLoadEnd }),
+      ),
+    }]),
     {
       label: t(lang, "consumer.catchUp"),
       value: esc(

@@ -73,6 +73,8 @@ function targetText(lang: Lang, target: FaultTarget, form: "on" | "of"): string 
       return t(lang, `fault.${form}.coordinator`);
     case "member":
       return t(lang, "fault.member", { member: target.index });
+    case "new-member":
+      return t(lang, "fault.newMember");
   }
 }
 

@@ -540,8 +540,14 @@ export interface ConsumerGroupReport {
   catchUpMs: number | null;
   /** One per member fault, in the timeline's order. */
   pauses: GroupFaultPause[];
-  /** The longest pause of any partition over the member faults, ms; null when none measured. */
+  /** The longest pause of any partition over the faults, ms; null when none measured. */
   pauseMaxMs: number | null;
+  /**
+   * Members running when the load ended (those that joined included) whose last assignment
+   * was empty: more members than partitions leaves some idle. Absent when not measured (the
+   * run was interrupted, or a report from before 2026-11-23).
+   */
+  idleAtLoadEnd?: number;
   /**
    * From each event's intended send time to the end of its first processing (coordinated
    * omission corrected, as the producer's latency is); null when not measured.

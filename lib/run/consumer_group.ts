@@ -27,6 +27,7 @@ import type {
 } from "../report/types.ts";
 import type { ConsumerGroupPlan, FaultPlan, VariantPlan } from "../scenario/types.ts";
 import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
+import { exists } from "../stack/provision.ts";
 import type { PartitionRange } from "../verify/consume.ts";
 import { checkProcessing, type ProcessingEntry } from "../verify/processing.ts";
 import type { RunEnvironment } from "./environment.ts";
@@ -182,13 +183,17 @@ export class VariantGroup {
   readonly #group: MemberGroup;
   readonly groupId: string;
   #faults: MemberFaults | null = null;
+  /** Members started so far: those of the start, then those that joined. */
+  #memberCount: number;
   #timelineWindows: readonly FaultWindow[] = [];
+  #idleAtLoadEnd: number | null = null;
   #startEpochMs = 0;
   #loadEndEpochMs = 0;
   #client = { name: "", version: "" };
 
   private constructor(o: GroupOptions, group: MemberGroup, groupId: string) {
     this.#o = o;
+    this.#memberCount = o.variant.consumer.members;
     this.#group = group;
     this.groupId = groupId;
   }
@@ -261,9 +266,21 @@ export class VariantGroup {
   /** The load's clock started: play the member faults on it. */
   playFaults(faults: readonly FaultPlan[], startEpochMs: number): void {
     this.#startEpochMs = startEpochMs;
+    const group = this.#group;
     this.#faults = new MemberFaults(
       faults,
-      this.#group,
+      {
+        kill: (m) => group.kill(m),
+        pause: (m) => group.pause(m),
+        resume: (m) => group.resume(m),
+        stop: (m) => group.stop(m),
+        restart: (m) => group.restart(m),
+        join: async () => {
+          const member = this.#memberCount++;
+          await group.start(this.#job(member));
+          return member;
+        },
+      },
       startEpochMs,
       (line) => this.#o.log(`[${this.#o.variant.name}] ${line}`),
     );
@@ -290,6 +307,12 @@ export class VariantGroup {
   /** The load ended: heal the member faults; their windows. */
   async endLoad(): Promise<FaultWindow[]> {
     this.#loadEndEpochMs = Date.now();
+    // Before the members that joined leave: who holds nothing while the group is whole.
+    this.#idleAtLoadEnd =
+      this.#group.lives.filter((l) =>
+        l.readyAtMs !== null && l.endedAtMs === null &&
+        (l.assignments.at(-1)?.partitions.length ?? 0) === 0
+      ).length;
     return (await this.#faults?.stop()) ?? [];
   }
 
@@ -352,10 +375,13 @@ export class VariantGroup {
       env.controlConnection,
     ).catch((e) => log(`[${variant.name}] group ${this.groupId} not deleted: ${e.message}`));
     const entries: ProcessingEntry[] = [];
-    for (let m = 0; m < plan.members; m++) {
-      // Every member started, so every log exists; one that cannot be read whole makes the
-      // group's outcome unknowable, never silently "lost".
-      const read = await readProcessingLog(this.#logPath(m));
+    for (let m = 0; m < this.#memberCount; m++) {
+      // Every member of the start started, so its log exists; one that cannot be read whole
+      // makes the group's outcome unknowable, never silently "lost". A member that joined but
+      // never started has no log, and processed nothing.
+      const path = this.#logPath(m);
+      if (m >= plan.members && !(await exists(path))) continue;
+      const read = await readProcessingLog(path);
       if (read.tornBytes > 0) {
         throw new Error(`member ${m}'s processing log ends with ${read.tornBytes} torn bytes`);
       }
@@ -404,6 +430,7 @@ export class VariantGroup {
       catchUpMs,
       pauses,
       pauseMaxMs: measured.length ? Math.max(...measured) : null,
+      ...(this.#idleAtLoadEnd !== null ? { idleAtLoadEnd: this.#idleAtLoadEnd } : {}),
       endToEnd: e2e?.latency ?? null,
       lag: e2e?.lag ?? [],
     };

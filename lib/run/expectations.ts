@@ -24,7 +24,10 @@ export function observedValue(
   metric: MetricName,
   v: Omit<VariantReport, "expectations">,
 ): number | null {
-  if (metric.startsWith("processing.") || metric === "rebalance.pause.max") {
+  if (
+    metric.startsWith("processing.") || metric === "rebalance.pause.max" ||
+    metric === "members.idle"
+  ) {
     return consumerValue(metric, v);
   }
   const counts = v.verification?.counts;
@@ -65,6 +68,7 @@ function consumerValue(metric: MetricName, v: Omit<VariantReport, "expectations"
   const group = v.consumer;
   if (!group) return null;
   if (metric === "rebalance.pause.max") return group.pauseMaxMs;
+  if (metric === "members.idle") return group.idleAtLoadEnd ?? null;
   const c = group.counts;
   if (!c) return null;
   const of: Partial<Record<MetricName, number>> = {

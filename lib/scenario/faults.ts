@@ -53,7 +53,7 @@ function readFault(item: Field, id: string, context: FaultContext): FaultPlan | 
 
   const action = readAction(item, map);
   const target = action?.kind === "member"
-    ? readMemberTarget(map.get("target"))
+    ? readMemberTarget(map.get("target"), action.op)
     : readTarget(map.get("target"), context);
   if (!timed || action === null || target === null || at == null) return null;
   return {
@@ -193,8 +193,16 @@ function readTarget(field: Field, context: FaultContext): FaultTarget | null {
   );
 }
 
-/** A member fault's target: the member's index in its group, from 0 (default 0). */
-function readMemberTarget(field: Field): FaultTarget | null {
+/**
+ * A member fault's target: the member's index in its group, from 0 (default 0); a member that
+ * joins has none (it is the next one).
+ */
+function readMemberTarget(field: Field, op: string): FaultTarget | null {
+  if (op === "join") {
+    return field.absent
+      ? { kind: "new-member" }
+      : field.fail("a joining member is a new one, the group's next: join takes no target");
+  }
   if (field.absent) return { kind: "member", index: 0 };
   const index = field.integer(0);
   if (index == null) {
@@ -242,7 +250,9 @@ export function labelOf(action: FaultAction, target: FaultTarget): string {
     case "broker":
       return `${action.op} ${target.kind === "all" ? "all brokers" : where}`;
     case "member":
-      return `${action.op} consumer group ${where}`;
+      return action.op === "join"
+        ? "a new member joins the consumer group"
+        : `${action.op} consumer group ${where}`;
     case "toxic": {
       const share = action.toxicity < 1 ? `, toxicity ${action.toxicity}` : "";
       return `${toxicText(action.type, action.attributes)} ${action.stream} on ${where}${share}`;
@@ -264,6 +274,8 @@ function targetText(target: FaultTarget): string {
       return "the group coordinator";
     case "member":
       return `member ${target.index}`;
+    case "new-member":
+      return "a new member";
   }
 }
 

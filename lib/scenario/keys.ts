@@ -120,7 +120,7 @@ export const SEND_MODES = ["sync", "pipelined"] as const;
 export const BROKER_OPS = ["stop", "kill", "pause"] as const;
 
 /** Values of `member:` in a fault: kill (SIGKILL), pause (SIGSTOP), leave (a clean stop). */
-export const MEMBER_OPS = ["kill", "pause", "leave"] as const;
+export const MEMBER_OPS = ["kill", "pause", "leave", "join"] as const;
 
 /** Values of a consumer group's `commit`. */
 export const COMMIT_MODES = ["auto", "after-each", "after-batch", "async"] as const;

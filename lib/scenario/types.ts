@@ -110,8 +110,10 @@ export type MetricName =
   | "processing.lost"
   | "processing.unprocessed"
   | "processing.dead_letter_missing"
-  /** The longest pause of a partition around a member fault. */
-  | "rebalance.pause.max";
+  /** The longest pause of a partition around a fault. */
+  | "rebalance.pause.max"
+  /** Members running when the load ended that held no partition. */
+  | "members.idle";
 
 /** Comparison operator of an expectation. */
 export type ComparisonOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
@@ -197,7 +199,9 @@ export type FaultTarget =
   /** The broker coordinating the variant's consumer group when the fault starts. */
   | { kind: "coordinator" }
   /** A member of the variant's consumer group, by its index (member faults only). */
-  | { kind: "member"; index: number };
+  | { kind: "member"; index: number }
+  /** A member that joins the variant's consumer group (`member: join`), the next index. */
+  | { kind: "new-member" };
 
 /** Toxiproxy toxic types sismo accepts. */
 export type ToxicType =
@@ -224,9 +228,10 @@ export type FaultAction =
   | { kind: "broker"; op: "stop" | "kill" | "pause" }
   /**
    * A consumer group member: kill = SIGKILL (a crash), pause = SIGSTOP (a long GC pause),
-   * leave = it stops cleanly; after the window it starts again (or resumes).
+   * leave = it stops cleanly; after the window it starts again (or resumes). join = a new
+   * member starts (scaling out), and leaves cleanly after the window.
    */
-  | { kind: "member"; op: "kill" | "pause" | "leave" };
+  | { kind: "member"; op: "kill" | "pause" | "leave" | "join" };
 
 /** One entry of the fault timeline. */
 export interface FaultPlan {

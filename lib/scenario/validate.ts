@@ -11,7 +11,7 @@ import { formatDuration } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import { parseExpectation } from "./expectation.ts";
 import { readFaults } from "./faults.ts";
-import { readConsumer } from "./consumer.ts";
+import { MAX_MEMBERS, readConsumer } from "./consumer.ts";
 import { checkLoadLimits, type RunShape } from "./limits.ts";
 import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
 import { SEND_MODES } from "./keys.ts";
@@ -118,12 +118,14 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
 }
 
 /**
- * Member faults need a variant with a consumer group, and a member of that index in each; a
- * fault on the group coordinator needs a group in every variant (each variant's own).
+ * Member faults need a variant with a consumer group, and a member of that index in each; the
+ * members that join must not take a group past its limit; a fault on the group coordinator needs
+ * a group in every variant (each variant's own).
  */
 function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantPlan[]): void {
   const groups = variants.filter((v) => v.consumer).map((v) => v.consumer!.members);
   const items = field.list() ?? [];
+  let joined = 0;
   faults.forEach((f, i) => {
     const where = items[i] ?? field;
     if (f.target.kind === "coordinator") {
@@ -138,9 +140,19 @@ function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantP
       }
       return;
     }
-    if (f.target.kind !== "member") return;
+    if (f.target.kind !== "member" && f.target.kind !== "new-member") return;
     if (groups.length === 0) {
       where.fail("a member fault needs a variant with a consumer group (consumer:)");
+    } else if (f.target.kind === "new-member") {
+      // Each join is a new process, whenever the earlier ones left: counted all together.
+      joined++;
+      if (Math.max(...groups) + joined > MAX_MEMBERS) {
+        where.fail(
+          `a group of ${Math.max(...groups)} member(s) with ${joined} joining would have ${
+            Math.max(...groups) + joined
+          }, more than ${MAX_MEMBERS} processes on this machine`,
+        );
+      }
     } else if (f.target.index >= Math.min(...groups)) {
       where.fail(
         `no member ${f.target.index}: the smallest consumer group has ${

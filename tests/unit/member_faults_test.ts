@@ -5,7 +5,7 @@ import type { FaultPlan } from "../../lib/scenario/types.ts";
 
 function fault(
   id: string,
-  op: "kill" | "pause" | "leave",
+  op: "kill" | "pause" | "leave" | "join",
   index: number,
   atMs: number,
   forMs: number | null,
@@ -15,7 +15,7 @@ function fault(
     label: `${op} consumer group member ${index}`,
     atMs,
     forMs,
-    target: { kind: "member", index },
+    target: op === "join" ? { kind: "new-member" } : { kind: "member", index },
     action: { kind: "member", op },
     source: { line: 1, path: "faults" },
   };
@@ -24,6 +24,7 @@ function fault(
 /** A control that records what it was asked, in order. */
 function recorder(failOn?: string) {
   const calls: string[] = [];
+  let next = 3; // a group of three: the first to join is member 3
   const control: MemberControl = {
     kill: (m) => (calls.push(`kill ${m}`), Promise.resolve()),
     pause: (m) => void calls.push(`pause ${m}`),
@@ -34,6 +35,10 @@ function recorder(failOn?: string) {
       return failOn === "restart"
         ? Promise.reject(new Error("no subscription"))
         : Promise.resolve();
+    },
+    join: () => {
+      calls.push(`join ${next}`);
+      return Promise.resolve(next++);
     },
   };
   return { calls, control };
@@ -91,4 +96,21 @@ Deno.test("member faults: a fault not yet due never starts after the end; a fail
   assert.deepEqual(faults.errors(), [
     "fault f1 (leave consumer group member 0) was not healed: no subscription",
   ]);
+});
+
+Deno.test("member faults: a member that joins is the group's next, and leaves after its window or at the end", async () => {
+  const { calls, control } = recorder();
+  const faults = new MemberFaults(
+    [fault("f1", "join", 0, 0, 10), fault("f2", "join", 0, 0, null)],
+    control,
+    Date.now(),
+  );
+  const until = async (n: number) => {
+    for (let i = 0; i < 200 && calls.length < n; i++) await wait(5);
+  };
+  await until(3);
+  assert.deepEqual(calls.toSorted(), ["join 3", "join 4", "stop 3"]);
+  const windows = await faults.stop();
+  assert.deepEqual(calls.slice(3), ["stop 4"]);
+  assert.ok(windows.every((w) => w.startedAtMs !== null && w.endedAtMs !== null));
 });

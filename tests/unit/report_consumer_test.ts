@@ -4,6 +4,7 @@ import { unownedStretches } from "../../lib/report/consumer_html.ts";
 import { renderHtml } from "../../lib/report/html.ts";
 import type { Lang } from "../../lib/report/i18n.ts";
 import { renderMarkdown } from "../../lib/report/markdown.ts";
+import { observedValue } from "../../lib/run/expectations.ts";
 import type { ConsumerGroupReport, RunReport } from "../../lib/report/types.ts";
 import { reportProblems } from "../../lib/report/validate.ts";
 import { fixture } from "./report_helpers.ts";
@@ -445,6 +446,29 @@ Deno.test("consumer html: a fault on the brokers costs the group too, with no me
     ),
   );
   assert.ok(section.includes("<title>fault m1 at 12.0 s</title>"));
+});
+
+Deno.test("consumer: idle members at the end of the load, in the HTML and as members.idle", () => {
+  const report = reportWithConsumer();
+  const variant = report.variants[0];
+  assert.equal(observedValue("members.idle", variant), null, "not measured: no value");
+  assert.ok(!consumerSection(renderHtml(report, { lang: "en" })).includes("Idle members"));
+  variant.consumer!.idleAtLoadEnd = 2;
+  assert.equal(validate(report), true, JSON.stringify(validate.errors, null, 2));
+  assert.deepEqual(reportProblems(report), []);
+  assert.equal(observedValue("members.idle", variant), 2);
+  assert.match(
+    rowOf(consumerSection(renderHtml(report, { lang: "en" })), "Idle members when the load ended"),
+    /<td>2 running members held no partition<\/td>/,
+  );
+  variant.consumer!.idleAtLoadEnd = 0;
+  assert.match(
+    rowOf(
+      consumerSection(renderHtml(report, { lang: "fr" })),
+      "Membres inactifs à la fin de la charge",
+    ),
+    /<td>aucun : chaque membre en marche tenait une partition<\/td>/,
+  );
 });
 
 Deno.test("consumer html: still one self-contained page; text from outside is escaped", () => {

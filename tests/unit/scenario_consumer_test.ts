@@ -177,6 +177,39 @@ faults:
   );
 });
 
+Deno.test("consumer: a member that joins has no target, and no group grows past 12", () => {
+  const plan = parseScenario(
+    HEAD + `variants:
+  - name: group
+    consumer: {members: 2}
+faults:
+  - {at: 2s, for: 3s, member: join}
+`,
+    "s.yaml",
+  );
+  assert.deepEqual(plan.faults[0].target, { kind: "new-member" });
+  assert.equal(plan.faults[0].label, "a new member joins the consumer group");
+  assert.deepEqual(
+    problems(
+      HEAD + "variants: [{name: g, consumer: {members: 2}}]\n" +
+        "faults: [{at: 2s, member: join, target: 1}]\n",
+    ),
+    ["7 faults[0].target: a joining member is a new one, the group's next: join takes no target"],
+  );
+  const found = problems(
+    HEAD + `variants:
+  - name: group
+    consumer: {members: 11}
+faults:
+  - {at: 3s, member: join}
+  - {at: 4s, member: join}
+`,
+  );
+  assert.deepEqual(found, [
+    "11 faults[1]: a group of 11 member(s) with 2 joining would have 13, more than 12 processes on this machine",
+  ]);
+});
+
 Deno.test("consumer: commit auto with the client's auto-commit off is refused", () => {
   const found = problems(
     HEAD + `variants:

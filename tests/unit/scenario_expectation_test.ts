@@ -64,6 +64,7 @@ Deno.test("parseExpectation reads every count metric", () => {
       "max",
       "throughput",
       "rebalance.pause.max",
+      "members.idle",
     ].sort(),
   );
   assert.equal(parseExpectation("rebalance.pause.max < 15s", source).value, 15_000);

@@ -369,7 +369,8 @@ Deno.test("loadScenario reports every problem of a bad file, one per line", asyn
       "not_sent, ok, lost, duplicated, duplicates, phantom, failed_absent, reordered, foreign, " +
       "unverified, p50, p90, p99, p999, p9999, max, throughput, processing.once, " +
       "processing.more_than_once, processing.reprocessings, processing.dead_lettered, " +
-      "processing.lost, processing.unprocessed, processing.dead_letter_missing, rebalance.pause.max",
+      "processing.lost, processing.unprocessed, processing.dead_letter_missing, rebalance.pause.max, " +
+      "members.idle",
     ].join("\n"),
   });
 });
