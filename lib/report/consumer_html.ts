@@ -19,6 +19,7 @@
 import { variantColor } from "./charts.ts";
 import { escapeHtml as esc } from "./escape.ts";
 import { faultLabelHtml } from "./fault_label.ts";
+import { longestReassignment } from "./metrics.ts";
 import { type Formatter, type Lang, type MessageKey, t } from "./i18n.ts";
 import { listText, messageHtml, quoted } from "./phrase.ts";
 import type {
@@ -558,12 +559,17 @@ function pausesHtml(
         `<th${num ? ' class="num"' : ""}>${esc(t(lang, key))}</th>`
       ).join("")
     }</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table></div>`;
+  const reassignMax = longestReassignment(group);
   const summary = keyValueTable([
     {
       label: t(lang, "consumer.pauseMax"),
       value: group.pauseMaxMs === null
         ? esc(t(lang, "consumer.pauseMax.none"))
         : esc(f.ms(group.pauseMaxMs)),
+    },
+    {
+      label: t(lang, "consumer.reassignMax"),
+      value: reassignMax === null ? esc(t(lang, "consumer.pauseMax.none")) : esc(f.ms(reassignMax)),
     },
     ...(group.idleAtLoadEnd === undefined ? [] : [{
       label: t(lang, "consumer.idle"),

@@ -365,6 +365,7 @@ const en = {
   "processing.lost": "Lost by the group",
   "processing.unprocessed": "Unprocessed",
   "processing.deadLetterMissing": "Missing from the dead-letter topic",
+  "members.idle": "Idle members",
   "processing.deadLetterDuplicates": "Extra copies in the dead-letter topic",
   "processing.unknownEntries": "Log entries for records the topic lacks",
   "help.processing.records": "every record of the topic, each in one class below",
@@ -429,6 +430,7 @@ const en = {
   "consumer.pauses.none": "No faults.",
   "consumer.pauseMax": "Longest pause of a partition",
   "consumer.pauseMax.none": "none measured",
+  "consumer.reassignMax": "Longest wait until reassigned",
   "consumer.idle": "Idle members when the load ended",
   "consumer.idle.none": "none: every running member held a partition",
   "consumer.idle.count": {
@@ -803,6 +805,7 @@ const fr: Record<MessageKey, Message> = {
   "processing.lost": "Perdus par le groupe",
   "processing.unprocessed": "Non traités",
   "processing.deadLetterMissing": "Absents du topic de lettres mortes",
+  "members.idle": "Membres inactifs",
   "processing.deadLetterDuplicates": "Copies en trop dans le topic de lettres mortes",
   "processing.unknownEntries": "Entrées de journal sans enregistrement dans le topic",
   "help.processing.records": "chaque enregistrement du topic, chacun dans une classe ci-dessous",
@@ -872,6 +875,7 @@ const fr: Record<MessageKey, Message> = {
   "consumer.pauses.none": "Aucune panne.",
   "consumer.pauseMax": "Plus longue pause d’une partition",
   "consumer.pauseMax.none": "aucune mesurée",
+  "consumer.reassignMax": "Plus longue attente avant réaffectation",
   "consumer.idle": "Membres inactifs à la fin de la charge",
   "consumer.idle.none": "aucun : chaque membre en marche tenait une partition",
   "consumer.idle.count": {

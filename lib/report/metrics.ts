@@ -5,7 +5,7 @@
  * @module
  */
 import type { Formatter } from "./i18n.ts";
-import type { ExpectationOutcome } from "./types.ts";
+import type { ConsumerGroupReport, ExpectationOutcome } from "./types.ts";
 
 /** How a metric's value is written. */
 export type MetricUnit = "ms" | "rate" | "count";
@@ -22,6 +22,7 @@ const LATENCY_METRICS = new Set([
   "min",
   "mean",
   "rebalance.pause.max",
+  "rebalance.reassign.max",
 ]);
 
 /** Unit of a metric named as in scenario expectations (`p99`, `throughput`, `lost`…). */
@@ -88,4 +89,14 @@ export function expectsAnomaly(
  */
 export function beyondBoundMs(f: Formatter, ms: number | null, events: number): string {
   return events === 0 ? "–" : ms === null ? "∞" : f.ms(ms);
+}
+
+/**
+ * The longest time a partition of a member hit by a fault waited until another member process
+ * had it (the dead member's detection plus the rebalance); null when none was measured.
+ */
+export function longestReassignment(group: ConsumerGroupReport): number | null {
+  const waits = group.pauses.flatMap((p) => p.partitions.map((x) => x.reassignedMs))
+    .filter((ms): ms is number => ms !== null);
+  return waits.length ? Math.max(...waits) : null;
 }

@@ -124,12 +124,32 @@ export function endToEnd(
   return { latency: recorder.count > 0 ? recorder.summary() : null, lag };
 }
 
+/**
+ * Whether the group has settled: every partition of the topic is held by exactly one running
+ * member, and each running member holds one at least (when there are partitions enough). A
+ * group whose members joined one after the other rebalances until then; started under load, that
+ * first rebalance would cost what the faults are there to show (eager revokes every partition,
+ * and what was processed but not committed is processed again).
+ */
+export function groupSettled(lives: readonly MemberLife[], partitions: number): boolean {
+  const running = lives.filter((l) => l.endedAtMs === null);
+  const held = running.map((l) => l.assignments.at(-1)?.partitions ?? []);
+  const all = held.flat();
+  if (all.length !== partitions || new Set(all).size !== partitions) return false;
+  return running.length > partitions || held.every((p) => p.length > 0);
+}
+
+/** How long the load waits for a group to settle before it starts ({@link groupSettled}). */
+const SETTLE_MS = 30_000;
+
 /** What a variant's group needs. */
 export interface GroupOptions {
   variant: VariantPlan & { consumer: ConsumerGroupPlan };
   env: RunEnvironment;
   cluster: VariantCluster;
   topic: string;
+  /** The topic's partitions. */
+  partitions: number;
   runIdHex: string;
   /** Where the members' processing logs go (a fresh folder). */
   dir: string;
@@ -227,6 +247,19 @@ export class VariantGroup {
       throw new Error(`consumer group did not start: ${(e as Error).message}`);
     }
     o.log(`[${o.variant.name}] consumer group ${groupId}: ${plan.members} member(s) subscribed`);
+    // The load starts once the group has settled, or after SETTLE_MS all the same (the run
+    // then shows the rebalance in the members' assignments).
+    const settleFrom = Date.now();
+    while (!groupSettled(group.lives, o.partitions)) {
+      if (Date.now() - settleFrom > SETTLE_MS) {
+        o.log(
+          `[${o.variant.name}] consumer group ${groupId} had not settled after ${SETTLE_MS} ms ` +
+            "(some partition unassigned or some member without one); the load starts all the same",
+        );
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
     return g;
   }
 
@@ -304,15 +337,19 @@ export class VariantGroup {
     this.#timelineWindows = windows.filter((w) => w.target.kind !== "member");
   }
 
-  /** The load ended: heal the member faults; their windows. */
+  /**
+   * The load ended: heal the member faults; their windows. Called again after the drain (the
+   * variant's faults are stopped at both): the first call's moment is the load's end.
+   */
   async endLoad(): Promise<FaultWindow[]> {
-    this.#loadEndEpochMs = Date.now();
-    // Before the members that joined leave: who holds nothing while the group is whole.
-    this.#idleAtLoadEnd =
-      this.#group.lives.filter((l) =>
+    if (!this.#loadEndEpochMs) {
+      this.#loadEndEpochMs = Date.now();
+      // Before the members that joined leave: who holds nothing while the group is whole.
+      this.#idleAtLoadEnd = this.#group.lives.filter((l) =>
         l.readyAtMs !== null && l.endedAtMs === null &&
         (l.assignments.at(-1)?.partitions.length ?? 0) === 0
       ).length;
+    }
     return (await this.#faults?.stop()) ?? [];
   }
 

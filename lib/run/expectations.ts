@@ -13,6 +13,7 @@
  */
 import type { ComparisonOp, Expectation, MetricName } from "../scenario/types.ts";
 import type { ExpectationOutcome, VariantReport, VerificationCounts } from "../report/types.ts";
+import { longestReassignment } from "../report/metrics.ts";
 
 /**
  * The observed value of a metric, or null when the run did not measure it (no verification,
@@ -25,7 +26,7 @@ export function observedValue(
   v: Omit<VariantReport, "expectations">,
 ): number | null {
   if (
-    metric.startsWith("processing.") || metric === "rebalance.pause.max" ||
+    metric.startsWith("processing.") || metric.startsWith("rebalance.") ||
     metric === "members.idle"
   ) {
     return consumerValue(metric, v);
@@ -68,6 +69,7 @@ function consumerValue(metric: MetricName, v: Omit<VariantReport, "expectations"
   const group = v.consumer;
   if (!group) return null;
   if (metric === "rebalance.pause.max") return group.pauseMaxMs;
+  if (metric === "rebalance.reassign.max") return longestReassignment(group);
   if (metric === "members.idle") return group.idleAtLoadEnd ?? null;
   const c = group.counts;
   if (!c) return null;

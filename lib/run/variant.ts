@@ -262,6 +262,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       env,
       cluster,
       topic,
+      partitions: plan.topic.partitions,
       runIdHex: runIdHex(o.runId),
       dir: groupDir,
       log,

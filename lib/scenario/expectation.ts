@@ -53,6 +53,7 @@ export const METRICS: Readonly<Record<MetricName, MetricKind>> = {
   "processing.unprocessed": "count",
   "processing.dead_letter_missing": "count",
   "rebalance.pause.max": "latency",
+  "rebalance.reassign.max": "latency",
   "members.idle": "count",
 };
 

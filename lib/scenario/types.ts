@@ -112,6 +112,8 @@ export type MetricName =
   | "processing.dead_letter_missing"
   /** The longest pause of a partition around a fault. */
   | "rebalance.pause.max"
+  /** The longest wait of a partition, after a member fault, until another member had it. */
+  | "rebalance.reassign.max"
   /** Members running when the load ended that held no partition. */
   | "members.idle";
 

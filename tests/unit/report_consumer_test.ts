@@ -400,6 +400,12 @@ Deno.test("consumer html: what each member fault cost, the catch-up and the comm
     ),
   );
   assert.match(rowOf(section, "Longest pause of a partition"), /<td>10,920 ms<\/td>/);
+  // The longest wait of the hit member's partitions until another had them: rebalance.reassign.max.
+  assert.match(
+    rowOf(section, "Longest wait until reassigned"),
+    /<td>10,400 ms<\/td>/,
+  );
+  assert.equal(observedValue("rebalance.reassign.max", report.variants[0]), 10400);
   assert.match(
     rowOf(section, "End-to-end latency (intended send → first processed)"),
     /<td>p50 12 ms, p99 9,800 ms, max 11,300 ms<\/td>/,

@@ -64,6 +64,7 @@ Deno.test("parseExpectation reads every count metric", () => {
       "max",
       "throughput",
       "rebalance.pause.max",
+      "rebalance.reassign.max",
       "members.idle",
     ].sort(),
   );

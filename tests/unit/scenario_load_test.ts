@@ -370,7 +370,7 @@ Deno.test("loadScenario reports every problem of a bad file, one per line", asyn
       "unverified, p50, p90, p99, p999, p9999, max, throughput, processing.once, " +
       "processing.more_than_once, processing.reprocessings, processing.dead_lettered, " +
       "processing.lost, processing.unprocessed, processing.dead_letter_missing, rebalance.pause.max, " +
-      "members.idle",
+      "rebalance.reassign.max, members.idle",
     ].join("\n"),
   });
 });
