@@ -295,6 +295,8 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
           createDriver: opts.seams?.createDriver,
           shares,
           log,
+          // Kept with the reports, as a history: a verdict can be checked by hand.
+          processingDir: v.consumer ? join(dir, "processing", v.name) : undefined,
         });
       } finally {
         // Also when the variant failed after creating its topic: a run leaves nothing behind.

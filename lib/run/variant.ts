@@ -77,6 +77,12 @@ export interface VariantRunOptions {
   cluster?: VariantCluster;
   /** Create the producer; the registry's driver for the variant's client by default. */
   createDriver?: (opts: DriverOptions) => Promise<ProducerDriver>;
+  /**
+   * Where the consumer group's members keep their processing logs, kept with the reports so
+   * that a verdict can be checked by hand (one 32-byte record per record finished,
+   * `lib/consume/processing_log.ts`). Absent: a temporary folder, removed after the run.
+   */
+  processingDir?: string;
   /** The command of a consumer group member process (tests); `main.ts member` by default. */
   memberCommand?: readonly string[];
   /** Verify while the load runs too, and compare with the end-of-run verification (default true). */
@@ -256,7 +262,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
   let group: VariantGroup | null = null;
   let groupDir: string | null = null;
   if (variant.consumer) {
-    groupDir = await Deno.makeTempDir({ prefix: "sismo-group-" });
+    groupDir = o.processingDir ?? await Deno.makeTempDir({ prefix: "sismo-group-" });
     group = await VariantGroup.start({
       variant: variant as VariantPlan & { consumer: ConsumerGroupPlan },
       env,
@@ -277,7 +283,9 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       : await produceHere(o, { ...ctx, before, cluster });
   } catch (e) {
     await group?.abort();
-    if (groupDir) await Deno.remove(groupDir, { recursive: true }).catch(() => {});
+    if (groupDir && !o.processingDir) {
+      await Deno.remove(groupDir, { recursive: true }).catch(() => {});
+    }
     throw e;
   }
   const { ledger, ackedEnd, live, liveErrors, result, stoppedEarly, timeline, startEpochMs } =
@@ -443,7 +451,9 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
     await group.abort();
     inconclusive.push(`[${variant.name}] the consumer group's processing was not checked`);
   }
-  if (groupDir) await Deno.remove(groupDir, { recursive: true }).catch(() => {});
+  if (groupDir && !o.processingDir) {
+    await Deno.remove(groupDir, { recursive: true }).catch(() => {});
+  }
 
   const counts = ledger.counts();
   const windowSeconds = result.window.ms / 1000;

@@ -229,7 +229,7 @@ Deno.test({
 
 const SCENARIO = `
 name: integration-group
-description: A consumer group beside the load, one member killed and started again.
+description: A consumer group beside the load, one member killed and started again, one joining.
 cluster: {brokers: 1}
 topic: {partitions: 2, replication.factor: 1}
 load: {rate: 100, duration: 10s, message.size: 64, keys: 4}
@@ -244,9 +244,14 @@ variants:
       processing: {time: 5ms, poison: 0.02}
       dead.letter: true
       properties: {session.timeout.ms: 6000, heartbeat.interval.ms: 1000}
-    expect: [processing.lost == 0, processing.unprocessed == 0, processing.dead_lettered > 0]
+    expect:
+      - processing.lost == 0
+      - processing.unprocessed == 0
+      - processing.dead_lettered > 0
+      - members.idle == 1
 faults:
   - {at: 3s, for: 2s, member: kill, target: 0}
+  - {at: 6s, member: join}
 `;
 
 Deno.test({
@@ -256,10 +261,12 @@ Deno.test({
   sanitizeResources: false,
   fn: async () => {
     const env = await acquireEnvironment({ brokers: 1 });
+    const reportsDir = await Deno.makeTempDir({ prefix: "sismo-reports-" });
     try {
-      const { report } = await runScenario(parseScenario(SCENARIO, "inline"), {
+      const { report, dir } = await runScenario(parseScenario(SCENARIO, "inline"), {
         signal: new AbortController().signal,
         keepTopics: true,
+        reportsDir,
       });
       const [v] = report.variants;
       assert.equal(
@@ -278,20 +285,28 @@ Deno.test({
       );
       assert.equal(c.unknownEntries, 0);
       assert.equal(c.deadLetterMissing, 0);
-      // Member 0 was killed once and started again; every life has ended.
+      // Member 0 was killed once and started again, member 2 joined (three members on two
+      // partitions: one idle when the load ended); every life has ended.
       const killed = group.lives.filter((l) => l.end === "killed");
       assert.deepEqual(killed.map((l) => l.member), [0]);
-      assert.equal(group.lives.length, 3);
+      assert.deepEqual(group.lives.map((l) => l.member).sort(), [0, 0, 1, 2]);
+      assert.equal(group.idleAtLoadEnd, 1);
       assert.equal(v.faults[0].kind, "member");
       assert.ok(v.faults[0].endedAtMs !== null && v.faults[0].endedAtMs >= 5000);
+      assert.ok(v.faults[1].endedAtMs !== null && v.faults[1].endedAtMs >= 10_000);
       assert.equal(
         group.endToEnd?.count,
         c.processedOnce + c.processedMoreThanOnce + c.deadLettered,
       );
       assert.ok(group.lag.length > 0);
+      // The members' processing logs are kept with the reports, one per member, whole.
+      let raw = 0;
+      for (const m of [0, 1, 2]) raw += await rawEntries(`${dir}/processing/each/member-${m}.log`);
+      assert.ok(raw >= c.processedOnce + c.processedMoreThanOnce + c.reprocessings, `${raw}`);
       assert.deepEqual(await childrenMatching(Deno.pid, MEMBER), [], "no member process left");
     } finally {
       await env.release();
+      await Deno.remove(reportsDir, { recursive: true });
     }
   },
 });
