@@ -71,11 +71,6 @@ export class MemberFaults {
     });
   }
 
-  /** The faults' windows as they stand (final once {@link stop} resolved). */
-  windows(): readonly FaultWindow[] {
-    return this.#windows;
-  }
-
   /** Labels of the member faults in force now. */
   activeLabels(): string[] {
     return this.#plans.filter((f) => this.#inForce.has(f.id)).map((f) => f.label);

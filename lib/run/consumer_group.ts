@@ -132,11 +132,16 @@ export function endToEnd(
  * and what was processed but not committed is processed again).
  */
 export function groupSettled(lives: readonly MemberLife[], partitions: number): boolean {
-  const running = lives.filter((l) => l.endedAtMs === null);
-  const held = running.map((l) => l.assignments.at(-1)?.partitions ?? []);
+  const held = holdings(lives);
   const all = held.flat();
   if (all.length !== partitions || new Set(all).size !== partitions) return false;
-  return running.length > partitions || held.every((p) => p.length > 0);
+  return held.length > partitions || held.every((p) => p.length > 0);
+}
+
+/** What each member process running now (subscribed, not ended) last said it held. */
+function holdings(lives: readonly MemberLife[]): number[][] {
+  return lives.filter((l) => l.readyAtMs !== null && l.endedAtMs === null)
+    .map((l) => l.assignments.at(-1)?.partitions ?? []);
 }
 
 /** How long the load waits for a group to settle before it starts ({@link groupSettled}). */
@@ -189,6 +194,20 @@ async function committedOffsets(
   return out;
 }
 
+/** The faults that started, in order, with their member (null: not a member fault). */
+function faultStarts(
+  windows: readonly FaultWindow[],
+): { id: string; member: number | null; startedAtMs: number }[] {
+  return windows
+    .filter((w) => w.startedAtMs !== null)
+    .map((w) => ({
+      id: w.id,
+      member: w.target.kind === "member" ? w.target.index : null,
+      startedAtMs: w.startedAtMs!,
+    }))
+    .sort((a, b) => a.startedAtMs - b.startedAtMs);
+}
+
 /** How a member process ended, in the report's words. */
 const END_OF: Record<MemberEnd["kind"], MemberLifeReport["end"]> = {
   done: "left",
@@ -205,7 +224,6 @@ export class VariantGroup {
   #faults: MemberFaults | null = null;
   /** Members started so far: those of the start, then those that joined. */
   #memberCount: number;
-  #timelineWindows: readonly FaultWindow[] = [];
   #idleAtLoadEnd: number | null = null;
   #startEpochMs = 0;
   #loadEndEpochMs = 0;
@@ -330,14 +348,6 @@ export class VariantGroup {
   }
 
   /**
-   * The windows of the variant's other faults (brokers, network), once they are over: what
-   * they cost the group is measured as a member fault's is.
-   */
-  noteTimelineWindows(windows: readonly FaultWindow[]): void {
-    this.#timelineWindows = windows.filter((w) => w.target.kind !== "member");
-  }
-
-  /**
    * The load ended: heal the member faults; their windows. Called again after the drain (the
    * variant's faults are stopped at both): the first call's moment is the load's end.
    */
@@ -345,10 +355,7 @@ export class VariantGroup {
     if (!this.#loadEndEpochMs) {
       this.#loadEndEpochMs = Date.now();
       // Before the members that joined leave: who holds nothing while the group is whole.
-      this.#idleAtLoadEnd = this.#group.lives.filter((l) =>
-        l.readyAtMs !== null && l.endedAtMs === null &&
-        (l.assignments.at(-1)?.partitions.length ?? 0) === 0
-      ).length;
+      this.#idleAtLoadEnd = holdings(this.#group.lives).filter((p) => p.length === 0).length;
     }
     return (await this.#faults?.stop()) ?? [];
   }
@@ -361,11 +368,13 @@ export class VariantGroup {
 
   /**
    * Give the group its catch-up time on `ranges` (the topic's records), let every member
-   * leave, and account for every record.
+   * leave, and account for every record; `windows` are every fault of the variant (on members,
+   * brokers or the network), whose cost to the group is measured.
    */
   async finish(
     ranges: PartitionRange[],
     times: EventTimes | null,
+    windows: readonly FaultWindow[],
     signal: AbortSignal,
   ): Promise<ConsumerGroupReport> {
     const { variant, env, cluster, topic, log } = this.#o;
@@ -443,7 +452,7 @@ export class VariantGroup {
     const check = checkProcessing({ topic: ranges, entries, committed, deadLettered });
     const lives = this.#group.lives;
     const partitions = ranges.map((r) => r.partition);
-    const pauses = this.#pauses(lives, entries, partitions, closingAtMs);
+    const pauses = this.#pauses(lives, entries, partitions, closingAtMs, windows);
     const measured = pauses.flatMap((p) => p.partitions.map((x) => x.pauseMs))
       .filter((ms): ms is number => ms !== null);
     const e2e = times ? endToEnd(entries, times, this.#startEpochMs, closingAtMs) : null;
@@ -483,8 +492,9 @@ export class VariantGroup {
     entries: ProcessingEntry[],
     partitions: number[],
     endMs: number,
+    faultWindows: readonly FaultWindow[],
   ): GroupFaultPause[] {
-    const windows = this.#faultWindows();
+    const windows = faultStarts(faultWindows);
     // Keyed by process: a member started again after the fault is another owner.
     const changes = lives.flatMap((l) =>
       l.assignments.map((a) => ({ member: l.pid, partitions: a.partitions, atMs: a.atMs }))
@@ -514,18 +524,6 @@ export class VariantGroup {
         })),
       };
     });
-  }
-
-  /** The faults that started, in order, with their member (null: not a member fault). */
-  #faultWindows(): { id: string; member: number | null; startedAtMs: number }[] {
-    return [...this.#faults?.windows() ?? [], ...this.#timelineWindows]
-      .filter((w) => w.startedAtMs !== null)
-      .map((w) => ({
-        id: w.id,
-        member: w.target.kind === "member" ? w.target.index : null,
-        startedAtMs: w.startedAtMs!,
-      }))
-      .sort((a, b) => a.startedAtMs - b.startedAtMs);
   }
 
   #lifeReport(l: MemberLife): MemberLifeReport {

@@ -404,7 +404,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
         const times = seqs && verifier
           ? { seqs, intendedEpochMs: (seq: number) => startEpochMs + schedule.timeOf(seq) }
           : null;
-        consumer = await group.finish(ends.ranges, times, o.signal);
+        consumer = await group.finish(ends.ranges, times, windows, o.signal);
         group = null;
         const c = consumer.counts;
         if (c) {
@@ -630,7 +630,6 @@ function withGroupFaults(
     activeLabels: () => [...faults.activeLabels(), ...group.activeLabels()],
     async stop() {
       const [shared, members] = await Promise.all([faults.stop(), group.endLoad()]);
-      group.noteTimelineWindows(shared);
       const order = planned.map((f) => f.id);
       return [...shared, ...members].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     },
