@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { ConsumedRecord, ConsumerDriver } from "../../lib/clients/consumer_contract.ts";
-import { type CommitMode, runMember } from "../../lib/consume/member.ts";
+import { type CommitMode, type ProcessingRecorder, runMember } from "../../lib/consume/member.ts";
 import { isPoison, type ProcessingModel } from "../../lib/consume/processing_model.ts";
 import { encodeEvent } from "../../lib/load/payload.ts";
 import { checkProcessing, type ProcessingEntry } from "../../lib/verify/processing.ts";
@@ -88,10 +88,7 @@ async function crashAndTakeOver(
       model,
       commit,
       ...batching,
-      log: {
-        append: (partition, offset, outcome, atMs) =>
-          entries.push({ member, partition, offset, outcome, atMs }),
-      },
+      log: recordInto(entries, member),
       deadLetter: deadLetter
         ? (
           r,
@@ -114,6 +111,14 @@ async function crashAndTakeOver(
     committed: group.committed,
     deadLettered,
   }).counts;
+}
+
+/** A processing log that keeps `member`'s entries in `entries`. */
+function recordInto(entries: ProcessingEntry[], member: number): ProcessingRecorder {
+  return {
+    append: (partition, offset, outcome, atMs) =>
+      entries.push({ member, partition, offset, outcome, atMs }),
+  };
 }
 
 const plain: ProcessingModel = { time: { kind: "fixed", ms: 0 }, poisonShare: 0 };
@@ -190,10 +195,7 @@ Deno.test("member: a failed commit is counted and the member goes on; the next c
     model: plain,
     commit: "after-batch",
     pollMax: 10,
-    log: {
-      append: (partition, offset, outcome, atMs) =>
-        entries.push({ member: 0, partition, offset, outcome, atMs }),
-    },
+    log: recordInto(entries, 0),
     signal: stop.signal,
     onCommitError: (e) => errors.push(e.message),
   });
@@ -216,10 +218,7 @@ Deno.test("member: leaving stops after the record in progress; finishing drains 
       model: plain,
       commit: "auto",
       pollMax: 10,
-      log: {
-        append: (partition, offset, outcome, atMs) =>
-          entries.push({ member: 0, partition, offset, outcome, atMs }),
-      },
+      log: recordInto(entries, 0),
       signal: new AbortController().signal,
       [how]: stop.signal,
       // Asked to stop during the 3rd record of the first batch of 10.
