@@ -29,6 +29,7 @@
  * @module
  */
 import type { FaultPlan, FaultTarget } from "../scenario/types.ts";
+import { connectionsMember } from "../scenario/faults.ts";
 import type { FaultWindow } from "../report/types.ts";
 import {
   checkTag,
@@ -64,6 +65,11 @@ export interface FaultEnvironment {
   toxiproxyUrl: string | null;
   /** Toxiproxy proxy name of a broker. */
   proxyName(brokerId: number): string;
+  /**
+   * Toxiproxy name of a broker's member proxy, which only the member whose connections the
+   * timeline faults goes through; absent where there is none (external clusters).
+   */
+  memberProxyName?(brokerId: number): string;
   /** Null when brokers cannot be controlled (external cluster). */
   brokers: BrokerControl | null;
   brokerIds: number[];
@@ -122,6 +128,12 @@ export function unsupportedFaults(
     const where = `fault ${f.id} (${f.label}, line ${f.source.line})`;
     if ((f.action.kind === "toxic" || f.action.kind === "proxy-down") && !env.toxiproxyUrl) {
       problems.push(`${where} needs Toxiproxy: give --toxiproxy URL, or run on the local stack`);
+    }
+    if (connectionsMember(f.action) !== undefined && !env.memberProxyName) {
+      problems.push(
+        `${where} needs member proxies, which only sismo's local stack has (a stack started by ` +
+          "an older sismo has none: `deno task stack down` first)",
+      );
     }
     if (f.action.kind === "broker" && !env.brokers) {
       problems.push(
@@ -480,7 +492,7 @@ export class FaultEngine {
       case "toxic": {
         const tp = this.#need(this.#toxiproxy, "Toxiproxy");
         return brokers.map((id) => {
-          const proxy = this.#env.proxyName(id);
+          const proxy = this.#proxy(id, action.member);
           const toxic: ToxicSpec = {
             name: this.toxicName(fault, id),
             type: action.type,
@@ -509,7 +521,7 @@ export class FaultEngine {
       case "proxy-down": {
         const tp = this.#need(this.#toxiproxy, "Toxiproxy");
         return brokers.map((id) => {
-          const proxy = this.#env.proxyName(id);
+          const proxy = this.#proxy(id, action.member);
           const resource = `proxy:${proxy}`;
           return {
             fault,
@@ -559,6 +571,13 @@ export class FaultEngine {
         // Played by the variant's consumer group, never by this engine (see faultTimeline).
         return [];
     }
+  }
+
+  /** The proxy carrying every client's connections to a broker, or one member's. */
+  #proxy(brokerId: number, member: number | undefined): string {
+    if (member === undefined) return this.#env.proxyName(brokerId);
+    const name = this.#need(this.#env.memberProxyName ?? null, "member proxy");
+    return name.call(this.#env, brokerId);
   }
 
   #need<T>(x: T | null, what: string): T {

@@ -35,7 +35,8 @@ export function faultLabelHtml(lang: Lang, fault: FaultWindow): string {
 function actionText(lang: Lang, action: FaultAction, target: FaultTarget): string {
   switch (action.kind) {
     case "proxy-down":
-      return t(lang, "fault.proxyDown", { target: targetText(lang, target, "on") });
+      return t(lang, "fault.proxyDown", { target: targetText(lang, target, "on") }) +
+        connectionsText(lang, action);
     case "broker":
       return t(lang, `fault.broker.${action.op}`, { target: targetText(lang, target, "of") });
     case "member":
@@ -51,9 +52,14 @@ function actionText(lang: Lang, action: FaultAction, target: FaultTarget): strin
         toxicity: action.toxicity < 1
           ? t(lang, "fault.toxicity", { share: f.percent(action.toxicity * 100) })
           : "",
-      });
+      }) + connectionsText(lang, action);
     }
   }
+}
+
+/** Whose connections a network fault hit, when one member's only. */
+function connectionsText(lang: Lang, action: { member?: number }): string {
+  return action.member === undefined ? "" : t(lang, "fault.connections", { member: action.member });
 }
 
 /** The target "on" which a toxic acts, or "of" which a broker op stops. */

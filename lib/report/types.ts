@@ -494,7 +494,10 @@ export interface GroupFaultPause {
   faultId: string;
   /** When the fault hit, ms from the start of the load. */
   atMs: number;
-  /** The member the fault hit; null for a fault on brokers or the network. */
+  /**
+   * The member the fault hit (itself or its connections); null for a fault on brokers or on
+   * every client's connections.
+   */
   member: number | null;
   partitions: {
     partition: number;

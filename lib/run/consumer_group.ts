@@ -26,6 +26,7 @@ import type {
   MemberLifeReport,
 } from "../report/types.ts";
 import type { ConsumerGroupPlan, FaultPlan, VariantPlan } from "../scenario/types.ts";
+import { connectionsMember } from "../scenario/faults.ts";
 import { createTopicWithLeaders, withAdmin } from "../stack/admin.ts";
 import { exists } from "../stack/provision.ts";
 import type { PartitionRange } from "../verify/consume.ts";
@@ -161,6 +162,11 @@ export interface GroupOptions {
   log: (line: string) => void;
   /** The command of a member process (tests); `main.ts member` by default. */
   memberCommand?: readonly string[];
+  /**
+   * The member whose connections the timeline faults (`connections: {member: N}`): it alone
+   * bootstraps through the member proxies, so that their toxics reach no other client.
+   */
+  faultedMember?: number | null;
 }
 
 /** The consumer group of a variant whose topic is `topic`. */
@@ -194,7 +200,10 @@ async function committedOffsets(
   return out;
 }
 
-/** The faults that started, in order, with their member (null: not a member fault). */
+/**
+ * The faults that started, in order, with their member (null: not a member fault nor a fault on
+ * one member's connections).
+ */
 function faultStarts(
   windows: readonly FaultWindow[],
 ): { id: string; member: number | null; startedAtMs: number }[] {
@@ -202,7 +211,10 @@ function faultStarts(
     .filter((w) => w.startedAtMs !== null)
     .map((w) => ({
       id: w.id,
-      member: w.target.kind === "member" ? w.target.index : null,
+      // A fault on one member's connections is that member's, as a crash of it is.
+      member: w.target.kind === "member"
+        ? w.target.index
+        : (w.action && connectionsMember(w.action)) ?? null,
       startedAtMs: w.startedAtMs!,
     }))
     .sort((a, b) => a.startedAtMs - b.startedAtMs);
@@ -288,7 +300,7 @@ export class VariantGroup {
       format: MEMBER_JOB_FORMAT,
       member,
       client: variant.client,
-      bootstrap: env.bootstrap,
+      bootstrap: this.#bootstrap(member),
       connection: env.connection,
       topic,
       groupId: this.groupId,
@@ -308,6 +320,17 @@ export class VariantGroup {
       logPath: this.#logPath(member),
       ...(plan.deadLetter ? { deadLetterTopic: deadLetterTopic(topic) } : {}),
     };
+  }
+
+  #bootstrap(member: number): string[] {
+    const { env, faultedMember } = this.#o;
+    if (faultedMember !== member) return env.bootstrap;
+    if (!env.memberConnections) {
+      throw new Error(
+        `member ${member}'s connections are faulted, but this cluster has no member proxies`,
+      );
+    }
+    return env.memberConnections.bootstrap;
   }
 
   #logPath(member: number): string {

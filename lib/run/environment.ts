@@ -39,6 +39,12 @@ export interface RunEnvironment {
   toxiproxyUrl: string | null;
   toxiproxyVersion: string;
   proxyName(brokerId: number): string;
+  /**
+   * The way in of the one member whose connections a scenario faults: its bootstrap (the
+   * member proxies) and each broker's member proxy. Null where there is none (external
+   * clusters, stacks started by an older sismo).
+   */
+  memberConnections: { bootstrap: string[]; proxyName(brokerId: number): string } | null;
   brokers: (BrokerControl & { restoreAll(): Promise<void> }) | null;
   /** Leader and replicas of a partition. */
   partitionState(topic: string, partition: number): Promise<{ leader: number; replicas: number[] }>;
@@ -74,6 +80,9 @@ function fromStack(state: StackState, owned: boolean): RunEnvironment {
     toxiproxyUrl: state.toxiproxyUrl,
     toxiproxyVersion: state.toxiproxyVersion,
     proxyName: (id) => `broker-${id}`,
+    memberConnections: state.memberBootstrap
+      ? { bootstrap: state.memberBootstrap, proxyName: (id) => `broker-${id}-member` }
+      : null,
     brokers: control,
     partitionState: (topic, partition) =>
       topicPartitions(state.directBootstrap, topic).then((ps) => {
@@ -141,6 +150,7 @@ export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunE
       toxiproxyUrl: opts.toxiproxyUrl ?? null,
       toxiproxyVersion: "",
       proxyName: (id) => proxies.get(id) ?? `broker-${id}`,
+      memberConnections: null,
       brokers: null,
       partitionState: (topic, partition) =>
         topicPartitions(opts.bootstrap!, topic, connection).then((ps) => {

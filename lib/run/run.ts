@@ -230,7 +230,10 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
     : opts.listen
     ? remoteWorkers({ count: opts.workers, ...opts.listen })
     : localWorkers(opts.workers);
-  const proxies = env.brokerIds.map(env.proxyName);
+  const proxies = [
+    ...env.brokerIds.map(env.proxyName),
+    ...(env.memberConnections ? env.brokerIds.map(env.memberConnections.proxyName) : []),
+  ];
   const downFaults = plan.faults.some((f) => f.action.kind === "proxy-down");
   // On someone else's Toxiproxy, a proxy already disabled before the run stays disabled.
   const leaveDisabled = env.toxiproxyUrl && env.mode !== "local" && downFaults
@@ -261,7 +264,10 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
   };
   try {
     log(`cluster: ${env.description}`);
-    const problems = unsupportedFaults(plan.faults, env);
+    const problems = unsupportedFaults(plan.faults, {
+      ...env,
+      ...(env.memberConnections ? { memberProxyName: env.memberConnections.proxyName } : {}),
+    });
     if (problems.length) throw new UnsupportedSettingError(problems.join("\n"));
     if (env.brokerIds.length < plan.topic.replicationFactor) {
       throw new UnsupportedSettingError(

@@ -8,6 +8,7 @@
  */
 import "../stack/quiet_kafkajs.ts";
 import type { ConsumerGroupPlan, FaultPlan, Plan, VariantPlan } from "../scenario/types.ts";
+import { faultedMember } from "../scenario/faults.ts";
 import type { ConsumerGroupReport, Phrase, VariantReport } from "../report/types.ts";
 import type { LoadProgress } from "../load/generator.ts";
 import { createSchedule, firstSeqAt } from "../load/schedule.ts";
@@ -167,6 +168,7 @@ export function faultTimeline(
       {
         toxiproxyUrl: env.toxiproxyUrl,
         proxyName: env.proxyName,
+        ...(env.memberConnections ? { memberProxyName: env.memberConnections.proxyName } : {}),
         brokers: env.brokers,
         brokerIds: env.brokerIds,
         partitionState: (p) => env.partitionState(topic, p),
@@ -273,6 +275,7 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       dir: groupDir,
       log,
       memberCommand: o.memberCommand,
+      faultedMember: faultedMember(plan.faults),
     });
   }
   const ctx = { topic, schedule, faults: withGroupFaults(faults, group, plan.faults), log };

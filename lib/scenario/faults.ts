@@ -51,7 +51,13 @@ function readFault(item: Field, id: string, context: FaultContext): FaultPlan | 
     }
   }
 
-  const action = readAction(item, map);
+  const read = readAction(item, map);
+  const connections = read === null ? null : readConnections(map, read);
+  const action = read === null || connections === null
+    ? null
+    : connections === undefined
+    ? read
+    : { ...read, member: connections } as FaultAction;
   const target = action?.kind === "member"
     ? readMemberTarget(map.get("target"), action.op)
     : readTarget(map.get("target"), context);
@@ -108,6 +114,35 @@ function readAction(item: Field, map: MapView): FaultAction | null {
     toxicity: toxicity ?? 1,
     attributes,
   };
+}
+
+/**
+ * `connections: {member: N}`: the member whose connections a toxic or proxy fault hits (its own
+ * proxies), undefined when absent (every client's), null after a problem.
+ */
+function readConnections(map: MapView, action: FaultAction): number | null | undefined {
+  const field = map.get("connections");
+  if (field.absent) return undefined;
+  if (action.kind !== "toxic" && action.kind !== "proxy-down") {
+    return field.fail(
+      `only toxic and proxy faults take connections; a ${action.kind} fault hits ` +
+        (action.kind === "member" ? "the member process itself" : "the broker itself"),
+    );
+  }
+  if (!isMap(field.node)) {
+    return field.fail(
+      `must be {member: N}, a member's index in its group, got ${field.describe()}`,
+    );
+  }
+  const connections = field.map("connections");
+  if (connections == null) return null;
+  const member = connections.get("member");
+  if (!member.require()) return null;
+  const index = member.integer(0);
+  if (index == null) {
+    return index === null ? null : member.fail("must be a member's index in its group (0, 1, …)");
+  }
+  return index;
 }
 
 function readAttributes(
@@ -246,7 +281,7 @@ export function labelOf(action: FaultAction, target: FaultTarget): string {
   const where = targetText(target);
   switch (action.kind) {
     case "proxy-down":
-      return `proxy down on ${where}`;
+      return `proxy down on ${where}${connectionsText(action)}`;
     case "broker":
       return `${action.op} ${target.kind === "all" ? "all brokers" : where}`;
     case "member":
@@ -255,9 +290,15 @@ export function labelOf(action: FaultAction, target: FaultTarget): string {
         : `${action.op} consumer group ${where}`;
     case "toxic": {
       const share = action.toxicity < 1 ? `, toxicity ${action.toxicity}` : "";
-      return `${toxicText(action.type, action.attributes)} ${action.stream} on ${where}${share}`;
+      return `${toxicText(action.type, action.attributes)} ${action.stream} on ${where}${share}${
+        connectionsText(action)
+      }`;
     }
   }
+}
+
+function connectionsText(action: { member?: number }): string {
+  return action.member === undefined ? "" : `, member ${action.member}'s connections`;
 }
 
 function targetText(target: FaultTarget): string {
@@ -298,4 +339,21 @@ function toxicText(type: string, a: Record<string, number>): string {
     default:
       return type;
   }
+}
+
+/** The member whose connections a toxic or proxy fault hits; undefined: every client's. */
+export function connectionsMember(action: FaultAction): number | undefined {
+  return action.kind === "toxic" || action.kind === "proxy-down" ? action.member : undefined;
+}
+
+/**
+ * The one member of each group whose connections the timeline faults (it connects through the
+ * member proxies), or null when no fault names one.
+ */
+export function faultedMember(faults: readonly FaultPlan[]): number | null {
+  for (const f of faults) {
+    const member = connectionsMember(f.action);
+    if (member !== undefined) return member;
+  }
+  return null;
 }

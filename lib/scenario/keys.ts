@@ -82,9 +82,12 @@ export const SECTION_KEYS = {
     "toxicity",
     "attributes",
     "target",
+    "connections",
   ],
   /** A fault `target` in mapping form: exactly one of these. */
   targetMap: ["leader-of", "followers-of"],
+  /** Whose connections a toxic or proxy fault hits: one member's (absent: every client's). */
+  connections: ["member"],
   /** `description` in mapping form: the text per language. */
   description: TEXT_LANGS,
   /** `profiles`: the scaled-down versions of the scenario (only `quick` for now). */

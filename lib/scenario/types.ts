@@ -223,9 +223,14 @@ export type FaultAction =
     stream: "upstream" | "downstream";
     toxicity: number;
     attributes: Record<string, number>;
+    /** Only this consumer group member's connections (its own proxies); absent: every client's. */
+    member?: number;
   }
-  /** The broker's proxy is disabled: connections are refused and open ones closed. */
-  | { kind: "proxy-down" }
+  /**
+   * The broker's proxy is disabled: connections are refused and open ones closed (only the
+   * proxy of `member`'s connections when given).
+   */
+  | { kind: "proxy-down"; member?: number }
   /** stop = SIGTERM, kill = SIGKILL, pause = SIGSTOP; the broker is brought back after the window. */
   | { kind: "broker"; op: "stop" | "kill" | "pause" }
   /**

@@ -10,7 +10,7 @@ import { readDescription } from "./description.ts";
 import { formatDuration } from "./duration.ts";
 import { ScenarioError } from "./errors.ts";
 import { parseExpectation } from "./expectation.ts";
-import { readFaults } from "./faults.ts";
+import { connectionsMember, readFaults } from "./faults.ts";
 import { MAX_MEMBERS, readConsumer } from "./consumer.ts";
 import { checkLoadLimits, type RunShape } from "./limits.ts";
 import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
@@ -120,14 +120,35 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
 /**
  * Member faults need a variant with a consumer group, and a member of that index in each; the
  * members that join must not take a group past its limit; a fault on the group coordinator needs
- * a group in every variant (each variant's own).
+ * a group in every variant (each variant's own); a member's connections need a group with that
+ * member, and only one member's connections can be faulted.
  */
 function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantPlan[]): void {
   const groups = variants.filter((v) => v.consumer).map((v) => v.consumer!.members);
   const items = field.list() ?? [];
   let joined = 0;
+  let faultedMember: number | null = null;
   faults.forEach((f, i) => {
     const where = items[i] ?? field;
+    const member = connectionsMember(f.action);
+    if (member !== undefined) {
+      const connections = where.map("fault")?.get("connections").map("connections")
+        ?.get("member") ?? where;
+      if (groups.length === 0) {
+        connections.fail("a member's connections need a variant with a consumer group (consumer:)");
+      } else if (member >= Math.min(...groups)) {
+        connections.fail(
+          `no member ${member}: the smallest consumer group has ${
+            Math.min(...groups)
+          } member(s), numbered from 0`,
+        );
+      } else if (faultedMember !== null && faultedMember !== member) {
+        connections.fail(
+          `the connections of one member per scenario can be faulted (the stack has one member ` +
+            `listener per broker): member ${faultedMember} already is, member ${member} cannot be too`,
+        );
+      } else faultedMember = member;
+    }
     if (f.target.kind === "coordinator") {
       const without = variants.filter((v) => !v.consumer).map((v) => v.name);
       if (without.length > 0) {

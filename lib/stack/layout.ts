@@ -8,6 +8,11 @@
  * (CONTROLLER) are not proxied; to partition brokers from each other later,
  * point `advertisedInternal`/`controllerVoter` at proxy ports instead.
  *
+ * Each node also has a MEMBER listener, advertised at a second proxy of its own
+ * (`broker-<id>-member`). A client bootstrapped there is sent to those proxies
+ * only, so a toxic on them reaches that client and no other: the one consumer
+ * group member whose connections a scenario faults (`connections: {member: N}`).
+ *
  * @example
  * ```ts
  * const layout = clusterLayout({ brokers: 3, basePort: 29000 });
@@ -36,6 +41,12 @@ export interface NodeLayout {
   controllerPort: number;
   /** Toxiproxy proxy name. */
   proxyName: string;
+  /** Proxy of the MEMBER listener: the one faulted member's way to this broker. */
+  memberProxyPort: number;
+  /** The broker's MEMBER listener, upstream of its member proxy. */
+  memberPort: number;
+  /** Toxiproxy name of the member proxy. */
+  memberProxyName: string;
 }
 
 /** Ports of the whole local stack. */
@@ -46,7 +57,10 @@ export interface ClusterLayout {
   nodes: NodeLayout[];
 }
 
-/** Port block: base+90+i proxies, base+190+i CLIENT, base+290+i INTERNAL, base+390+i CONTROLLER, base+474 Toxiproxy API. */
+/**
+ * Port block: base+90+i proxies, base+190+i CLIENT, base+290+i INTERNAL, base+390+i CONTROLLER,
+ * base+40+i member proxies, base+140+i MEMBER, base+474 Toxiproxy API.
+ */
 export function clusterLayout(opts: { brokers: number; basePort?: number }): ClusterLayout {
   const base = opts.basePort ?? DEFAULT_BASE_PORT;
   if (!Number.isInteger(base) || base < 1024 || base > 65000) {
@@ -61,6 +75,9 @@ export function clusterLayout(opts: { brokers: number; basePort?: number }): Clu
       internalPort: base + 290 + id,
       controllerPort: base + 390 + id,
       proxyName: `broker-${id}`,
+      memberProxyPort: base + 40 + id,
+      memberPort: base + 140 + id,
+      memberProxyName: `broker-${id}-member`,
     });
   }
   return { brokers: opts.brokers, basePort: base, toxiproxyPort: base + 474, nodes };
@@ -75,6 +92,8 @@ export function allPorts(layout: ClusterLayout): { port: number; what: string }[
       { port: n.clientPort, what: `CLIENT listener of broker ${n.id}` },
       { port: n.internalPort, what: `INTERNAL listener of broker ${n.id}` },
       { port: n.controllerPort, what: `CONTROLLER listener of broker ${n.id}` },
+      { port: n.memberProxyPort, what: `member proxy of broker ${n.id}` },
+      { port: n.memberPort, what: `MEMBER listener of broker ${n.id}` },
     );
   }
   return ports;
@@ -83,6 +102,11 @@ export function allPorts(layout: ClusterLayout): { port: number; what: string }[
 /** Bootstrap servers for clients: the proxies. */
 export function proxiedBootstrap(layout: ClusterLayout): string[] {
   return layout.nodes.map((n) => `${HOST}:${n.proxyPort}`);
+}
+
+/** Bootstrap servers of the one member whose connections are faulted: the member proxies. */
+export function memberBootstrap(layout: ClusterLayout): string[] {
+  return layout.nodes.map((n) => `${HOST}:${n.memberProxyPort}`);
 }
 
 /** Bootstrap servers for sismo's control and verification traffic: INTERNAL listeners, no proxy. */
@@ -106,10 +130,11 @@ export function brokerProperties(
     "controller.quorum.voters": voters,
     "controller.listener.names": "CONTROLLER",
     "listeners":
-      `CLIENT://${HOST}:${node.clientPort},INTERNAL://${HOST}:${node.internalPort},CONTROLLER://${HOST}:${node.controllerPort}`,
+      `CLIENT://${HOST}:${node.clientPort},MEMBER://${HOST}:${node.memberPort},INTERNAL://${HOST}:${node.internalPort},CONTROLLER://${HOST}:${node.controllerPort}`,
     "advertised.listeners":
-      `CLIENT://${HOST}:${node.proxyPort},INTERNAL://${HOST}:${node.internalPort}`,
-    "listener.security.protocol.map": "CLIENT:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
+      `CLIENT://${HOST}:${node.proxyPort},MEMBER://${HOST}:${node.memberProxyPort},INTERNAL://${HOST}:${node.internalPort}`,
+    "listener.security.protocol.map":
+      "CLIENT:PLAINTEXT,MEMBER:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
     "inter.broker.listener.name": "INTERNAL",
     "log.dirs": dataDir,
     "num.partitions": 1,

@@ -1,7 +1,8 @@
 /**
- * The local stack: KRaft nodes as child JVMs and one Toxiproxy server with a
- * proxy per broker, started by `sismo stack up` or by a scenario run, and
- * controlled (stop, kill, pause, start) by the fault engine.
+ * The local stack: KRaft nodes as child JVMs and one Toxiproxy server with two
+ * proxies per broker (every client's, and the faulted member's; see `layout.ts`),
+ * started by `sismo stack up` or by a scenario run, and controlled (stop, kill,
+ * pause, start) by the fault engine.
  *
  * State lives in `<cache>/stacks/<basePort>/state.json` next to the nodes' data
  * directories and logs, so `status`, `down` and the next `up` find what an
@@ -30,6 +31,7 @@ import {
   HOST,
   jvmOptions,
   LOG4J2_PROPERTIES,
+  memberBootstrap,
   proxiedBootstrap,
 } from "./layout.ts";
 import { cacheDir, provision } from "./provision.ts";
@@ -63,6 +65,11 @@ export interface StackState {
   bootstrap: string[];
   /** Control bootstrap: INTERNAL listeners, not proxied. */
   directBootstrap: string[];
+  /**
+   * Bootstrap of the one member whose connections a scenario faults: the member proxies
+   * (absent in states of older versions, whose brokers have no MEMBER listener).
+   */
+  memberBootstrap?: string[];
   /** What the clients' listeners speak (absent in states of older versions: plaintext). */
   security?: StackSecurity;
   processes: ProcessRecord[];
@@ -300,6 +307,7 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
     toxiproxyVersion: "",
     bootstrap: proxiedBootstrap(layout),
     directBootstrap: directBootstrap(layout),
+    memberBootstrap: memberBootstrap(layout),
     security,
     processes: [],
   };
@@ -366,6 +374,12 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
         name: node.proxyName,
         listen: `${HOST}:${node.proxyPort}`,
         upstream: `${HOST}:${node.clientPort}`,
+        enabled: true,
+      });
+      await tp.createProxy({
+        name: node.memberProxyName,
+        listen: `${HOST}:${node.memberProxyPort}`,
+        upstream: `${HOST}:${node.memberPort}`,
         enabled: true,
       });
     }

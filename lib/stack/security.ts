@@ -175,19 +175,22 @@ export function securityBrokerProperties(
 ): Record<string, string> {
   if (security === "plaintext") return {};
   const f = securityFiles(dir);
+  const protocol = security === "sasl_ssl" ? "SASL_SSL" : "SSL";
   const props: Record<string, string> = {
-    "listener.security.protocol.map": `CLIENT:${
-      security === "sasl_ssl" ? "SASL_SSL" : "SSL"
-    },INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT`,
+    // The MEMBER listener (one faulted member's way in) speaks what CLIENT speaks.
+    "listener.security.protocol.map":
+      `CLIENT:${protocol},MEMBER:${protocol},INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT`,
     "ssl.keystore.type": "PEM",
     "ssl.keystore.location": f.brokerStore,
   };
   if (security === "sasl_ssl") {
-    props["listener.name.client.sasl.enabled.mechanisms"] = "SCRAM-SHA-256,SCRAM-SHA-512";
-    // A JAAS entry per mechanism even though the brokers never log in as clients here.
-    for (const m of ["scram-sha-256", "scram-sha-512"]) {
-      props[`listener.name.client.${m}.sasl.jaas.config`] =
-        "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+    for (const listener of ["client", "member"]) {
+      props[`listener.name.${listener}.sasl.enabled.mechanisms`] = "SCRAM-SHA-256,SCRAM-SHA-512";
+      // A JAAS entry per mechanism even though the brokers never log in as clients here.
+      for (const m of ["scram-sha-256", "scram-sha-512"]) {
+        props[`listener.name.${listener}.${m}.sasl.jaas.config`] =
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+      }
     }
   } else {
     props["ssl.truststore.type"] = "PEM";

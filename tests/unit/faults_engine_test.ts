@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { FaultEngine } from "../../lib/faults/engine.ts";
+import type { FaultAction } from "../../lib/scenario/types.ts";
+import { FaultEngine, unsupportedFaults } from "../../lib/faults/engine.ts";
 import {
   delay,
   environment,
@@ -332,5 +333,50 @@ Deno.test("a coordinator target without a consumer group is a start error", asyn
   assert.match(
     outcome.errors[0],
     /could not start: target the group coordinator: no consumer group/,
+  );
+});
+
+/** LATENCY on one member's connections. */
+const memberLatency = (member: number) =>
+  ({ ...LATENCY as FaultAction & { kind: "toxic" }, member }) as const;
+
+Deno.test("a fault on one member's connections acts on the member proxies only", async () => {
+  const tp = new FakeToxiproxy(["broker-1", "broker-2", "broker-1-member", "broker-2-member"]);
+  try {
+    const engine = new FaultEngine(
+      [
+        fault("f1", 0, 60, ALL, memberLatency(1)),
+        fault("f2", 0, 60, broker(2), { kind: "proxy-down", member: 1 }),
+      ],
+      environment({ toxiproxyUrl: tp.url, ids: [1, 2], memberProxies: true }),
+      Date.now(),
+    );
+    engine.start();
+    await until(() => tp.added.length === 2 && !tp.enabled("broker-2-member"));
+    assert.deepEqual(leftovers(tp).map((t) => t.split("/")[0]).sort(), [
+      "broker-1-member",
+      "broker-2-member",
+    ]);
+    assert.ok(tp.enabled("broker-1") && tp.enabled("broker-2") && tp.enabled("broker-1-member"));
+    const outcome = await engine.finish();
+    assert.deepEqual(outcome.errors, []);
+    assert.deepEqual(leftovers(tp), []);
+    assert.ok(tp.enabled("broker-2-member"), "enabled again");
+  } finally {
+    await tp.close();
+  }
+});
+
+Deno.test("a fault on one member's connections needs member proxies", () => {
+  const plans = [fault("f1", 0, 60, ALL, memberLatency(0))];
+  const without = unsupportedFaults(plans, environment({ toxiproxyUrl: "http://x", ids: [1] }));
+  assert.equal(without.length, 1);
+  assert.match(without[0], /^fault f1 .* needs member proxies, which only sismo's local stack has/);
+  assert.deepEqual(
+    unsupportedFaults(
+      plans,
+      environment({ toxiproxyUrl: "http://x", ids: [1], memberProxies: true }),
+    ),
+    [],
   );
 });

@@ -213,11 +213,14 @@ export function environment(
     partitionState?: FaultEnvironment["partitionState"];
     partitionTopic?: string;
     groupCoordinator?: FaultEnvironment["groupCoordinator"];
+    /** Each broker has a member proxy, `broker-<id>-member`. */
+    memberProxies?: boolean;
   },
 ): FaultEnvironment {
   return {
     toxiproxyUrl: opts.toxiproxyUrl ?? null,
     proxyName: (id) => `broker-${id}`,
+    ...(opts.memberProxies ? { memberProxyName: (id: number) => `broker-${id}-member` } : {}),
     brokers: opts.brokers ?? null,
     brokerIds: opts.ids ?? [1, 2, 3],
     partitionState: opts.partitionState ??

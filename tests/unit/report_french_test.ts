@@ -3,7 +3,8 @@ import type { ChartData } from "../../lib/report/charts.ts";
 import { findingPhrase, inconclusivePhrases, sampleFacts } from "../../lib/report/english_texts.ts";
 import { renderHtml } from "../../lib/report/html.ts";
 import type { Lang } from "../../lib/report/i18n.ts";
-import type { RunReport, VerificationCounts } from "../../lib/report/types.ts";
+import type { FaultWindow, RunReport, VerificationCounts } from "../../lib/report/types.ts";
+import { faultLabel } from "../../lib/report/fault_label.ts";
 import { everythingReport } from "./report_everything.ts";
 import { foreignVocabulary, visibleTexts, wordsFound } from "./report_words.ts";
 
@@ -160,4 +161,34 @@ Deno.test("workers: a split run shows its workers' count and the worst start lag
   assert.match(row("Worker start lag, largest"), />41 ms</);
   assert.match(row("Worker clock offset, largest"), />12 ms</);
   assert.match(row("Worker schedule lag p99, largest"), />1\.5 ms</);
+});
+
+Deno.test("fault labels: a fault on one member's connections says so, in both languages", () => {
+  const window: FaultWindow = {
+    id: "f1",
+    label: "timeout forever downstream on all, member 1's connections",
+    kind: "toxic",
+    target: { kind: "all" },
+    action: {
+      kind: "toxic",
+      type: "timeout",
+      stream: "downstream",
+      toxicity: 1,
+      attributes: { timeout: 0 },
+      member: 1,
+    },
+    brokers: [1],
+    plannedAtMs: 0,
+    plannedForMs: 1000,
+    startedAtMs: 3,
+    endedAtMs: 1005,
+  };
+  assert.equal(
+    faultLabel("fr", window).text,
+    "données bloquées (broker → client), sur tous les brokers, connexions du membre 1 seulement",
+  );
+  assert.equal(
+    faultLabel("en", { ...window, action: { kind: "proxy-down", member: 1 } }).text,
+    "proxy down on all, member 1's connections only",
+  );
 });

@@ -225,3 +225,74 @@ Deno.test("consumer: commit auto with the client's auto-commit off is refused", 
     /^10 variants\[0\]\.consumer\.properties: enable.auto.commit is false with commit: auto/,
   );
 });
+
+Deno.test("consumer: a toxic or proxy fault on one member's connections", () => {
+  const plan = parseScenario(
+    HEAD + `variants:
+  - name: group
+    consumer: {members: 2}
+faults:
+  - {at: 2s, for: 3s, toxic: timeout, attributes: {timeout: 0}, connections: {member: 1}}
+  - {at: 6s, for: 1s, proxy: down, target: 1, connections: {member: 1}}
+`,
+    "s.yaml",
+  );
+  assert.deepEqual(plan.faults.map((f) => [f.action, f.label]), [
+    [
+      {
+        kind: "toxic",
+        type: "timeout",
+        stream: "downstream",
+        toxicity: 1,
+        attributes: { timeout: 0 },
+        member: 1,
+      },
+      "timeout forever downstream on all, member 1's connections",
+    ],
+    [{ kind: "proxy-down", member: 1 }, "proxy down on broker 1, member 1's connections"],
+  ]);
+  const group = (members: number) =>
+    HEAD + `variants: [{name: g, consumer: {members: ${members}}}]\n`;
+  assert.deepEqual(
+    problems(group(2) + "faults: [{at: 2s, broker: kill, connections: {member: 1}}]\n"),
+    [
+      "7 faults[0].connections: only toxic and proxy faults take connections; a broker fault " +
+      "hits the broker itself",
+    ],
+  );
+  assert.deepEqual(problems(group(2) + "faults: [{at: 2s, proxy: down, connections: 1}]\n"), [
+    "7 faults[0].connections: must be {member: N}, a member's index in its group, got 1",
+  ]);
+  assert.deepEqual(
+    problems(group(2) + "faults: [{at: 2s, proxy: down, connections: {member: -1}}]\n"),
+    ["7 faults[0].connections.member: must be >= 0, got -1"],
+  );
+  assert.deepEqual(
+    problems(group(2) + "faults: [{at: 2s, proxy: down, connections: {member: 2}}]\n"),
+    [
+      "7 faults[0].connections.member: no member 2: the smallest consumer group has 2 member(s), " +
+      "numbered from 0",
+    ],
+  );
+  assert.deepEqual(
+    problems(
+      HEAD +
+        "variants: [{name: plain}]\nfaults: [{at: 2s, proxy: down, connections: {member: 0}}]\n",
+    ),
+    [
+      "7 faults[0].connections.member: a member's connections need a variant with a consumer " +
+      "group (consumer:)",
+    ],
+  );
+  const two = problems(
+    group(3) + `faults:
+  - {at: 2s, proxy: down, connections: {member: 0}}
+  - {at: 4s, proxy: down, connections: {member: 2}}
+`,
+  );
+  assert.equal(two.length, 1);
+  assert.match(
+    two[0],
+    /^9 faults\[1\]\.connections\.member: the connections of one member per scenario can be faulted .*member 0 already is, member 2 cannot be too/,
+  );
+});

@@ -5,8 +5,10 @@ import {
   clusterLayout,
   directBootstrap,
   jvmOptions,
+  memberBootstrap,
   proxiedBootstrap,
 } from "../../lib/stack/layout.ts";
+import { securityBrokerProperties } from "../../lib/stack/security.ts";
 
 function parse(props: string): Map<string, string> {
   return new Map(
@@ -18,7 +20,7 @@ Deno.test("layout: ports of a 3-node cluster do not collide", () => {
   const layout = clusterLayout({ brokers: 3, basePort: 30000 });
   const ports = allPorts(layout).map((p) => p.port);
   assert.equal(new Set(ports).size, ports.length);
-  assert.equal(ports.length, 1 + 3 * 4);
+  assert.equal(ports.length, 1 + 3 * 6);
   assert.deepEqual(proxiedBootstrap(layout), [
     "127.0.0.1:30091",
     "127.0.0.1:30092",
@@ -29,6 +31,11 @@ Deno.test("layout: ports of a 3-node cluster do not collide", () => {
     "127.0.0.1:30292",
     "127.0.0.1:30293",
   ]);
+  assert.deepEqual(memberBootstrap(layout), [
+    "127.0.0.1:30041",
+    "127.0.0.1:30042",
+    "127.0.0.1:30043",
+  ]);
 });
 
 Deno.test("layout: the CLIENT listener advertises the broker's own proxy, INTERNAL is direct", () => {
@@ -38,9 +45,12 @@ Deno.test("layout: the CLIENT listener advertises the broker's own proxy, INTERN
     assert.equal(p.get("node.id"), String(node.id));
     assert.equal(
       p.get("advertised.listeners"),
-      `CLIENT://127.0.0.1:${node.proxyPort},INTERNAL://127.0.0.1:${node.internalPort}`,
+      `CLIENT://127.0.0.1:${node.proxyPort},MEMBER://127.0.0.1:${node.memberProxyPort},` +
+        `INTERNAL://127.0.0.1:${node.internalPort}`,
     );
     assert.ok(p.get("listeners")!.includes(`CLIENT://127.0.0.1:${node.clientPort}`));
+    assert.ok(p.get("listeners")!.includes(`MEMBER://127.0.0.1:${node.memberPort}`));
+    assert.match(p.get("listener.security.protocol.map")!, /MEMBER:PLAINTEXT/);
     assert.ok(p.get("listeners")!.includes(`CONTROLLER://127.0.0.1:${node.controllerPort}`));
     assert.equal(p.get("inter.broker.listener.name"), "INTERNAL");
     assert.equal(p.get("controller.listener.names"), "CONTROLLER");
@@ -68,6 +78,8 @@ Deno.test("layout: the proxy sits between the advertised port and the broker's l
   const n = layout.nodes[1];
   assert.equal(n.proxyName, "broker-2");
   assert.notEqual(n.proxyPort, n.clientPort);
+  assert.equal(n.memberProxyName, "broker-2-member");
+  assert.notEqual(n.memberProxyPort, n.memberPort);
   assert.equal(layout.toxiproxyPort, 29474);
 });
 
@@ -80,4 +92,18 @@ Deno.test("layout: heap is bounded", () => {
   const opts = jvmOptions(384);
   assert.ok(opts.includes("-Xmx384m"));
   assert.ok(opts.includes("-Xms384m"));
+});
+
+Deno.test("layout: on a secured stack the MEMBER listener speaks what CLIENT speaks", () => {
+  for (const [security, protocol] of [["ssl", "SSL"], ["sasl_ssl", "SASL_SSL"]] as const) {
+    const props = securityBrokerProperties("/stack", security);
+    assert.match(props["listener.security.protocol.map"], new RegExp(`CLIENT:${protocol},`));
+    assert.match(props["listener.security.protocol.map"], new RegExp(`MEMBER:${protocol},`));
+    if (security === "sasl_ssl") {
+      for (const listener of ["client", "member"]) {
+        assert.ok(props[`listener.name.${listener}.sasl.enabled.mechanisms`], listener);
+        assert.ok(props[`listener.name.${listener}.scram-sha-512.sasl.jaas.config`], listener);
+      }
+    }
+  }
 });
