@@ -45,7 +45,13 @@ export class Reader {
 
   /** Record a problem at a character offset. */
   report(offset: number, path: string, message: string): void {
-    this.problems.push({ file: this.file, ...this.position(offset), path, message });
+    const problem = { file: this.file, ...this.position(offset), path, message };
+    // A mapping read again by a cross-field check reports its unknown keys again: once is enough.
+    const again = this.problems.some((p) =>
+      p.line === problem.line && p.column === problem.column && p.path === path &&
+      p.message === message
+    );
+    if (!again) this.problems.push(problem);
   }
 }
 

@@ -296,3 +296,17 @@ faults:
     /^9 faults\[1\]\.connections\.member: the connections of one member per scenario can be faulted .*member 0 already is, member 2 cannot be too/,
   );
 });
+
+Deno.test("consumer: a mapping read again by a cross-field check names each problem once", () => {
+  const found = problems(
+    HEAD + `variants: [{name: g, consumer: {members: 2}}]
+faults:
+  - {at: 2s, proxy: down, targte: 1, connections: {member: 3, memebr: 1}}
+  - {at: 4s, broker: kill, targte: coordinator}
+`,
+  );
+  assert.equal(new Set(found).size, found.length, found.join("\n"));
+  assert.equal(found.filter((p) => p.includes("targte")).length, 2, found.join("\n"));
+  assert.equal(found.filter((p) => p.includes("memebr")).length, 1, found.join("\n"));
+  assert.equal(found.filter((p) => p.includes("no member 3")).length, 1, found.join("\n"));
+});
