@@ -576,8 +576,8 @@ export class FaultEngine {
   /** The proxy carrying every client's connections to a broker, or one member's. */
   #proxy(brokerId: number, member: number | undefined): string {
     if (member === undefined) return this.#env.proxyName(brokerId);
-    const name = this.#need(this.#env.memberProxyName ?? null, "member proxy");
-    return name.call(this.#env, brokerId);
+    if (!this.#env.memberProxyName) throw new Error("no member proxy in this environment");
+    return this.#env.memberProxyName(brokerId);
   }
 
   #need<T>(x: T | null, what: string): T {

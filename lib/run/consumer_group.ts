@@ -325,12 +325,12 @@ export class VariantGroup {
   #bootstrap(member: number): string[] {
     const { env, faultedMember } = this.#o;
     if (faultedMember !== member) return env.bootstrap;
-    if (!env.memberConnections) {
+    if (!env.memberBootstrap) {
       throw new Error(
         `member ${member}'s connections are faulted, but this cluster has no member proxies`,
       );
     }
-    return env.memberConnections.bootstrap;
+    return env.memberBootstrap;
   }
 
   #logPath(member: number): string {

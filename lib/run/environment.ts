@@ -40,11 +40,12 @@ export interface RunEnvironment {
   toxiproxyVersion: string;
   proxyName(brokerId: number): string;
   /**
-   * The way in of the one member whose connections a scenario faults: its bootstrap (the
-   * member proxies) and each broker's member proxy. Null where there is none (external
-   * clusters, stacks started by an older sismo).
+   * Bootstrap of the one member whose connections a scenario faults: the member proxies. Null
+   * where there are none (external clusters, stacks started by an older sismo).
    */
-  memberConnections: { bootstrap: string[]; proxyName(brokerId: number): string } | null;
+  memberBootstrap: string[] | null;
+  /** Each broker's member proxy, where {@link memberBootstrap} is not null. */
+  memberProxyName?(brokerId: number): string;
   brokers: (BrokerControl & { restoreAll(): Promise<void> }) | null;
   /** Leader and replicas of a partition. */
   partitionState(topic: string, partition: number): Promise<{ leader: number; replicas: number[] }>;
@@ -68,6 +69,7 @@ export interface EnvironmentOptions {
 
 function fromStack(state: StackState, owned: boolean): RunEnvironment {
   const control = new LocalBrokerControl(state);
+  const memberProxies = new Map(state.layout.nodes.map((n) => [n.id, n.memberProxyName]));
   return {
     mode: "local",
     bootstrap: state.bootstrap,
@@ -80,9 +82,8 @@ function fromStack(state: StackState, owned: boolean): RunEnvironment {
     toxiproxyUrl: state.toxiproxyUrl,
     toxiproxyVersion: state.toxiproxyVersion,
     proxyName: (id) => `broker-${id}`,
-    memberConnections: state.memberBootstrap
-      ? { bootstrap: state.memberBootstrap, proxyName: (id) => `broker-${id}-member` }
-      : null,
+    memberBootstrap: state.memberBootstrap ?? null,
+    ...(state.memberBootstrap ? { memberProxyName: (id: number) => memberProxies.get(id)! } : {}),
     brokers: control,
     partitionState: (topic, partition) =>
       topicPartitions(state.directBootstrap, topic).then((ps) => {
@@ -150,7 +151,7 @@ export async function acquireEnvironment(opts: EnvironmentOptions): Promise<RunE
       toxiproxyUrl: opts.toxiproxyUrl ?? null,
       toxiproxyVersion: "",
       proxyName: (id) => proxies.get(id) ?? `broker-${id}`,
-      memberConnections: null,
+      memberBootstrap: null,
       brokers: null,
       partitionState: (topic, partition) =>
         topicPartitions(opts.bootstrap!, topic, connection).then((ps) => {

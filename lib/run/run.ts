@@ -232,7 +232,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
     : localWorkers(opts.workers);
   const proxies = [
     ...env.brokerIds.map(env.proxyName),
-    ...(env.memberConnections ? env.brokerIds.map(env.memberConnections.proxyName) : []),
+    ...(env.memberProxyName ? env.brokerIds.map(env.memberProxyName) : []),
   ];
   const downFaults = plan.faults.some((f) => f.action.kind === "proxy-down");
   // On someone else's Toxiproxy, a proxy already disabled before the run stays disabled.
@@ -264,10 +264,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
   };
   try {
     log(`cluster: ${env.description}`);
-    const problems = unsupportedFaults(plan.faults, {
-      ...env,
-      ...(env.memberConnections ? { memberProxyName: env.memberConnections.proxyName } : {}),
-    });
+    const problems = unsupportedFaults(plan.faults, env);
     if (problems.length) throw new UnsupportedSettingError(problems.join("\n"));
     if (env.brokerIds.length < plan.topic.replicationFactor) {
       throw new UnsupportedSettingError(

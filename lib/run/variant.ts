@@ -168,7 +168,7 @@ export function faultTimeline(
       {
         toxiproxyUrl: env.toxiproxyUrl,
         proxyName: env.proxyName,
-        ...(env.memberConnections ? { memberProxyName: env.memberConnections.proxyName } : {}),
+        memberProxyName: env.memberProxyName,
         brokers: env.brokers,
         brokerIds: env.brokerIds,
         partitionState: (p) => env.partitionState(topic, p),

@@ -52,12 +52,7 @@ function readFault(item: Field, id: string, context: FaultContext): FaultPlan | 
   }
 
   const read = readAction(item, map);
-  const connections = read === null ? null : readConnections(map, read);
-  const action = read === null || connections === null
-    ? null
-    : connections === undefined
-    ? read
-    : { ...read, member: connections } as FaultAction;
+  const action = read && withConnections(map, read);
   const target = action?.kind === "member"
     ? readMemberTarget(map.get("target"), action.op)
     : readTarget(map.get("target"), context);
@@ -117,12 +112,12 @@ function readAction(item: Field, map: MapView): FaultAction | null {
 }
 
 /**
- * `connections: {member: N}`: the member whose connections a toxic or proxy fault hits (its own
- * proxies), undefined when absent (every client's), null after a problem.
+ * The action with `connections: {member: N}` read into it: the member whose connections a toxic or
+ * proxy fault hits (its own proxies); as it is when absent (every client's); null after a problem.
  */
-function readConnections(map: MapView, action: FaultAction): number | null | undefined {
+function withConnections(map: MapView, action: FaultAction): FaultAction | null {
   const field = map.get("connections");
-  if (field.absent) return undefined;
+  if (field.absent) return action;
   if (action.kind !== "toxic" && action.kind !== "proxy-down") {
     return field.fail(
       `only toxic and proxy faults take connections; a ${action.kind} fault hits ` +
@@ -142,7 +137,7 @@ function readConnections(map: MapView, action: FaultAction): number | null | und
   if (index == null) {
     return index === null ? null : member.fail("must be a member's index in its group (0, 1, …)");
   }
-  return index;
+  return { ...action, member: index };
 }
 
 function readAttributes(

@@ -128,21 +128,24 @@ function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantP
   const items = field.list() ?? [];
   let joined = 0;
   let faultedMember: number | null = null;
+  // Why `index` is no member of every group, or null when it is one.
+  const memberProblem = (index: number, needs: string): string | null =>
+    groups.length === 0
+      ? `${needs} a variant with a consumer group (consumer:)`
+      : index >= Math.min(...groups)
+      ? `no member ${index}: the smallest consumer group has ${
+        Math.min(...groups)
+      } member(s), numbered from 0`
+      : null;
   faults.forEach((f, i) => {
     const where = items[i] ?? field;
     const member = connectionsMember(f.action);
     if (member !== undefined) {
       const connections = where.map("fault")?.get("connections").map("connections")
         ?.get("member") ?? where;
-      if (groups.length === 0) {
-        connections.fail("a member's connections need a variant with a consumer group (consumer:)");
-      } else if (member >= Math.min(...groups)) {
-        connections.fail(
-          `no member ${member}: the smallest consumer group has ${
-            Math.min(...groups)
-          } member(s), numbered from 0`,
-        );
-      } else if (faultedMember !== null && faultedMember !== member) {
+      const problem = memberProblem(member, "a member's connections need");
+      if (problem) connections.fail(problem);
+      else if (faultedMember !== null && faultedMember !== member) {
         connections.fail(
           `the connections of one member per scenario can be faulted (the stack has one member ` +
             `listener per broker): member ${faultedMember} already is, member ${member} cannot be too`,
@@ -162,9 +165,11 @@ function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantP
       return;
     }
     if (f.target.kind !== "member" && f.target.kind !== "new-member") return;
-    if (groups.length === 0) {
-      where.fail("a member fault needs a variant with a consumer group (consumer:)");
-    } else if (f.target.kind === "new-member") {
+    // A joining member has the next index: only the group's existence is asked of it.
+    const index = f.target.kind === "member" ? f.target.index : 0;
+    const problem = memberProblem(index, "a member fault needs");
+    if (problem) where.fail(problem);
+    else if (f.target.kind === "new-member") {
       // Each join is a new process, whenever the earlier ones left: counted all together.
       joined++;
       if (Math.max(...groups) + joined > MAX_MEMBERS) {
@@ -174,12 +179,6 @@ function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantP
           }, more than ${MAX_MEMBERS} processes on this machine`,
         );
       }
-    } else if (f.target.index >= Math.min(...groups)) {
-      where.fail(
-        `no member ${f.target.index}: the smallest consumer group has ${
-          Math.min(...groups)
-        } member(s), numbered from 0`,
-      );
     }
   });
 }

@@ -58,7 +58,7 @@ Deno.test({
       const state = (await readState())!;
       const kafka = new Kafka({
         clientId: "member-listener-test",
-        brokers: env.memberConnections!.bootstrap,
+        brokers: env.memberBootstrap!,
         logLevel: logLevel.NOTHING,
       });
       const admin = kafka.admin();

@@ -170,7 +170,7 @@ export const env = {
   toxiproxyUrl: null,
   toxiproxyVersion: "",
   proxyName: (id: number) => `broker-${id}`,
-  memberConnections: null,
+  memberBootstrap: null,
   brokers: null,
   partitionState: () => Promise.resolve({ leader: 1, replicas: [1] }),
   groupCoordinator: () => Promise.resolve(1),
