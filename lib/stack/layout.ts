@@ -83,6 +83,20 @@ export function clusterLayout(opts: { brokers: number; basePort?: number }): Clu
   return { brokers: opts.brokers, basePort: base, toxiproxyPort: base + 474, nodes };
 }
 
+/**
+ * The ports of `ports` inside the system's ephemeral range (`[low, high]`, Linux's
+ * `net.ipv4.ip_local_port_range`), where the kernel picks the local port of every
+ * outgoing connection: any client may hold one of them for a while, so a stack
+ * there fails at random with "port already in use".
+ */
+export function ephemeralPorts<T extends { port: number }>(
+  ports: T[],
+  range: [number, number] | null,
+): T[] {
+  if (!range) return [];
+  return ports.filter((p) => p.port >= range[0] && p.port <= range[1]);
+}
+
 /** Every port the stack listens on, with what it is, for a clear "port in use" error. */
 export function allPorts(layout: ClusterLayout): { port: number; what: string }[] {
   const ports = [{ port: layout.toxiproxyPort, what: "Toxiproxy API" }];

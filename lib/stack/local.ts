@@ -28,6 +28,7 @@ import {
   clusterLayout,
   DEFAULT_BASE_PORT,
   directBootstrap,
+  ephemeralPorts,
   HOST,
   jvmOptions,
   LOG4J2_PROPERTIES,
@@ -117,6 +118,17 @@ function writeState(state: StackState): Promise<void> {
 /** Is every recorded process of the stack running? */
 export function allRunning(state: StackState): boolean {
   return state.processes.every(isRunning);
+}
+
+/** Linux's ephemeral port range, or null where it cannot be read. */
+function ephemeralRange(): [number, number] | null {
+  try {
+    const [low, high] = Deno.readTextFileSync("/proc/sys/net/ipv4/ip_local_port_range")
+      .trim().split(/\s+/).map(Number);
+    return Number.isInteger(low) && Number.isInteger(high) ? [low, high] : null;
+  } catch { // not Linux, or no /proc: nothing to warn about
+    return null;
+  }
 }
 
 function portFree(port: number): boolean {
@@ -278,6 +290,25 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
   await stackDown({ basePort, progress });
 
   const layout = clusterLayout({ brokers: opts.brokers, basePort });
+  const range = ephemeralRange();
+  const ephemeral = ephemeralPorts(allPorts(layout), range);
+  // Outgoing connections take their local ports from this range, so the block may collide at random.
+  const ephemeralHint = ephemeral.length
+    ? ` Ports ${range![0]}-${
+      range![1]
+    } are this system's ephemeral range, lent to outgoing connections: pick a base port whose block (${
+      layout.toxiproxyPort - basePort + 1
+    } ports) stays outside it.`
+    : "";
+  if (ephemeral.length) {
+    progress(
+      `Warning: ${ephemeral.length} port${ephemeral.length > 1 ? "s" : ""} of the stack (from ${
+        Math.min(...ephemeral.map((p) => p.port))
+      }) lie in the ephemeral range ${range![0]}-${
+        range![1]
+      }, which outgoing connections borrow from; the stack may find them taken.`,
+    );
+  }
   const busy = allPorts(layout).filter((p) => !portFree(p.port));
   if (busy.length) {
     throw new StackError(
@@ -285,7 +316,7 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
         busy.map((b) => `${b.port} (${b.what})`).join(", ")
       }. Stop what uses ${
         busy.length > 1 ? "them" : "it"
-      } or pick another port block with --base-port.`,
+      } or pick another port block with --base-port.${ephemeralHint}`,
     );
   }
 

@@ -15,7 +15,7 @@ import type { ProducerConfig } from "../../lib/scenario/types.ts";
 import { alive, childrenMatching, JAVA_SIDECAR, waitUntil } from "./helpers.ts";
 import { PRODUCER_DEFAULTS } from "../../lib/scenario/producer.ts";
 
-const BASE_PORT = 33000;
+const BASE_PORT = 31500;
 
 /** What the drivers passed to onClientLog. */
 const clientLog: string[] = [];

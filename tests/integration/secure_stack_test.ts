@@ -14,7 +14,7 @@ import { securityFiles, stackConnection, type StackSecurity } from "../../lib/st
 import { secretsOf } from "../../lib/connection/settings.ts";
 import { CLIENT_NAMES } from "../../lib/clients/names.ts";
 
-const BASE_PORT = 34000;
+const BASE_PORT = 32000;
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const decoder = new TextDecoder();
 
