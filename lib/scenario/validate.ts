@@ -128,14 +128,14 @@ function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantP
   const items = field.list() ?? [];
   let joined = 0;
   let faultedMember: number | null = null;
-  // Why `index` is no member of every group, or null when it is one.
-  const memberProblem = (index: number, needs: string): string | null =>
+  const smallest = Math.min(...groups);
+  // Why `index` is no member of every group (null: a joining member, only a group is needed), or
+  // null when all is well.
+  const memberProblem = (index: number | null, needs: string): string | null =>
     groups.length === 0
       ? `${needs} a variant with a consumer group (consumer:)`
-      : index >= Math.min(...groups)
-      ? `no member ${index}: the smallest consumer group has ${
-        Math.min(...groups)
-      } member(s), numbered from 0`
+      : index !== null && index >= smallest
+      ? `no member ${index}: the smallest consumer group has ${smallest} member(s), numbered from 0`
       : null;
   faults.forEach((f, i) => {
     const where = items[i] ?? field;
@@ -165,8 +165,7 @@ function checkMemberFaults(field: Field, faults: FaultPlan[], variants: VariantP
       return;
     }
     if (f.target.kind !== "member" && f.target.kind !== "new-member") return;
-    // A joining member has the next index: only the group's existence is asked of it.
-    const index = f.target.kind === "member" ? f.target.index : 0;
+    const index = f.target.kind === "member" ? f.target.index : null;
     const problem = memberProblem(index, "a member fault needs");
     if (problem) where.fail(problem);
     else if (f.target.kind === "new-member") {

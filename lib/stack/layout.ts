@@ -84,17 +84,24 @@ export function clusterLayout(opts: { brokers: number; basePort?: number }): Clu
 }
 
 /**
- * The ports of `ports` inside the system's ephemeral range (`[low, high]`, Linux's
- * `net.ipv4.ip_local_port_range`), where the kernel picks the local port of every
- * outgoing connection: any client may hold one of them for a while, so a stack
- * there fails at random with "port already in use".
+ * What to warn about when the stack's ports reach into the system's ephemeral range (`[low,
+ * high]`, Linux's `net.ipv4.ip_local_port_range`), where the kernel picks the local port of every
+ * outgoing connection: any client may hold one of them for a while, so such a stack fails at
+ * random with "port already in use". Null when no port does, or the range is unknown.
  */
-export function ephemeralPorts<T extends { port: number }>(
-  ports: T[],
+export function ephemeralOverlap(
+  layout: ClusterLayout,
   range: [number, number] | null,
-): T[] {
-  if (!range) return [];
-  return ports.filter((p) => p.port >= range[0] && p.port <= range[1]);
+): string | null {
+  if (!range) return null;
+  const inside = allPorts(layout).map((p) => p.port).filter((p) => p >= range[0] && p <= range[1]);
+  if (inside.length === 0) return null;
+  return `${inside.length} port${inside.length > 1 ? "s" : ""} of the stack (from ${
+    Math.min(...inside)
+  }) lie in this system's ephemeral range ${range[0]}-${range[1]}, lent to outgoing connections: ` +
+    `pick a base port whose block (${
+      layout.toxiproxyPort - layout.basePort + 1
+    } ports) stays outside it.`;
 }
 
 /** Every port the stack listens on, with what it is, for a clear "port in use" error. */

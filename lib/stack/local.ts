@@ -28,7 +28,7 @@ import {
   clusterLayout,
   DEFAULT_BASE_PORT,
   directBootstrap,
-  ephemeralPorts,
+  ephemeralOverlap,
   HOST,
   jvmOptions,
   LOG4J2_PROPERTIES,
@@ -290,25 +290,8 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
   await stackDown({ basePort, progress });
 
   const layout = clusterLayout({ brokers: opts.brokers, basePort });
-  const range = ephemeralRange();
-  const ephemeral = ephemeralPorts(allPorts(layout), range);
-  // Outgoing connections take their local ports from this range, so the block may collide at random.
-  const ephemeralHint = ephemeral.length
-    ? ` Ports ${range![0]}-${
-      range![1]
-    } are this system's ephemeral range, lent to outgoing connections: pick a base port whose block (${
-      layout.toxiproxyPort - basePort + 1
-    } ports) stays outside it.`
-    : "";
-  if (ephemeral.length) {
-    progress(
-      `Warning: ${ephemeral.length} port${ephemeral.length > 1 ? "s" : ""} of the stack (from ${
-        Math.min(...ephemeral.map((p) => p.port))
-      }) lie in the ephemeral range ${range![0]}-${
-        range![1]
-      }, which outgoing connections borrow from; the stack may find them taken.`,
-    );
-  }
+  const overlap = ephemeralOverlap(layout, ephemeralRange());
+  if (overlap) progress(`Warning: ${overlap}`);
   const busy = allPorts(layout).filter((p) => !portFree(p.port));
   if (busy.length) {
     throw new StackError(
@@ -316,7 +299,7 @@ export async function stackUp(opts: UpOptions): Promise<StackState> {
         busy.map((b) => `${b.port} (${b.what})`).join(", ")
       }. Stop what uses ${
         busy.length > 1 ? "them" : "it"
-      } or pick another port block with --base-port.${ephemeralHint}`,
+      } or pick another port block with --base-port.${overlap ? ` ${overlap}` : ""}`,
     );
   }
 

@@ -4,7 +4,7 @@ import {
   brokerProperties,
   clusterLayout,
   directBootstrap,
-  ephemeralPorts,
+  ephemeralOverlap,
   jvmOptions,
   memberBootstrap,
   proxiedBootstrap,
@@ -109,17 +109,17 @@ Deno.test("layout: on a secured stack the MEMBER listener speaks what CLIENT spe
   }
 });
 
-Deno.test("ephemeralPorts: the ports inside the system's ephemeral range, none without one", () => {
-  const ports = allPorts(clusterLayout({ brokers: 3, basePort: 32500 }));
-  const inside = ephemeralPorts(ports, [32768, 60999]);
-  assert.deepEqual(
-    inside.map((p) => p.port).sort((a, b) => a - b),
-    ports.map((p) => p.port).filter((p) => p >= 32768).sort((a, b) => a - b),
-  );
-  assert.ok(inside.some((p) => p.what === "Toxiproxy API"));
-  assert.ok(!inside.some((p) => p.what === "proxy of broker 1")); // 32591
-  assert.deepEqual(ephemeralPorts(ports, null), []);
-  assert.deepEqual(ephemeralPorts(allPorts(clusterLayout({ brokers: 3 })), [32768, 60999]), []);
+Deno.test("ephemeralOverlap: names the ports inside the ephemeral range and the way out", () => {
+  const range: [number, number] = [32768, 60999];
+  const inside = allPorts(clusterLayout({ brokers: 3, basePort: 32500 }))
+    .filter((p) => p.port >= 32768);
+  const text = ephemeralOverlap(clusterLayout({ brokers: 3, basePort: 32500 }), range);
+  assert.ok(inside.length > 0 && inside.length < 19);
+  assert.match(text!, new RegExp(`^${inside.length} ports of the stack \\(from 32791\\)`));
+  assert.match(text!, /ephemeral range 32768-60999/);
+  assert.match(text!, /block \(475 ports\)/);
+  assert.equal(ephemeralOverlap(clusterLayout({ brokers: 3, basePort: 32500 }), null), null);
+  assert.equal(ephemeralOverlap(clusterLayout({ brokers: 3 }), range), null);
 });
 
 Deno.test("the integration tests' port blocks lie below Linux's default ephemeral range", async () => {
@@ -130,8 +130,8 @@ Deno.test("the integration tests' port blocks lie below Linux's default ephemera
     const text = await Deno.readTextFile(new URL(entry.name, dir));
     for (const m of text.matchAll(/BASE_PORT = (\d+)/g)) {
       found++;
-      const ports = allPorts(clusterLayout({ brokers: 3, basePort: Number(m[1]) }));
-      assert.deepEqual(ephemeralPorts(ports, [32768, 60999]), [], `${entry.name}: ${m[0]}`);
+      const layout = clusterLayout({ brokers: 3, basePort: Number(m[1]) });
+      assert.equal(ephemeralOverlap(layout, [32768, 60999]), null, `${entry.name}: ${m[0]}`);
     }
   }
   assert.ok(found >= 3, `found ${found} BASE_PORT constants`);
