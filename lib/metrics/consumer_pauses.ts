@@ -57,44 +57,67 @@ export function pausesAround(
 export interface PartitionStall {
   partition: number;
   /**
-   * The longest gap between two records finished on the partition, ms; for a partition that
-   * never went on, from its last record before the fault (or the fault) to `untilMs`.
+   * The longest time the partition had a record waiting and none finished, ms: between two
+   * records finished on it, from the first one's end or, when later, the moment the second was
+   * written (acknowledged to the producer); for a partition that never went on, from its last
+   * record before the fault (or the fault) to `untilMs`.
    */
   pauseMs: number | null;
-  /** Where that gap started (a record finished), epoch ms; null with `pauseMs`. */
+  /** Where that stall started, epoch ms; null with `pauseMs`. */
   fromMs: number | null;
 }
 
 /**
- * Each of `partitions`' longest gap between two finished records, from its last record at or
- * before `atMs` until `untilMs`: the stop-the-world a rebalance imposes shows on every
- * partition, also those of members the fault never touched, and it may come a few seconds after
- * the fault (when the others learn of the rebalance), which {@link pausesAround} misses. A
- * partition with no record after `atMs` (until `untilMs`) stalled until `untilMs` at least:
- * the load kept writing to every partition, so records were waiting.
+ * When the record at `offset` of `partition` could first be read, epoch ms (its producer's
+ * acknowledgement); null when unknown (never acknowledged), taken as waiting all along.
+ */
+export type AvailableAt = (partition: number, offset: number) => number | null;
+
+/**
+ * Each of `partitions`' longest stall from its last record at or before `atMs` until
+ * `untilMs`: the stop-the-world a rebalance imposes shows on every partition, also those of
+ * members the fault never touched, and it may come a few seconds after the fault (when the
+ * others learn of the rebalance), which {@link pausesAround} misses. A gap during which the
+ * partition had nothing to read is not the consumer's: with `availableAt`, a gap counts from
+ * the moment its next record was written when that is later than the previous record's end
+ * (a broker fault also stops the writes to the partitions it led until a new leader takes
+ * over). A partition with no record after `atMs` (until `untilMs`) stalled until `untilMs` at
+ * least: the load kept writing to every partition, so records were waiting.
+ *
+ * @example
+ * ```ts
+ * import { longestStalls } from "./consumer_pauses.ts";
+ * const done = (offset: number, atMs: number) =>
+ *   ({ member: 0, partition: 0, offset, outcome: "processed", atMs }) as const;
+ * // Offset 1 was written at 17,000 only (its leader had died), then read at once.
+ * const written = (_p: number, offset: number) => offset === 1 ? 17_000 : 0;
+ * longestStalls([done(0, 9_000), done(1, 17_050)], 10_000, 30_000, [0], written)[0].pauseMs; // 50
+ * longestStalls([done(0, 9_000), done(1, 17_050)], 10_000, 30_000, [0])[0].pauseMs; // 8050
+ * ```
  */
 export function longestStalls(
   entries: Iterable<Readonly<ProcessingEntry>>,
   atMs: number,
   untilMs: number,
   partitions: readonly number[],
+  availableAt?: AvailableAt,
 ): PartitionStall[] {
-  const times = new Map<number, number[]>(partitions.map((p) => [p, []]));
-  for (const e of entries) times.get(e.partition)?.push(e.atMs);
+  const byPartition = new Map<number, Readonly<ProcessingEntry>[]>(partitions.map((p) => [p, []]));
+  for (const e of entries) byPartition.get(e.partition)?.push(e);
   return partitions.map((partition) => {
-    const all = times.get(partition)!.sort((a, b) => a - b);
-    const before = all.filter((t) => t <= atMs).at(-1);
-    const after = all.filter((t) => t > atMs && t <= untilMs);
+    const all = byPartition.get(partition)!.sort((a, b) => a.atMs - b.atMs);
+    const before = all.filter((e) => e.atMs <= atMs).at(-1);
+    const after = all.filter((e) => e.atMs > atMs && e.atMs <= untilMs);
     if (after.length === 0) {
-      const from = before ?? atMs;
+      const from = before?.atMs ?? atMs;
       return { partition, pauseMs: untilMs - from, fromMs: from };
     }
     const chain = before === undefined ? after : [before, ...after];
-    let pauseMs = 0, fromMs = chain[0];
+    let pauseMs = 0, fromMs = chain[0].atMs;
     for (let i = 1; i < chain.length; i++) {
-      if (chain[i] - chain[i - 1] > pauseMs) {
-        [pauseMs, fromMs] = [chain[i] - chain[i - 1], chain[i - 1]];
-      }
+      const written = availableAt?.(partition, chain[i].offset) ?? null;
+      const from = Math.max(chain[i - 1].atMs, written ?? -Infinity);
+      if (chain[i].atMs - from > pauseMs) [pauseMs, fromMs] = [chain[i].atMs - from, from];
     }
     return { partition, pauseMs, fromMs };
   });

@@ -502,7 +502,8 @@ export interface GroupFaultPause {
   partitions: {
     partition: number;
     /**
-     * The longest gap between two records finished on the partition, from its last before the
+     * The longest gap between two records finished on the partition while a record was waiting
+     * (counted from the next record's write when it came later), from its last before the
      * fault until the next fault (or the group's end), ms: the member's own partitions
      * wait to be reassigned, the others stop for an eager rebalance; a partition that never
      * went on counts until that window's end.

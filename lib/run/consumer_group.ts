@@ -17,7 +17,7 @@ import { readProcessingLog } from "../consume/processing_log.ts";
 import { MemberFaults } from "../faults/member_faults.ts";
 import { decodeEvent } from "../load/payload.ts";
 import { LatencyRecorder } from "../metrics/latency.ts";
-import { longestStalls, reassignedAfter } from "../metrics/consumer_pauses.ts";
+import { type AvailableAt, longestStalls, reassignedAfter } from "../metrics/consumer_pauses.ts";
 import type {
   ConsumerGroupReport,
   FaultWindow,
@@ -80,6 +80,8 @@ export interface EventTimes {
   seqs: OffsetSeqs;
   /** When the load intended to send event `seq`, epoch ms. */
   intendedEpochMs(seq: number): number;
+  /** When event `seq` was acknowledged, epoch ms; null when it never was. */
+  ackedEpochMs(seq: number): number | null;
 }
 
 /**
@@ -475,7 +477,15 @@ export class VariantGroup {
     const check = checkProcessing({ topic: ranges, entries, committed, deadLettered });
     const lives = this.#group.lives;
     const partitions = ranges.map((r) => r.partition);
-    const pauses = this.#pauses(lives, entries, partitions, closingAtMs, windows);
+    // A record counts as waiting from its acknowledgement (with acks=all, about when the
+    // partition's readers can have it), so that a leader's death is not the consumer's pause.
+    const availableAt = times
+      ? (partition: number, offset: number) => {
+        const seq = times.seqs.seqAt(partition, offset);
+        return seq === undefined ? null : times.ackedEpochMs(seq);
+      }
+      : undefined;
+    const pauses = this.#pauses(lives, entries, partitions, closingAtMs, windows, availableAt);
     const measured = pauses.flatMap((p) => p.partitions.map((x) => x.pauseMs))
       .filter((ms): ms is number => ms !== null);
     const e2e = times ? endToEnd(entries, times, this.#startEpochMs, closingAtMs) : null;
@@ -506,7 +516,8 @@ export class VariantGroup {
   }
 
   /**
-   * Per fault, every partition's longest stall until the next fault (or the group's end), and
+   * Per fault, every partition's longest stall (with a record waiting) until the next fault (or
+   * the group's end), and
    * for a member fault, for the partitions the member held, the time until another process had
    * them.
    */
@@ -516,6 +527,7 @@ export class VariantGroup {
     partitions: number[],
     endMs: number,
     faultWindows: readonly FaultWindow[],
+    availableAt: AvailableAt | undefined,
   ): GroupFaultPause[] {
     const windows = faultStarts(faultWindows);
     // Keyed by process: a member started again after the fault is another owner.
@@ -534,7 +546,7 @@ export class VariantGroup {
           (l.endedAtMs === null || l.endedAtMs >= atEpoch)
         );
       const held = hit?.assignments.filter((a) => a.atMs <= atEpoch).at(-1)?.partitions ?? [];
-      const stalls = longestStalls(entries, atEpoch, untilMs, partitions);
+      const stalls = longestStalls(entries, atEpoch, untilMs, partitions, availableAt);
       const reassigned = reassignedAfter(changes, atEpoch, hit?.pid ?? -1, held);
       return {
         faultId: w.id,

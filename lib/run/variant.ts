@@ -405,7 +405,16 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
       if (group) {
         // Which record is which event is known from the full read-back only.
         const times = seqs && verifier
-          ? { seqs, intendedEpochMs: (seq: number) => startEpochMs + schedule.timeOf(seq) }
+          ? {
+            seqs,
+            intendedEpochMs: (seq: number) => startEpochMs + schedule.timeOf(seq),
+            ackedEpochMs: (seq: number) => {
+              const ms = result.latencies?.[seq];
+              return ms === undefined || Number.isNaN(ms)
+                ? null
+                : startEpochMs + schedule.timeOf(seq) + ms;
+            },
+          }
           : null;
         consumer = await group.finish(ends.ranges, times, windows, o.signal);
         group = null;

@@ -38,7 +38,7 @@ Deno.test("end to end: from each event's intended time to its first processing; 
   ];
   const { latency, lag } = endToEnd(
     entries,
-    { seqs, intendedEpochMs: (seq) => START + seq * 500 },
+    { seqs, intendedEpochMs: (seq) => START + seq * 500, ackedEpochMs: () => null },
     START,
     START + 4_000,
   );

@@ -66,3 +66,25 @@ Deno.test("stalls: the longest gap after a fault, on every partition, even one t
   // The same records seen by pausesAround: partition 1 looks barely touched (550 ms).
   assert.equal(pausesAround(entries, 10_000, [1])[0].pauseMs, 550);
 });
+
+Deno.test("stalls: a gap with nothing written to the partition is not the consumer's", () => {
+  // The partition's leader dies at 10,000: nothing is written to it until a new leader takes
+  // over at 17,000; a rebalance then stops the group from 18,000 to 28,000.
+  const entries = [
+    done(0, 0, 9_900), // offset 9,900, written long before
+    { ...done(0, 0, 28_000), offset: 17_000 }, // written at 17,000, read after the rebalance
+    { ...done(0, 0, 28_010), offset: 17_001 },
+  ];
+  const writtenAt = (partition: number, offset: number) =>
+    partition === 0 && offset >= 17_000 ? offset : null;
+  assert.deepEqual(longestStalls(entries, 10_000, 40_000, [0], writtenAt), [
+    { partition: 0, pauseMs: 11_000, fromMs: 17_000 },
+  ]);
+  // Without the write times, the leader's death counts as the consumer's pause.
+  assert.deepEqual(longestStalls(entries, 10_000, 40_000, [0]), [
+    { partition: 0, pauseMs: 18_100, fromMs: 9_900 },
+  ]);
+  // A record written before the previous one finished: the whole gap counts.
+  const early = (_p: number, _o: number) => 5_000;
+  assert.equal(longestStalls(entries, 10_000, 40_000, [0], early)[0].pauseMs, 18_100);
+});
