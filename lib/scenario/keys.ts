@@ -19,6 +19,7 @@ export const SECTION_KEYS = {
     "parallel",
     "variants",
     "clients",
+    "client.properties",
     "expect",
     "faults",
     "profiles",

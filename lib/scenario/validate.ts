@@ -72,7 +72,8 @@ export function readPlan(reader: Reader, clientOverride?: ClientName): Plan | un
 
   const shared = readExpectations(map.get("expect"));
   const clients = readClients(map.get("clients"));
-  const written = readVariants(map.get("variants"), load?.send ?? null, shared);
+  const sharedPerClient = readClientProperties(map.get("client.properties"));
+  const written = readVariants(map.get("variants"), load?.send ?? null, shared, sharedPerClient);
   const variants = written && clients !== null
     ? expandClients(map.get("variants"), written, clients, clientOverride)
     : null;
@@ -448,7 +449,7 @@ const CLIENT_UNSET = "" as ClientName;
 /**
  * `client.properties:` — producer properties given only when the variant runs
  * on that client, such as librdkafka's `socket.timeout.ms`, which other clients
- * do not know.
+ * do not know. At the top level, for every variant (a variant's own win).
  */
 function readClientProperties(field: Field): VariantPlan["clientProperties"] | null {
   const entries = field.entries();
@@ -482,6 +483,23 @@ function readClientProperties(field: Field): VariantPlan["clientProperties"] | n
     out[key as ClientName] = { properties, lines };
   }
   return ok ? out : null;
+}
+
+/** A variant's `client.properties` over the scenario's: the variant's own win, property by property. */
+function withShared(
+  own: VariantPlan["clientProperties"],
+  shared: VariantPlan["clientProperties"],
+): VariantPlan["clientProperties"] {
+  const out: VariantPlan["clientProperties"] = {};
+  for (const client of CLIENT_NAMES) {
+    const [mine, all] = [own[client], shared[client]];
+    if (!mine && !all) continue;
+    out[client] = {
+      properties: { ...all?.properties, ...mine?.properties },
+      lines: { ...all?.lines, ...mine?.lines },
+    };
+  }
+  return out;
 }
 
 /** Top-level `clients:`; undefined when absent. */
@@ -552,6 +570,7 @@ function readVariants(
   field: Field,
   loadSend: SendMode | null,
   shared: Expectation[] | null,
+  sharedPerClient: VariantPlan["clientProperties"] | null,
 ): VariantPlan[] | null {
   if (!field.require()) return null;
   const items = field.list();
@@ -583,7 +602,7 @@ function readVariants(
       name == null || description === null || client === null || send === null ||
       perClient === null || consumer === null ||
       resendEvery === null || producer === null || expectations === null || loadSend === null ||
-      shared === null
+      shared === null || sharedPerClient === null
     ) {
       return null;
     }
@@ -597,7 +616,7 @@ function readVariants(
       producer: producer.config,
       properties: producer.properties,
       propertyLines: producer.lines,
-      clientProperties: perClient,
+      clientProperties: withShared(perClient, sharedPerClient),
       send: send ?? { ...loadSend },
       appResendEvery: resendEvery ?? 0,
       ...(consumer ? { consumer } : {}),

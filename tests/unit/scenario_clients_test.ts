@@ -129,3 +129,41 @@ variants:
   assert.equal(bad.line, 12);
   assert.match(bad.message, /unknown client "librdkafa"/);
 });
+
+Deno.test("top-level client.properties reach every variant on that client; a variant's own win", () => {
+  const text = `${BASE}clients: [librdkafka, kafkajs]
+client.properties:
+  librdkafka:
+    reconnect.backoff.max.ms: 1000
+    socket.timeout.ms: 2000
+variants:
+  - name: plain
+  - name: own
+    client.properties:
+      librdkafka:
+        socket.timeout.ms: 500
+`;
+  const byName = new Map(parseScenario(text, "s.yaml").variants.map((v) => [v.name, v]));
+  assert.deepEqual(byName.get("plain-librdkafka")!.properties, {
+    "reconnect.backoff.max.ms": "1000",
+    "socket.timeout.ms": "2000",
+  });
+  assert.deepEqual(byName.get("plain-librdkafka")!.propertyLines, {
+    "reconnect.backoff.max.ms": 9,
+    "socket.timeout.ms": 10,
+  });
+  assert.deepEqual(byName.get("own-librdkafka")!.properties, {
+    "reconnect.backoff.max.ms": "1000",
+    "socket.timeout.ms": "500",
+  });
+  assert.equal(byName.get("own-librdkafka")!.propertyLines["socket.timeout.ms"], 16);
+  assert.deepEqual(byName.get("plain-kafkajs")!.properties, {});
+  // --client reaches them too.
+  const [java] = parseScenario(text.replace("librdkafka:\n    r", "java:\n    r"), "s.yaml", {
+    client: "java",
+  }).variants;
+  assert.equal(java.properties["reconnect.backoff.max.ms"], "1000");
+  const [bad] = problemsOf(text.replace("  librdkafka:\n    r", "  rdkafka:\n    r"));
+  assert.equal(bad.line, 8);
+  assert.match(bad.message, /unknown client "rdkafka"/);
+});
