@@ -45,6 +45,10 @@ ${EXTERNAL_HELP}
   --fail-fast            Stop a variant's load at the first anomaly that breaks an expectation
                          for good (lost == 0 and one event lost); its events are still verified
                          and the report written, the run fails
+  --client-log           Keep every line each variant's producer client logs (info, and the debug
+                         lines asked for, e.g. librdkafka's debug property in client.properties)
+                         in client-logs/<variant>.log of the run's folder, with the load's start
+                         and the fault windows; not with --workers
   --repeat N             Run the scenario N times (1 to ${MAX_REPEAT}, default 1), each run with its
                          own reports, then print each expectation's runs held and observed
                          min/median/max against its threshold: stable, thin (held every time, but
@@ -77,6 +81,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
       profile: { type: "string" },
       "keep-topics": { type: "boolean" },
       "fail-fast": { type: "boolean" },
+      "client-log": { type: "boolean" },
       client: { type: "string" },
       repeat: { type: "string" },
       workers: { type: "string" },
@@ -97,6 +102,12 @@ export async function scenarioCommand(args: string[]): Promise<number> {
   if (workers !== undefined && values["fail-fast"]) {
     throw new UsageError(
       "--fail-fast needs the live verification, which a run split with --workers does not have",
+    );
+  }
+  if (workers !== undefined && values["client-log"]) {
+    throw new UsageError(
+      "--client-log keeps the log of the one producer of each variant; with --workers the " +
+        "producers are in the worker processes",
     );
   }
   if (values.list) {
@@ -136,6 +147,7 @@ export async function scenarioCommand(args: string[]): Promise<number> {
     reportsDir: values.reports,
     keepTopics: values["keep-topics"],
     failFast: values["fail-fast"],
+    clientLog: values["client-log"],
     workers,
     ...(listen ? { listen: { hostname: listen[0], port: listen[1] } } : {}),
     signal: interrupt.signal,

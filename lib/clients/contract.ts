@@ -125,9 +125,17 @@ export interface DriverOptions {
   clientId: string;
   /** Receives every record's delivery report. */
   onDelivery: (report: DeliveryReport) => void;
-  /** Called with errors and warnings the client logs, for the report. */
-  onClientLog?: (level: "error" | "warn", message: string) => void;
+  /** Called with the lines the client logs: errors and warnings, for the report. */
+  onClientLog?: (level: ClientLogLevel, message: string) => void;
+  /**
+   * Also pass on the client's informational lines, and the debug lines it was asked for
+   * (librdkafka's `debug` property), for `--client-log`; errors and warnings only by default.
+   */
+  verboseLog?: boolean;
 }
+
+/** How much a client log line weighs, as the clients' own levels map onto it. */
+export type ClientLogLevel = "error" | "warn" | "info" | "debug";
 
 /** A property a client rejects, found before anything starts. */
 export interface PropertyProblem {

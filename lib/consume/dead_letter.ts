@@ -46,7 +46,10 @@ export async function openDeadLetter(o: {
     producer: { ...PRODUCER_DEFAULTS, "enable.idempotence": true, "linger.ms": 0 },
     properties: {},
     clientId: o.clientId,
-    onClientLog: o.onClientLog,
+    // Without verboseLog a driver passes on errors and warnings only.
+    onClientLog: (level, message) => {
+      if (level === "error" || level === "warn") o.onClientLog?.(level, message);
+    },
     onDelivery(report: DeliveryReport) {
       const w = waiting.get(report.token);
       if (!w) return;

@@ -21,6 +21,7 @@ import { anomalyCount, LiveVerification } from "../verify/live.ts";
 import type { VerificationCounts } from "../report/types.ts";
 import { LatencyRecorder } from "../metrics/latency.ts";
 import { TimelineRecorder } from "../metrics/timeline.ts";
+import { ClientLogFile } from "./client_log.ts";
 import type { ConnectionSettings } from "../connection/settings.ts";
 import { brokenForGood } from "./expectations.ts";
 import type { VariantFaults } from "./variant_faults.ts";
@@ -78,6 +79,8 @@ export async function openProducer(o: {
   connection: ConnectionSettings;
   topic: string;
   createDriver?: (opts: DriverOptions) => Promise<ProducerDriver>;
+  /** Every line the client logs goes here too (`--client-log`). */
+  clientLog?: ClientLogFile;
 }): Promise<{ driver: ProducerDriver; deliveries: DeliveryRouter; clientErrors: ClientErrors }> {
   const clientErrors: ClientErrors = new Map();
   const deliveries = new DeliveryRouter();
@@ -92,7 +95,9 @@ export async function openProducer(o: {
     properties: o.variant.properties,
     clientId: `sismo-${o.variant.name}`,
     onDelivery: deliveries.onDelivery,
+    verboseLog: o.clientLog !== undefined,
     onClientLog: (level, message) => {
+      o.clientLog?.write(level, message);
       if (level !== "error") return;
       const now = Date.now();
       const seen = clientErrors.get(message) ?? { count: 0, first: now, last: now };
@@ -121,6 +126,10 @@ export async function produceHere(
   const fromIntended = new LatencyRecorder();
   const fromSend = new LatencyRecorder();
   const liveErrors: string[] = [];
+  const clientLog = o.clientLogPath
+    ? ClientLogFile.open(o.clientLogPath, `variant ${variant.name} on ${variant.client}`)
+    : undefined;
+  if (clientLog) log(`[${variant.name}] client log: ${clientLog.path}`);
   const { driver: created, deliveries, clientErrors } = await openProducer({
     plan,
     variant,
@@ -128,6 +137,10 @@ export async function produceHere(
     connection: env.connection,
     topic,
     createDriver: o.createDriver,
+    clientLog,
+  }).catch((e) => {
+    clientLog?.close();
+    throw e;
   });
   let live = o.live === false ? null : new LiveVerification({
     runId: o.runId,
@@ -164,8 +177,10 @@ export async function produceHere(
   const startEpochMs = await o.startAt().catch(async (e) => {
     await live?.stop();
     await driver.close();
+    clientLog?.close();
     throw e;
   });
+  clientLog?.note("the load starts: 0 s on the report's timeline", startEpochMs);
   const timeline = new TimelineRecorder(startEpochMs);
 
   let phase: VariantProgress["phase"] = "load";
@@ -241,7 +256,7 @@ export async function produceHere(
     // The faults end (or this variant's hold on a shared timeline does); the run brings back
     // brokers and removes leftover toxics after each variant or group.
     windows = await faults.stop();
-    await driver.close();
+    await driver.close().finally(() => clientLog && closeClientLog(clientLog, windows));
   }
   return {
     startEpochMs,
@@ -264,6 +279,18 @@ export async function produceHere(
     ...(stoppedEarly !== undefined ? { stoppedEarly } : {}),
     shareProblems: [],
   };
+}
+
+/** The fault windows, on the report's clock, then the end of the client's log. */
+function closeClientLog(clientLog: ClientLogFile, windows: readonly FaultWindow[]): void {
+  const seconds = (ms: number | null) => ms === null ? "?" : `${(ms / 1000).toFixed(3)} s`;
+  for (const w of windows) {
+    clientLog.note(
+      `fault ${w.id} (${w.label}): ${seconds(w.startedAtMs)} to ${seconds(w.endedAtMs)}`,
+    );
+  }
+  clientLog.note("the producer is closed");
+  clientLog.close();
 }
 
 /**

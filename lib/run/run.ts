@@ -47,6 +47,11 @@ export interface RunOptions {
   keepTopics?: boolean;
   /** Stop a variant's load at the first anomaly that breaks an expectation for good. */
   failFast?: boolean;
+  /**
+   * Keep every line each variant's producer client logs, info and the debug lines it was asked
+   * for included, in `client-logs/<variant>.log` of the run's folder (`--client-log`).
+   */
+  clientLog?: boolean;
   /** Split each variant's load over this many worker processes (`--workers N`). */
   workers?: number;
   /** Wait for the workers to connect here instead of starting them (`--listen`). */
@@ -300,6 +305,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
           log,
           // Kept with the reports, as a history: a verdict can be checked by hand.
           processingDir: v.consumer ? join(dir, "processing", v.name) : undefined,
+          clientLogPath: opts.clientLog ? join(dir, "client-logs", `${v.name}.log`) : undefined,
         });
       } finally {
         // Also when the variant failed after creating its topic: a run leaves nothing behind.

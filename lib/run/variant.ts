@@ -84,6 +84,8 @@ export interface VariantRunOptions {
    * `lib/consume/processing_log.ts`). Absent: a temporary folder, removed after the run.
    */
   processingDir?: string;
+  /** Keep every line the producer's client logs in this file (`--client-log`). */
+  clientLogPath?: string;
   /** The command of a consumer group member process (tests); `main.ts member` by default. */
   memberCommand?: readonly string[];
   /** Verify while the load runs too, and compare with the end-of-run verification (default true). */

@@ -4,6 +4,7 @@
  * none of sismo's verify code).
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import "../../lib/stack/quiet_kafkajs.ts";
 import { parseScenario } from "../../lib/scenario/load.ts";
 import { runScenario } from "../../lib/run/run.ts";
@@ -37,7 +38,8 @@ variants:
       delivery.timeout.ms: 20000
     client.properties:
       # librdkafka (the default client) times a response out at socket.timeout.ms only.
-      librdkafka: {socket.timeout.ms: 800}
+      # debug: its broker lines, for the client log (--client-log).
+      librdkafka: {socket.timeout.ms: 800, debug: broker}
     expect:
       - duplicated > 0
   - name: lz4
@@ -59,9 +61,10 @@ Deno.test({
     // Keep the cluster for the independent read: start (or reuse) it first, release it last.
     const env = await acquireEnvironment({ brokers: 1 });
     try {
-      const { report } = await runScenario(plan, {
+      const { report, dir } = await runScenario(plan, {
         signal: new AbortController().signal,
         keepTopics: true,
+        clientLog: true,
       });
       assert.equal(report.outcome, "passed", JSON.stringify(report.errors));
       // A real report matches the shipped JSON Schema (so the schema cannot drift from the runner).
@@ -106,6 +109,18 @@ Deno.test({
         `first anomaly known after ${v.live!.firstAnomalyMs} ms`,
       );
       assert.equal(report.variants[1].live?.agrees, true, JSON.stringify(report.variants[1].live));
+
+      // --client-log: the client's own lines, its debug lines as asked, on the report's clock.
+      const clientLog = await Deno.readTextFile(join(dir, "client-logs", "plain.log"));
+      assert.match(clientLog, /^# \S+ the load starts: 0 s on the report's timeline$/m);
+      assert.match(
+        clientLog,
+        /^\S+Z debug /m,
+        "librdkafka's debug lines, asked with debug: broker",
+      );
+      assert.match(clientLog, /^# \S+ fault f1 \(.*\): \d+\.\d{3} s to \d+\.\d{3} s$/m);
+      assert.match(clientLog, /^# \S+ the producer is closed$/m);
+      assert.ok((await Deno.stat(join(dir, "client-logs", "lz4.log"))).isFile);
 
       // lz4 as Kafka wants it: the broker accepts the frames, the consumer reads them back.
       const z = report.variants[1];

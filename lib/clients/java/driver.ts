@@ -42,6 +42,7 @@ import {
 import type { ProducerConfig } from "../../scenario/types.ts";
 import {
   type ClientDriverFactory,
+  type ClientLogLevel,
   type DeliveryReport,
   type DriverOptions,
   type DriverStats,
@@ -86,6 +87,14 @@ interface Prepared {
 let prepared: Promise<Prepared> | null = null;
 /** Known after `prepare()` resolves: `check()` is synchronous. */
 let preparedNow: Prepared | null = null;
+
+/** The sidecar's log4j levels as sismo's (log4j2.properties sets the pattern). */
+const JAVA_LEVELS: Record<string, ClientLogLevel> = {
+  INFO: "info",
+  WARN: "warn",
+  ERROR: "error",
+  FATAL: "error",
+};
 
 /** JVM options of the sidecar: a bounded heap (it holds at most the client's buffer.memory). */
 const JVM_OPTIONS = [
@@ -340,14 +349,21 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | "timeout"> {
 async function createJavaDriver(opts: DriverOptions): Promise<ProducerDriver> {
   const prep = await prepareOnce();
   const child = new Deno.Command("java", {
-    args: [...JVM_OPTIONS, "-cp", prep.classpath, "Sidecar"],
+    args: [
+      ...JVM_OPTIONS,
+      ...(opts.verboseLog ? ["-Dsismo.log.level=INFO"] : []),
+      "-cp",
+      prep.classpath,
+      "Sidecar",
+    ],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
   const writer = new FrameWriter(child.stdin.getWriter());
 
-  // --- stderr: a tail for error messages, WARN/ERROR lines to the client log.
+  // --- stderr: a tail for error messages, log lines (WARN and up; INFO too with verboseLog)
+  // to the client log.
   const tail: string[] = [];
   const stderrDone = (async () => {
     let rest = "";
@@ -358,8 +374,10 @@ async function createJavaDriver(opts: DriverOptions): Promise<ProducerDriver> {
       for (const line of lines) {
         tail.push(line);
         if (tail.length > STDERR_TAIL_LINES) tail.shift();
-        const m = line.match(/^(WARN|ERROR|FATAL) (.*)$/);
-        if (m && opts.onClientLog) opts.onClientLog(m[1] === "WARN" ? "warn" : "error", m[2]);
+        const m = line.match(/^(INFO|WARN|ERROR|FATAL) (.*)$/);
+        if (m && opts.onClientLog) opts.onClientLog(JAVA_LEVELS[m[1]], m[2]);
+        // What continues a line (a configuration dump, a stack trace), for --client-log.
+        else if (!m && opts.verboseLog && line.trim()) opts.onClientLog?.("info", line);
       }
     }
     if (rest) tail.push(rest);

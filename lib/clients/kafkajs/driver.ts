@@ -124,10 +124,13 @@ export async function createKafkajsDriver(opts: DriverOptions): Promise<Producer
         }
         return;
       }
-      if (!opts.onClientLog || level > logLevel.WARN) return;
+      // KafkaJS's own debug lines (every request) stay out even of --client-log: its INFO
+      // lines name connections, retries and leaders.
+      if (!opts.onClientLog || level > (opts.verboseLog ? logLevel.INFO : logLevel.WARN)) return;
       const message = String(log.message ?? "");
       const error = log.error ? `: ${log.error}` : "";
-      opts.onClientLog(level === logLevel.ERROR ? "error" : "warn", message + error);
+      const mapped = level === logLevel.ERROR ? "error" : level === logLevel.WARN ? "warn" : "info";
+      opts.onClientLog(mapped, message + error);
     },
   });
   const producer = kafka.producer({

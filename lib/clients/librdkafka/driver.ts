@@ -24,6 +24,7 @@ import { librdkafkaProperties as connectionProperties } from "../../connection/c
 import { PLAINTEXT } from "../../connection/settings.ts";
 import {
   type ClientDriverFactory,
+  type ClientLogLevel,
   type DeliveryReport,
   type DriverOptions,
   type DriverStats,
@@ -150,8 +151,10 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       case EVENT.LOG: {
         const fac = new BigUint64Array(1);
         if (lib.rd_kafka_event_log(ev, fac, ptrOut, levelOut) === 0) {
-          const text = cString(Deno.UnsafePointer.create(ptrOut[0]));
-          log(levelOut[0] <= 3 ? "error" : "warn", text);
+          const level = syslogLevel(levelOut[0]);
+          if (opts.verboseLog || level === "error" || level === "warn") {
+            log(level, cString(Deno.UnsafePointer.create(ptrOut[0])));
+          }
         }
         break;
       }
@@ -292,3 +295,8 @@ export const librdkafkaClient: ClientDriverFactory = {
   },
   create: createLibrdkafkaDriver,
 };
+
+/** librdkafka logs with syslog's levels: 0-3 errors, 4 warnings, 5-6 notices and info, 7 debug. */
+export function syslogLevel(level: number): ClientLogLevel {
+  return level <= 3 ? "error" : level === 4 ? "warn" : level <= 6 ? "info" : "debug";
+}
