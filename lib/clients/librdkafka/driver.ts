@@ -15,7 +15,7 @@
  * (no limit: sismo's `max.outstanding` is the bound, counted as not sent),
  * `statistics.interval.ms=1000` (request and byte counts for the report),
  * `log.queue=true` with `log_level=4` (warnings and errors as events, not on
- * stderr). The partitioner is librdkafka's default, `consistent_random`
+ * stderr; 6, info too, with `--client-log`). The partitioner is librdkafka's default, `consistent_random`
  * (CRC32 of the key), which Confluent.Kafka users get.
  *
  * @module
@@ -27,7 +27,6 @@ import {
   type ClientLogLevel,
   type DeliveryReport,
   type DriverOptions,
-  type DriverStats,
   notSent,
   type OutRecord,
   type ProducerDriver,
@@ -47,16 +46,21 @@ import {
   size,
 } from "./ffi.ts";
 import { buildConf, int64, loadedLibrdkafka, loadLibrdkafka } from "./library.ts";
+import { WireCounts } from "./wire_counts.ts";
 
-/** The producer settings as librdkafka properties (Kafka's names, values as text). */
+/**
+ * The producer settings as librdkafka properties (Kafka's names, values as text); `verbose`
+ * (`--client-log`) lets info lines through by default, not only warnings and errors.
+ */
 export function librdkafkaProperties(
   p: ProducerConfig,
   extra: Record<string, string>,
+  verbose = false,
 ): Record<string, string> {
   const props: Record<string, string> = {
     "queue.buffering.max.messages": "0",
     "statistics.interval.ms": "1000",
-    "log_level": "4",
+    "log_level": verbose ? "6" : "4",
   };
   for (const [name, value] of Object.entries(p)) props[name] = String(value);
   Object.assign(props, extra);
@@ -70,16 +74,10 @@ const POLL_SLICE_MS = 0.5;
 /** Tokens may be negative (application resends); opaques must be non-null pointers. */
 const OPAQUE_BIAS = 2 ** 40;
 
-interface BrokerStats {
-  txbytes?: number;
-  txretries?: number;
-  req?: Record<string, number>;
-}
-
 /** Create a librdkafka producer for one topic. */
 export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<ProducerDriver> {
   const { lib, version } = await loadLibrdkafka();
-  const props = librdkafkaProperties(opts.producer, opts.properties);
+  const props = librdkafkaProperties(opts.producer, opts.properties, opts.verboseLog);
   props["bootstrap.servers"] = opts.bootstrap.join(",");
   Object.assign(props, connectionProperties(opts.connection ?? PLAINTEXT));
   props["client.id"] = opts.clientId;
@@ -104,7 +102,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
     throw new Error(`librdkafka: cannot create a topic handle for ${opts.topic}`);
   }
 
-  const stats: DriverStats = { produceRequests: 0, requestBytes: 0, retries: 0 };
+  const wire = new WireCounts();
   const acked = opts.producer.acks !== "0";
   /** Statistics events handled so far (librdkafka emits one per statistics.interval.ms). */
   let statsSeen = 0;
@@ -161,13 +159,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       case EVENT.STATS: {
         statsSeen++;
         const json = JSON.parse(cString(lib.rd_kafka_event_stats(ev)));
-        let requests = 0, bytes = 0, retries = 0;
-        for (const b of Object.values(json.brokers ?? {}) as BrokerStats[]) {
-          requests += b.req?.Produce ?? 0;
-          bytes += b.txbytes ?? 0;
-          retries += b.txretries ?? 0;
-        }
-        Object.assign(stats, { produceRequests: requests, requestBytes: bytes, retries });
+        wire.add(json.brokers ?? {});
         break;
       }
     }
@@ -238,7 +230,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       if (!closed) lib.rd_kafka_purge(rk, PURGE.QUEUE | PURGE.INFLIGHT | PURGE.NON_BLOCKING);
       return Promise.resolve();
     },
-    stats: () => ({ ...stats }),
+    stats: () => wire.total(),
     async close() {
       if (closed) return;
       closed = true;
