@@ -15,7 +15,7 @@ import { MAX_MEMBERS, readConsumer } from "./consumer.ts";
 import { checkLoadLimits, type RunShape } from "./limits.ts";
 import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
 import { SEND_MODES } from "./keys.ts";
-import { readProducer } from "./producer.ts";
+import { PRODUCER_DEFAULTS, readProducer } from "./producer.ts";
 import { type Field, orDefault, type Reader } from "./reader.ts";
 import { CLIENT_NAMES, type ClientName, DEFAULT_CLIENT } from "../clients/names.ts";
 import type {
@@ -476,6 +476,15 @@ function readClientProperties(field: Field): VariantPlan["clientProperties"] | n
     const properties: Record<string, string> = {};
     const lines: Record<string, number> = {};
     for (const { key: name, value: v } of props) {
+      if (Object.hasOwn(PRODUCER_DEFAULTS, name)) {
+        // Given here it would reach one client only and override what the report shows.
+        v.fail(
+          `${name} is one of sismo's producer settings: set it under the variant's producer ` +
+            `(every client gets the same value, and the report shows it)`,
+        );
+        ok = false;
+        continue;
+      }
       const text = v.propertyValue();
       if (text == null) ok = false;
       else [properties[name], lines[name]] = [text, v.line];

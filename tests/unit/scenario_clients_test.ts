@@ -167,3 +167,19 @@ variants:
   assert.equal(bad.line, 8);
   assert.match(bad.message, /unknown client "rdkafka"/);
 });
+
+Deno.test("client.properties refuse sismo's producer settings, at the top and in a variant, by line", () => {
+  const problems = problemsOf(
+    `${BASE}client.properties: {librdkafka: {linger.ms: 5, socket.timeout.ms: 900}}
+variants:
+  - name: plain
+    client.properties:
+      java: {enable.idempotence: false}
+`,
+  );
+  assert.deepEqual(problems.map((p) => [p.line, p.path]), [
+    [6, "client.properties.librdkafka.linger.ms"],
+    [10, "variants[0].client.properties.java.enable.idempotence"],
+  ]);
+  assert.match(problems[0].message, /set it under the variant's producer/);
+});

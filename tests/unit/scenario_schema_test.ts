@@ -184,6 +184,14 @@ Deno.test("schema rejects what the validator rejects by shape", () => {
       ...base,
       topic: { configs: { "min.insync.replicas": 1 } },
     }],
+    ["a producer setting in top-level client.properties", {
+      ...base,
+      "client.properties": { librdkafka: { "linger.ms": 5 } },
+    }],
+    ["a producer setting in a variant's client.properties", {
+      ...base,
+      variants: [{ name: "a", "client.properties": { java: { acks: "1" } } }],
+    }],
     ["rate map with both", {
       ...base,
       load: { rate: { ramp: { from: 1, to: 2 }, steps: [] }, duration: 1 },
