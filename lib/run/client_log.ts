@@ -25,6 +25,14 @@ const BATCH_LINES = 256;
 /** The longest a line waits before it is written, ms. */
 const FLUSH_EVERY_MS = 100;
 
+/** How a {@link ClientLogFile} masks its lines and reports that it cannot write. */
+export interface ClientLogOptions {
+  /** Applied to each client line after the usual redaction (the run's known secrets). */
+  mask?: (text: string) => string;
+  /** Called once when a write fails; the file keeps no more lines after it. */
+  onError?: (message: string) => void;
+}
+
 /** A client's log file; see the module doc. */
 export class ClientLogFile {
   readonly path: string;
@@ -32,18 +40,21 @@ export class ClientLogFile {
   #pending: string[] = [];
   #timer: ReturnType<typeof setTimeout> | null = null;
   #encoder = new TextEncoder();
+  #options: ClientLogOptions;
 
-  private constructor(path: string, file: Deno.FsFile) {
+  private constructor(path: string, file: Deno.FsFile, options: ClientLogOptions) {
     this.path = path;
     this.#file = file;
+    this.#options = options;
   }
 
   /** Create (or replace) the file at `path`, its folder too; `title` heads it. */
-  static open(path: string, title: string): ClientLogFile {
+  static open(path: string, title: string, options: ClientLogOptions = {}): ClientLogFile {
     Deno.mkdirSync(dirname(path), { recursive: true });
     const log = new ClientLogFile(
       path,
       Deno.openSync(path, { write: true, create: true, truncate: true }),
+      options,
     );
     log.note(`client log of ${title}`);
     return log;
@@ -54,7 +65,8 @@ export class ClientLogFile {
     if (this.#file === null) return;
     // One line per entry (a message's own line breaks would read as entries of their own),
     // secrets masked as in the reports: a client's debug lines may quote its configuration.
-    const text = redactString(message).replace(/\r?\n/g, " ⏎ ");
+    const masked = redactString(message);
+    const text = (this.#options.mask?.(masked) ?? masked).replace(/\r?\n/g, " ⏎ ");
     this.#pending.push(`${new Date(atEpochMs).toISOString()} ${level.padEnd(5)} ${text}\n`);
     if (this.#pending.length >= BATCH_LINES) this.#flush();
     else this.#timer ??= setTimeout(() => this.#flush(), FLUSH_EVERY_MS);
@@ -71,7 +83,7 @@ export class ClientLogFile {
   close(): void {
     if (this.#file === null) return;
     this.#flush();
-    this.#file.close();
+    this.#file?.close();
     this.#file = null;
   }
 
@@ -81,7 +93,18 @@ export class ClientLogFile {
     if (this.#file === null || this.#pending.length === 0) return;
     const bytes = this.#encoder.encode(this.#pending.join(""));
     this.#pending = [];
-    let written = 0;
-    while (written < bytes.length) written += this.#file.writeSync(bytes.subarray(written));
+    try {
+      let written = 0;
+      while (written < bytes.length) written += this.#file.writeSync(bytes.subarray(written));
+    } catch (e) {
+      // A full disk must not end the run (nor throw into a client's log callback): the file
+      // stops here, and the run's log says so once.
+      const file = this.#file;
+      this.#file = null;
+      try {
+        file.close();
+      } catch { /* already unusable */ }
+      this.#options.onError?.(`cannot write ${this.path}: ${(e as Error).message}`);
+    }
   }
 }

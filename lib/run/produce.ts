@@ -127,7 +127,10 @@ export async function produceHere(
   const fromSend = new LatencyRecorder();
   const liveErrors: string[] = [];
   const clientLog = o.clientLogPath
-    ? ClientLogFile.open(o.clientLogPath, `variant ${variant.name} on ${variant.client}`)
+    ? ClientLogFile.open(o.clientLogPath, `variant ${variant.name} on ${variant.client}`, {
+      mask: o.clientLogMask,
+      onError: (message) => log(`[${variant.name}] client log: ${message}; no more lines kept`),
+    })
     : undefined;
   if (clientLog) log(`[${variant.name}] client log: ${clientLog.path}`);
   const { driver: created, deliveries, clientErrors } = await openProducer({
@@ -175,9 +178,12 @@ export async function produceHere(
 
   // The clock starts once everything is ready, so the first events are not already late.
   const startEpochMs = await o.startAt().catch(async (e) => {
-    await live?.stop();
-    await driver.close();
-    clientLog?.close();
+    try {
+      await live?.stop();
+      await driver.close();
+    } finally {
+      clientLog?.close();
+    }
     throw e;
   });
   clientLog?.note("the load starts: 0 s on the report's timeline", startEpochMs);
@@ -255,8 +261,11 @@ export async function produceHere(
   } finally {
     // The faults end (or this variant's hold on a shared timeline does); the run brings back
     // brokers and removes leftover toxics after each variant or group.
-    windows = await faults.stop();
-    await driver.close().finally(() => clientLog && closeClientLog(clientLog, windows));
+    try {
+      windows = await faults.stop();
+    } finally {
+      await driver.close().finally(() => clientLog && closeClientLog(clientLog, windows));
+    }
   }
   return {
     startEpochMs,

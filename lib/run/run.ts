@@ -306,6 +306,7 @@ export async function runScenario(plan: Plan, opts: RunOptions): Promise<RunOutc
           // Kept with the reports, as a history: a verdict can be checked by hand.
           processingDir: v.consumer ? join(dir, "processing", v.name) : undefined,
           clientLogPath: opts.clientLog ? join(dir, "client-logs", `${v.name}.log`) : undefined,
+          clientLogMask: mask,
         });
       } finally {
         // Also when the variant failed after creating its topic: a run leaves nothing behind.

@@ -86,6 +86,8 @@ export interface VariantRunOptions {
   processingDir?: string;
   /** Keep every line the producer's client logs in this file (`--client-log`). */
   clientLogPath?: string;
+  /** Masks the connection's known secrets in the client's lines (the reports' mask). */
+  clientLogMask?: (text: string) => string;
   /** The command of a consumer group member process (tests); `main.ts member` by default. */
   memberCommand?: readonly string[];
   /** Verify while the load runs too, and compare with the end-of-run verification (default true). */

@@ -54,3 +54,31 @@ Deno.test("librdkafka's syslog levels map onto sismo's", () => {
     ["error", "error", "warn", "info", "info", "debug"],
   );
 });
+
+Deno.test("client log: the run's known secrets are masked too, wherever a line quotes them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "c.log");
+    const log = ClientLogFile.open(path, "t", {
+      mask: (text) => text.replaceAll("s3cr3t-pw", "***"),
+    });
+    log.write("debug", "SASL: authenticating as alice with s3cr3t-pw over PLAIN", AT);
+    log.close();
+    const text = await Deno.readTextFile(path);
+    assert.ok(!text.includes("s3cr3t-pw"), text);
+    assert.match(text, /authenticating as alice with \*\*\* over PLAIN/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("client log: a write that fails (a full disk) is said once and ends the file, the run goes on", () => {
+  const errors: string[] = [];
+  // Linux's /dev/full fails every write with ENOSPC.
+  const log = ClientLogFile.open("/dev/full", "t", { onError: (m) => errors.push(m) });
+  log.write("info", "a line", AT);
+  log.note("a note", AT);
+  log.close();
+  assert.equal(errors.length, 1, errors.join("\n"));
+  assert.match(errors[0], /^cannot write \/dev\/full: /);
+});
