@@ -90,8 +90,12 @@ export async function preflight(plan: Plan, log: (line: string) => void = () => 
   for (const v of plan.variants) {
     for (const p of clientFactory(v.client).check(v.producer, v.properties)) {
       const line = v.propertyLines[p.property] ?? v.source.line;
+      // Given in client.properties (the variant's or the scenario's: the line tells which).
+      const field = v.clientProperties[v.client]?.properties[p.property] !== undefined
+        ? `client.properties.${v.client}.${p.property}`
+        : `${v.source.path}.producer.${p.property}`;
       problems.push(
-        `${plan.file}:${line} ${v.source.path}.producer.${p.property} ` +
+        `${plan.file}:${line} ${field} ` +
           `(variant ${v.name}, client ${v.client}): ${p.message}`,
       );
     }

@@ -322,6 +322,13 @@ Deno.test({
         /unknown-to-java\.yaml:9 .*socket\.timeout\.ms.*not a producer property of the Java/,
       ],
       ["no-such-client", `variants:\n  - name: a\n    client: nope\n`, /no-such-client\.yaml:7:13/],
+      [
+        "shared-bad-value",
+        `client.properties:\n  librdkafka: {queue.buffering.max.kbytes: lots}\n` +
+        `variants:\n  - name: a\n`,
+        // The line and the field where it was written: the scenario's client.properties.
+        /shared-bad-value\.yaml:6 client\.properties\.librdkafka\.queue\.buffering\.max\.kbytes .*librdkafka rejects/,
+      ],
     ];
     try {
       for (const [name, variants, expected] of cases) {
