@@ -430,6 +430,14 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
               `${c.lost} lost, ${c.unprocessed} unprocessed`,
           );
         }
+        if (times === null && consumer.pauseMaxMs !== null) {
+          // Without knowing each record's event, a wait for a leader counts as the group's.
+          groupFindings.push(
+            "consumer pauses counted from the previous record processed, not from each " +
+              "record's acknowledgement (no acknowledgement times: compact ledger or no " +
+              "read-back); they include any time a partition had no leader",
+          );
+        }
         if (consumer.catchUpMs === null) {
           groupFindings.push(
             `the consumer group did not finish the topic within catch.up ` +
