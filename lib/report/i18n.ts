@@ -335,6 +335,8 @@ const en = {
     "`linger.ms`, `batch.size` and `delivery.timeout.ms` emulated by sismo (KafkaJS has none); a send past its delivery timeout cannot be cancelled and may still be written",
   "note.kafkajs.idempotent":
     "with `enable.idempotence=true`: one send per partition in flight (KafkaJS reuses rolled-back sequence numbers when sends to one partition overlap)",
+  "note.clientLog":
+    "`--client-log`: the client's own log lines, info and above (debug as asked), kept in `client-logs/` beside the report; logging that much takes time from the client and from sismo",
   "section.consumer": "Consumer group",
   "consumer.help":
     "The members of a consumer group read the variant's topic while the load and the faults ran. After the run, each record of the topic was classified from what the members finished (their processing logs), the group's committed offsets and the dead-letter topic.",
@@ -773,6 +775,8 @@ const fr: Record<MessageKey, Message> = {
     "`linger.ms`, `batch.size` et `delivery.timeout.ms` sont émulés par sismo (KafkaJS n’en a aucun) ; un envoi qui dépasse son délai de livraison ne peut pas être annulé et peut quand même être écrit",
   "note.kafkajs.idempotent":
     "avec `enable.idempotence=true` : un seul envoi en vol par partition (KafkaJS réutilise des numéros de séquence annulés quand des envois vers une même partition se chevauchent)",
+  "note.clientLog":
+    "`--client-log` : les lignes de journal du client lui-même, info et au-dessus (debug si demandé), gardées dans `client-logs/` à côté du rapport ; tant de journalisation prend du temps au client et à sismo",
   "section.consumer": "Groupe de consommateurs",
   "consumer.help":
     "Les membres d’un groupe de consommateurs ont lu le topic de la variante pendant la charge et les pannes. Après l’exécution, chaque enregistrement du topic a été classé d’après ce que les membres ont terminé (leurs journaux de traitement), les offsets commités du groupe et le topic de lettres mortes.",

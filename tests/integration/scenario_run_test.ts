@@ -121,6 +121,8 @@ Deno.test({
       assert.match(clientLog, /^# \S+ fault f1 \(.*\): \d+\.\d{3} s to \d+\.\d{3} s$/m);
       assert.match(clientLog, /^# \S+ the producer is closed$/m);
       assert.ok((await Deno.stat(join(dir, "client-logs", "lz4.log"))).isFile);
+      // The report says the client logged verbosely (it costs time).
+      assert.ok(v.notes?.some((n) => typeof n !== "string" && n.id === "note.clientLog"));
 
       // lz4 as Kafka wants it: the broker accepts the frames, the consumer reads them back.
       const z = report.variants[1];

@@ -240,6 +240,7 @@ export async function everythingReport(): Promise<RunReport> {
     { id: "note.java.acks0" },
     { id: "note.kafkajs.emulated" },
     { id: "note.kafkajs.idempotent" },
+    { id: "note.clientLog" },
     "a note from an older report, in English",
   ];
   const verification = plain.verification!;
