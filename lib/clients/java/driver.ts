@@ -52,6 +52,7 @@ import {
   type ProducerDriver,
   type PropertyProblem,
 } from "../contract.ts";
+import { JAVA_LOG_LINE, StderrTail } from "./stderr_tail.ts";
 
 const SIDECAR = fileURLToPath(new URL("./Sidecar.java", import.meta.url));
 const LOG4J = fileURLToPath(new URL("./log4j2.properties", import.meta.url));
@@ -364,7 +365,7 @@ async function createJavaDriver(opts: DriverOptions): Promise<ProducerDriver> {
 
   // --- stderr: a tail for error messages, log lines (WARN and up; INFO too with verboseLog)
   // to the client log.
-  const tail: string[] = [];
+  const tail = new StderrTail(STDERR_TAIL_LINES);
   const stderrDone = (async () => {
     let rest = "";
     const td = new TextDecoder();
@@ -373,8 +374,7 @@ async function createJavaDriver(opts: DriverOptions): Promise<ProducerDriver> {
       rest = lines.pop() ?? "";
       for (const line of lines) {
         tail.push(line);
-        if (tail.length > STDERR_TAIL_LINES) tail.shift();
-        const m = line.match(/^(INFO|WARN|ERROR|FATAL) (.*)$/);
+        const m = line.match(JAVA_LOG_LINE);
         if (m && opts.onClientLog) opts.onClientLog(JAVA_LEVELS[m[1]], m[2]);
         // What continues a line (a configuration dump, a stack trace), for --client-log.
         else if (!m && opts.verboseLog && line.trim()) opts.onClientLog?.("info", line);
@@ -382,7 +382,7 @@ async function createJavaDriver(opts: DriverOptions): Promise<ProducerDriver> {
     }
     if (rest) tail.push(rest);
   })().catch(() => {}); // an unreadable stderr only shortens the tail quoted in errors
-  const stderrTail = () => tail.join("\n").slice(-4000);
+  const stderrTail = () => tail.text();
 
   // --- stdout: frames from the child.
   const pending = new Set<number>();
