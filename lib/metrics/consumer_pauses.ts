@@ -60,7 +60,8 @@ export interface PartitionStall {
    * The longest time the partition had a record waiting and none finished, ms: between two
    * records finished on it, from the first one's end or, when later, the moment the second was
    * written (acknowledged to the producer); for a partition that never went on, from its last
-   * record before the fault (or the fault) to `untilMs`.
+   * record before the fault (or the fault), or its next record's writing when later, to
+   * `untilMs`.
    */
   pauseMs: number | null;
   /** Where that stall started, epoch ms; null with `pauseMs`. */
@@ -82,7 +83,8 @@ export type AvailableAt = (partition: number, offset: number) => number | null;
  * the moment its next record was written when that is later than the previous record's end
  * (a broker fault also stops the writes to the partitions it led until a new leader takes
  * over). A partition with no record after `atMs` (until `untilMs`) stalled until `untilMs` at
- * least: the load kept writing to every partition, so records were waiting.
+ * least: the load kept writing to every partition, so records were waiting; from its next
+ * record's writing, with `availableAt`, when that is known and later.
  *
  * @example
  * ```ts
@@ -109,7 +111,10 @@ export function longestStalls(
     const before = all.filter((e) => e.atMs <= atMs).at(-1);
     const after = all.filter((e) => e.atMs > atMs && e.atMs <= untilMs);
     if (after.length === 0) {
-      const from = before?.atMs ?? atMs;
+      let from = before?.atMs ?? atMs;
+      // The record after the last one finished waited from when it was written, if known.
+      const next = before && availableAt ? availableAt(partition, before.offset + 1) : null;
+      if (next !== null) from = Math.min(Math.max(from, next), untilMs);
       return { partition, pauseMs: untilMs - from, fromMs: from };
     }
     const chain = before === undefined ? after : [before, ...after];

@@ -506,7 +506,7 @@ export interface GroupFaultPause {
      * (counted from the next record's write when it came later), from its last before the
      * fault until the next fault (or the group's end), ms: the member's own partitions
      * wait to be reassigned, the others stop for an eager rebalance; a partition that never
-     * went on counts until that window's end.
+     * went on counts until that window's end (from its next record's write when later).
      */
     pauseMs: number | null;
     /** Until another process was given the partition, ms (partitions the member held only). */

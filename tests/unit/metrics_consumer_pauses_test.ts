@@ -88,3 +88,21 @@ Deno.test("stalls: a gap with nothing written to the partition is not the consum
   const early = (_p: number, _o: number) => 5_000;
   assert.equal(longestStalls(entries, 10_000, 40_000, [0], early)[0].pauseMs, 18_100);
 });
+
+Deno.test("stalls: a partition with nothing finished after the fault waits from its next record's writing", () => {
+  // Offset 9,900 finished at 9,900; the next record (offset 9,901) was written at 25,000 only:
+  // the partition's leader was dead until then. Nothing more was finished until 40,000.
+  const entries = [done(0, 0, 9_900)];
+  const writtenAt = (_p: number, offset: number) => offset === 9_901 ? 25_000 : null;
+  assert.deepEqual(longestStalls(entries, 10_000, 40_000, [0], writtenAt), [
+    { partition: 0, pauseMs: 15_000, fromMs: 25_000 },
+  ]);
+  // Unknown (never acknowledged): waiting all along, as without the write times.
+  assert.deepEqual(longestStalls(entries, 10_000, 40_000, [0], () => null), [
+    { partition: 0, pauseMs: 30_100, fromMs: 9_900 },
+  ]);
+  // Written after the window: nothing waited in it.
+  assert.deepEqual(longestStalls(entries, 10_000, 40_000, [0], () => 45_000), [
+    { partition: 0, pauseMs: 0, fromMs: 40_000 },
+  ]);
+});
