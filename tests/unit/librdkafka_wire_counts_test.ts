@@ -19,7 +19,7 @@ Deno.test("wire counts: one handle's counters are the run's", () => {
 
 Deno.test("wire counts: a handle removed then made again from zero (re-bootstrap) adds up", () => {
   // The snapshots a plain producer's statistics gave behind a 2 s latency toxic (librdkafka
-  // 2.16.1, one broker): the handle of broker 1 went, the bootstrap one came back, then a new
+  // 2.16.0, one broker): the handle of broker 1 went, the bootstrap one came back, then a new
   // handle of broker 1 counted from zero.
   const w = new WireCounts();
   w.add({ "127.0.0.1:29091/1": broker(457, 192_199, 456) });
