@@ -335,6 +335,8 @@ const en = {
     "`linger.ms`, `batch.size` and `delivery.timeout.ms` emulated by sismo (KafkaJS has none); a send past its delivery timeout cannot be cancelled and may still be written",
   "note.kafkajs.idempotent":
     "with `enable.idempotence=true`: one send per partition in flight (KafkaJS reuses rolled-back sequence numbers when sends to one partition overlap)",
+  "note.librdkafka.stats":
+    "produce requests and bytes are librdkafka's statistics `req.Produce` and `txbytes` (every request type, metadata included), added up over every broker connection of the run, those librdkafka removed and made again included",
   "note.clientLog":
     "`--client-log`: the client's own log lines, info and above (debug as asked), kept in `client-logs/` beside the report; logging that much takes time from the client and from sismo",
   "section.consumer": "Consumer group",
@@ -775,6 +777,8 @@ const fr: Record<MessageKey, Message> = {
     "`linger.ms`, `batch.size` et `delivery.timeout.ms` sont émulés par sismo (KafkaJS n’en a aucun) ; un envoi qui dépasse son délai de livraison ne peut pas être annulé et peut quand même être écrit",
   "note.kafkajs.idempotent":
     "avec `enable.idempotence=true` : un seul envoi en vol par partition (KafkaJS réutilise des numéros de séquence annulés quand des envois vers une même partition se chevauchent)",
+  "note.librdkafka.stats":
+    "les requêtes Produce et leurs octets sont les statistiques `req.Produce` et `txbytes` de librdkafka (tous types de requêtes, métadonnées comprises), additionnées sur toutes les connexions aux brokers de l’exécution, y compris celles que librdkafka a supprimées puis refaites",
   "note.clientLog":
     "`--client-log` : les lignes de journal du client lui-même, info et au-dessus (debug si demandé), gardées dans `client-logs/` à côté du rapport ; tant de journalisation prend du temps au client et à sismo",
   "section.consumer": "Groupe de consommateurs",

@@ -196,7 +196,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       cancel: true,
       partitioner: "consistent_random (librdkafka's default, CRC32 of the key; sticky for keyless)",
     },
-    notes: [],
+    notes: [{ id: "note.librdkafka.stats" }],
     send(record: OutRecord): void {
       if (closed) {
         opts.onDelivery(notSent(record.token, "producer closed"));
