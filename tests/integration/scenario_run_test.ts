@@ -60,11 +60,14 @@ Deno.test({
     const plan = parseScenario(SCENARIO, "inline");
     // Keep the cluster for the independent read: start (or reuse) it first, release it last.
     const env = await acquireEnvironment({ brokers: 1 });
+    // The run's folder (its client logs) in a temporary place, not in the checkout's reports/.
+    const reportsDir = await Deno.makeTempDir({ prefix: "sismo-reports-" });
     try {
       const { report, dir } = await runScenario(plan, {
         signal: new AbortController().signal,
         keepTopics: true,
         clientLog: true,
+        reportsDir,
       });
       assert.equal(report.outcome, "passed", JSON.stringify(report.errors));
       // A real report matches the shipped JSON Schema (so the schema cannot drift from the runner).
@@ -137,6 +140,7 @@ Deno.test({
       );
     } finally {
       await env.release();
+      await Deno.remove(reportsDir, { recursive: true });
     }
   },
 });
