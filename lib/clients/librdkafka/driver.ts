@@ -46,7 +46,7 @@ import {
   size,
 } from "./ffi.ts";
 import { buildConf, int64, loadedLibrdkafka, loadLibrdkafka } from "./library.ts";
-import { WireCounts } from "./wire_counts.ts";
+import { brokerEntries, WireCounts } from "./wire_counts.ts";
 
 /**
  * The producer settings as librdkafka properties (Kafka's names, values as text); `verbose`
@@ -158,8 +158,7 @@ export async function createLibrdkafkaDriver(opts: DriverOptions): Promise<Produ
       }
       case EVENT.STATS: {
         statsSeen++;
-        const json = JSON.parse(cString(lib.rd_kafka_event_stats(ev)));
-        wire.add(json.brokers ?? {});
+        wire.add(brokerEntries(cString(lib.rd_kafka_event_stats(ev))));
         break;
       }
     }
