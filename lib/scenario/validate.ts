@@ -16,6 +16,7 @@ import { checkLoadLimits, type RunShape } from "./limits.ts";
 import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
 import { SEND_MODES } from "./keys.ts";
 import { PRODUCER_DEFAULTS, readProducer } from "./producer.ts";
+import { normalizeName, PRODUCER_ALIASES } from "./suggest.ts";
 import { type Field, orDefault, type Reader } from "./reader.ts";
 import { CLIENT_NAMES, type ClientName, DEFAULT_CLIENT } from "../clients/names.ts";
 import type {
@@ -476,11 +477,13 @@ function readClientProperties(field: Field): VariantPlan["clientProperties"] | n
     const properties: Record<string, string> = {};
     const lines: Record<string, number> = {};
     for (const { key: name, value: v } of props) {
-      if (Object.hasOwn(PRODUCER_DEFAULTS, name)) {
-        // Given here it would reach one client only and override what the report shows.
+      // Given here it would reach one client only and override what the report shows.
+      const alias = PRODUCER_ALIASES[normalizeName(name)];
+      if (Object.hasOwn(PRODUCER_DEFAULTS, name) || alias) {
         v.fail(
-          `${name} is one of sismo's producer settings: set it under the variant's producer ` +
-            `(every client gets the same value, and the report shows it)`,
+          (alias ? `${name} is ${alias.client}'s name for ${alias.use}, ` : `${name} is `) +
+            `one of sismo's producer settings: set ${alias?.use ?? "it"} under the variant's ` +
+            `producer (every client gets the same value, and the report shows it)`,
         );
         ok = false;
         continue;

@@ -182,4 +182,12 @@ variants:
     [10, "variants[0].client.properties.java.enable.idempotence"],
   ]);
   assert.match(problems[0].message, /set it under the variant's producer/);
+  // Another client's name for one of them too.
+  const alias = problemsOf(`${BASE}client.properties: {librdkafka: {queue.buffering.max.ms: 5}}
+variants: [{name: plain}]
+`);
+  assert.deepEqual(alias.map((p) => [p.line, p.path]), [
+    [6, "client.properties.librdkafka.queue.buffering.max.ms"],
+  ]);
+  assert.match(alias[0].message, /librdkafka's name for linger\.ms.*set linger\.ms under/);
 });

@@ -15,6 +15,7 @@ import {
 } from "../../lib/scenario/keys.ts";
 import { parseScenario } from "../../lib/scenario/load.ts";
 import { PRODUCER_DEFAULTS } from "../../lib/scenario/producer.ts";
+import { PRODUCER_ALIASES } from "../../lib/scenario/suggest.ts";
 
 const SCHEMA_FILE = "lib/scenario/scenario.schema.json";
 const GOOD = "tests/fixtures/scenarios/good";
@@ -108,6 +109,21 @@ Deno.test("schema enumerations and defaults match the validator's", () => {
   assert.deepEqual(definitions.fault.properties.stream.enum, STREAMS);
   assert.deepEqual(definitions.sendMap.properties.mode.enum, SEND_MODES);
   assert.deepEqual(definitions.send.oneOf[0].enum, SEND_MODES);
+});
+
+Deno.test("schema: both client.properties refuse the producer settings and their aliases, as the validator does", () => {
+  const refused = [...Object.keys(PRODUCER_DEFAULTS), ...Object.keys(PRODUCER_ALIASES)].sort();
+  const found: Json[] = [];
+  const walk = (node: Json) => {
+    if (node === null || typeof node !== "object") return;
+    if (node["client.properties"]) found.push(node["client.properties"]);
+    for (const child of Object.values(node)) walk(child as Json);
+  };
+  walk(schema);
+  assert.equal(found.length, 2, "top level and variant");
+  for (const cp of found) {
+    assert.deepEqual([...cp.additionalProperties.propertyNames.not.enum].sort(), refused);
+  }
 });
 
 Deno.test("schema expectation pattern accepts every metric and alias, and nothing else", () => {
