@@ -336,9 +336,9 @@ const en = {
   "note.kafkajs.idempotent":
     "with `enable.idempotence=true`: one send per partition in flight (KafkaJS reuses rolled-back sequence numbers when sends to one partition overlap)",
   "note.librdkafka.stats":
-    "produce requests and bytes are librdkafka's statistics `req.Produce` and `txbytes` (every request type, metadata included), added up over every broker connection of the run, those librdkafka removed and made again included",
+    "produce requests are librdkafka's statistic `req.Produce`, bytes its `txbytes` (every request type, metadata included), both added up over every broker connection of the run, those librdkafka removed and made again included",
   "note.clientLog":
-    "`--client-log`: the client's own log lines, info and above (debug as asked), kept in `client-logs/` beside the report; logging that much takes time from the client and from sismo",
+    "`--client-log`: the client's own log lines, at info level and above (debug as asked), kept in `client-logs/` beside the report; logging that much slows the client and sismo down",
   "section.consumer": "Consumer group",
   "consumer.help":
     "The members of a consumer group read the variant's topic while the load and the faults ran. After the run, each record of the topic was classified from what the members finished (their processing logs), the group's committed offsets and the dead-letter topic.",
@@ -778,9 +778,9 @@ const fr: Record<MessageKey, Message> = {
   "note.kafkajs.idempotent":
     "avec `enable.idempotence=true` : un seul envoi en vol par partition (KafkaJS réutilise des numéros de séquence annulés quand des envois vers une même partition se chevauchent)",
   "note.librdkafka.stats":
-    "les requêtes Produce et leurs octets sont les statistiques `req.Produce` et `txbytes` de librdkafka (tous types de requêtes, métadonnées comprises), additionnées sur toutes les connexions aux brokers de l’exécution, y compris celles que librdkafka a supprimées puis refaites",
+    "les requêtes Produce sont la statistique `req.Produce` de librdkafka, les octets envoyés sa statistique `txbytes` (tous types de requêtes, métadonnées comprises), les deux additionnées sur toutes les connexions aux brokers de l’exécution, y compris celles que librdkafka a supprimées puis recréées",
   "note.clientLog":
-    "`--client-log` : les lignes de journal du client lui-même, info et au-dessus (debug si demandé), gardées dans `client-logs/` à côté du rapport ; tant de journalisation prend du temps au client et à sismo",
+    "`--client-log` : les lignes de journal du client lui-même, de niveau info et plus graves (debug si demandé), gardées dans `client-logs/` à côté du rapport ; journaliser autant ralentit le client et sismo",
   "section.consumer": "Groupe de consommateurs",
   "consumer.help":
     "Les membres d’un groupe de consommateurs ont lu le topic de la variante pendant la charge et les pannes. Après l’exécution, chaque enregistrement du topic a été classé d’après ce que les membres ont terminé (leurs journaux de traitement), les offsets commités du groupe et le topic de lettres mortes.",

@@ -83,7 +83,7 @@ export class ClientLogFile {
   close(): void {
     if (this.#file === null) return;
     this.#flush();
-    this.#file?.close();
+    this.#file?.close(); // null already when a write failed in that flush
     this.#file = null;
   }
 

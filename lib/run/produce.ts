@@ -180,9 +180,8 @@ export async function produceHere(
   const startEpochMs = await o.startAt().catch(async (e) => {
     try {
       await live?.stop();
-      await driver.close();
     } finally {
-      clientLog?.close();
+      await driver.close().finally(() => clientLog?.close());
     }
     throw e;
   });

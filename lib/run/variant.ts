@@ -434,8 +434,8 @@ export async function runVariant(o: VariantRunOptions): Promise<VariantReport> {
           // Without knowing each record's event, a wait for a leader counts as the group's.
           groupFindings.push(
             "consumer pauses counted from the previous record processed, not from each " +
-              "record's acknowledgement (no acknowledgement times: compact ledger or no " +
-              "read-back); they include any time a partition had no leader",
+              "record's acknowledgement (a compact ledger keeps no acknowledgement times); " +
+              "they include any time a partition had no leader",
           );
         }
         if (consumer.catchUpMs === null) {

@@ -27,6 +27,7 @@ export class StderrTail {
   constructor(readonly maxLines: number) {}
 
   push(line: string): void {
+    if (line.trim() === "") return; // the blank line after a configuration dump, among others
     const m = line.match(JAVA_LOG_LINE);
     if (m) this.#inInfo = m[1] === "INFO";
     else if (!/^\s/.test(line)) this.#inInfo = false;
