@@ -9,6 +9,7 @@ import { ACKS_VALUES, COMPRESSION_TYPES, SECTION_KEYS } from "./keys.ts";
 import { type Field, MapView } from "./reader.ts";
 import type { ProducerConfig } from "./types.ts";
 import { isPassThroughProducerProperty, unknownKeyMessage } from "./unknown_key.ts";
+import { normalizeName, PRODUCER_ALIASES } from "./suggest.ts";
 
 /** A variant's `producer:` mapping, read. */
 export interface ProducerSection {
@@ -36,6 +37,16 @@ export const PRODUCER_DEFAULTS: Readonly<ProducerConfig> = {
 };
 
 const INT32_MAX = 2147483647;
+
+/**
+ * The modelled setting `name` stands for: itself (`linger.ms`), or the one another client's
+ * name means (librdkafka's `queue.buffering.max.ms`, with that client); null for any other.
+ */
+export function modelledSettingOf(name: string): { setting: string; client?: string } | null {
+  if ((SECTION_KEYS.producer as readonly string[]).includes(name)) return { setting: name };
+  const alias = PRODUCER_ALIASES[normalizeName(name)];
+  return alias ? { setting: alias.use, client: alias.client } : null;
+}
 
 /**
  * Read a `producer:` mapping (absent means all defaults). Returns null when a

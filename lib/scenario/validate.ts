@@ -15,8 +15,7 @@ import { MAX_MEMBERS, readConsumer } from "./consumer.ts";
 import { checkLoadLimits, type RunShape } from "./limits.ts";
 import { QUICK_PROFILE_DEFAULTS } from "./profile.ts";
 import { SEND_MODES } from "./keys.ts";
-import { PRODUCER_DEFAULTS, readProducer } from "./producer.ts";
-import { normalizeName, PRODUCER_ALIASES } from "./suggest.ts";
+import { modelledSettingOf, readProducer } from "./producer.ts";
 import { type Field, orDefault, type Reader } from "./reader.ts";
 import { CLIENT_NAMES, type ClientName, DEFAULT_CLIENT } from "../clients/names.ts";
 import type {
@@ -478,12 +477,13 @@ function readClientProperties(field: Field): VariantPlan["clientProperties"] | n
     const lines: Record<string, number> = {};
     for (const { key: name, value: v } of props) {
       // Given here it would reach one client only and override what the report shows.
-      const alias = PRODUCER_ALIASES[normalizeName(name)];
-      if (Object.hasOwn(PRODUCER_DEFAULTS, name) || alias) {
+      const modelled = modelledSettingOf(name);
+      if (modelled) {
+        const { setting, client } = modelled;
         v.fail(
-          (alias ? `${name} is ${alias.client}'s name for ${alias.use}, ` : `${name} is `) +
-            `one of sismo's producer settings: set ${alias?.use ?? "it"} under the variant's ` +
-            `producer (every client gets the same value, and the report shows it)`,
+          (client ? `${name} is ${client}'s name for ${setting}, ` : `${name} is `) +
+            `one of sismo's producer settings: set ${client ? setting : "it"} under the ` +
+            `variant's producer (every client gets the same value, and the report shows it)`,
         );
         ok = false;
         continue;
