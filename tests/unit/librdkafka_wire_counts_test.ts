@@ -4,8 +4,6 @@ import {
   type BrokerStats,
   WireCounts,
 } from "../../lib/clients/librdkafka/wire_counts.ts";
-import { librdkafkaProperties } from "../../lib/clients/librdkafka/driver.ts";
-import { parseScenario } from "../../lib/scenario/load.ts";
 
 const broker = (
   name: string,
@@ -97,14 +95,4 @@ Deno.test("broker entries: every entry of the statistics text, two of one name i
     [ONE, 1, 10_000],
   ]);
   assert.deepEqual(brokerEntries(`{ "name": "p", "brokers":{ } }`), []);
-});
-
-Deno.test("librdkafka log level: warnings by default, info with --client-log, the scenario's own wins", () => {
-  const { producer } = parseScenario(
-    "name: t\ndescription: d\nload: {rate: 10, duration: 1s}\nvariants: [{name: v}]\n",
-    "t.yaml",
-  ).variants[0];
-  assert.equal(librdkafkaProperties(producer, {})["log_level"], "4");
-  assert.equal(librdkafkaProperties(producer, {}, true)["log_level"], "6");
-  assert.equal(librdkafkaProperties(producer, { log_level: "7" }, true)["log_level"], "7");
 });
