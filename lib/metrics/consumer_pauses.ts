@@ -107,21 +107,27 @@ export function longestStalls(
   const byPartition = new Map<number, Readonly<ProcessingEntry>[]>(partitions.map((p) => [p, []]));
   for (const e of entries) byPartition.get(e.partition)?.push(e);
   return partitions.map((partition) => {
+    /** When the record at `offset` began to wait: the previous one's end, or its writing. */
+    const waitingFrom = (previousEndMs: number, offset: number | undefined) =>
+      Math.max(
+        previousEndMs,
+        (offset === undefined ? null : availableAt?.(partition, offset)) ?? -Infinity,
+      );
     const all = byPartition.get(partition)!.sort((a, b) => a.atMs - b.atMs);
     const before = all.filter((e) => e.atMs <= atMs).at(-1);
     const after = all.filter((e) => e.atMs > atMs && e.atMs <= untilMs);
     if (after.length === 0) {
-      let from = before?.atMs ?? atMs;
-      // The record after the last one finished waited from when it was written, if known.
-      const next = before && availableAt ? availableAt(partition, before.offset + 1) : null;
-      if (next !== null) from = Math.min(Math.max(from, next), untilMs);
+      // The record after the last one finished, still waiting at `untilMs`.
+      const from = Math.min(
+        waitingFrom(before?.atMs ?? atMs, before && before.offset + 1),
+        untilMs,
+      );
       return { partition, pauseMs: untilMs - from, fromMs: from };
     }
     const chain = before === undefined ? after : [before, ...after];
     let pauseMs = 0, fromMs = chain[0].atMs;
     for (let i = 1; i < chain.length; i++) {
-      const written = availableAt?.(partition, chain[i].offset) ?? null;
-      const from = Math.max(chain[i - 1].atMs, written ?? -Infinity);
+      const from = waitingFrom(chain[i - 1].atMs, chain[i].offset);
       if (chain[i].atMs - from > pauseMs) [pauseMs, fromMs] = [chain[i].atMs - from, from];
     }
     return { partition, pauseMs, fromMs };
