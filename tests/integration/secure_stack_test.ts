@@ -3,9 +3,10 @@
  * then TLS with client certificates), reached as an external cluster would be:
  * `--bootstrap` on the proxies, `--toxiproxy`, and the stack's
  * `client.properties` as `--command-config`, on every client driver. Every byte
- * sismo prints or writes is searched for the stack's secrets (the SCRAM
- * password, the client key); a wrong password is refused with exit 2 and one
- * line naming the cause.
+ * sismo prints or writes (reports, and the clients' own logs kept with
+ * `--client-log`) is searched for the stack's secrets (the SCRAM password, the
+ * client key); a wrong password is refused with exit 2 and one line naming the
+ * cause.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -174,6 +175,7 @@ for (const security of ["sasl_ssl", "ssl"] as StackSecurity[]) {
             "quick",
             "--client",
             client,
+            "--client-log",
             "--reports",
             reports,
             ...external,
@@ -184,6 +186,14 @@ for (const security of ["sasl_ssl", "ssl"] as StackSecurity[]) {
         }
         const files = await filesUnder(reports);
         assert.ok(files.some((f) => f.path.endsWith("report.html")));
+        // The clients' own logs (--client-log, info level) are searched too: one per variant and client.
+        const clientLogs = files.filter((f) => /client-logs[/\\][^/\\]+\.log$/.test(f.path));
+        assert.equal(
+          clientLogs.length,
+          2 * CLIENT_NAMES.length,
+          clientLogs.map((f) => f.path).join("\n"),
+        );
+        assert.ok(clientLogs.every((f) => f.text.length > 0), "an empty client log");
         for (const f of files) assertNoSecret(f.path, f.text, secrets);
         // Every toxic was removed at the end of each run.
         for (const node of state.layout.nodes) {
