@@ -9,7 +9,7 @@ import { ACKS_VALUES, COMPRESSION_TYPES, SECTION_KEYS } from "./keys.ts";
 import { type Field, MapView } from "./reader.ts";
 import type { ProducerConfig } from "./types.ts";
 import { isPassThroughProducerProperty, unknownKeyMessage } from "./unknown_key.ts";
-import { normalizeName, PRODUCER_ALIASES } from "./suggest.ts";
+import { producerAliasOf } from "./suggest.ts";
 
 /** A variant's `producer:` mapping, read. */
 export interface ProducerSection {
@@ -44,7 +44,7 @@ const INT32_MAX = 2147483647;
  */
 export function modelledSettingOf(name: string): { setting: string; client?: string } | null {
   if ((SECTION_KEYS.producer as readonly string[]).includes(name)) return { setting: name };
-  const alias = PRODUCER_ALIASES[normalizeName(name)];
+  const alias = producerAliasOf(name);
   return alias ? { setting: alias.use, client: alias.client } : null;
 }
 

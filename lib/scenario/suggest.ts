@@ -88,6 +88,15 @@ export const PRODUCER_ALIASES: Readonly<Record<string, { use: string; client: st
 };
 
 /**
+ * The Kafka setting another client's producer property `name` (in any naming style) stands
+ * for, or undefined. Own keys only: `constructor` is a property of every object, not an alias.
+ */
+export function producerAliasOf(name: string): { use: string; client: string } | undefined {
+  const key = normalizeName(name);
+  return Object.hasOwn(PRODUCER_ALIASES, key) ? PRODUCER_ALIASES[key] : undefined;
+}
+
+/**
  * Which client's naming style `name` is written in, for messages:
  * PascalCase is Confluent.Kafka (.NET), snake_case kafka-python.
  */

@@ -6,7 +6,14 @@
  * @module
  */
 import { type Section, SECTION_KEYS } from "./keys.ts";
-import { clientOfName, closest, editDistance, normalizeName, PRODUCER_ALIASES } from "./suggest.ts";
+import {
+  clientOfName,
+  closest,
+  editDistance,
+  normalizeName,
+  PRODUCER_ALIASES,
+  producerAliasOf,
+} from "./suggest.ts";
 
 /** Mappings where a property of another mapping is a likely slip, and how to say where it goes. */
 const NEIGHBOURS: Partial<Record<Section, readonly { section: Section; where: string }[]>> = {
@@ -71,7 +78,7 @@ function explain(
     `unknown property; use "${name}" (${key} is ${client} name for the same setting)`;
 
   if (section === "producer") {
-    const alias = PRODUCER_ALIASES[normalized];
+    const alias = producerAliasOf(key);
     if (alias !== undefined) {
       return { kind: "alias", message: use(alias.use, clientOfName(key) ?? `${alias.client}'s`) };
     }

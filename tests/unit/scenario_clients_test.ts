@@ -191,3 +191,15 @@ variants: [{name: plain}]
   ]);
   assert.match(alias[0].message, /librdkafka's name for linger\.ms.*set linger\.ms under/);
 });
+
+Deno.test("a name every object has (constructor) is no other client's alias of a producer setting", () => {
+  const [v] = parseScenario(
+    `${BASE}variants: [{name: a, client.properties: {librdkafka: {constructor: 1}}}]\n`,
+    "s.yaml",
+  ).variants;
+  assert.deepEqual(v.properties, { constructor: "1" });
+  // Under producer it passes through to the client as any other property it may know.
+  const [w] = parseScenario(`${BASE}variants: [{name: a, producer: {constructor: 1}}]\n`, "s.yaml")
+    .variants;
+  assert.deepEqual(w.properties, { constructor: "1" });
+});
