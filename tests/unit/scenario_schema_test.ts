@@ -14,7 +14,7 @@ import {
   TOXIC_TYPES,
 } from "../../lib/scenario/keys.ts";
 import { parseScenario } from "../../lib/scenario/load.ts";
-import { PRODUCER_DEFAULTS } from "../../lib/scenario/producer.ts";
+import { modelledSettingOf, PRODUCER_DEFAULTS } from "../../lib/scenario/producer.ts";
 import { PRODUCER_ALIASES } from "../../lib/scenario/suggest.ts";
 
 const SCHEMA_FILE = "lib/scenario/scenario.schema.json";
@@ -112,9 +112,11 @@ Deno.test("schema enumerations and defaults match the validator's", () => {
 });
 
 Deno.test("schema: both client.properties refuse the producer settings and their aliases, as the validator does", () => {
-  const refused = [...Object.keys(PRODUCER_DEFAULTS), ...Object.keys(PRODUCER_ALIASES)].sort();
-  const values = definitions.clientProperties.additionalProperties;
-  assert.deepEqual([...values.propertyNames.not.enum].sort(), refused);
+  // What modelledSettingOf (the validator's test) reads: the producer section and the aliases.
+  const refused = [...SECTION_KEYS.producer, ...Object.keys(PRODUCER_ALIASES)].sort();
+  const names: string[] = definitions.clientProperties.additionalProperties.propertyNames.not.enum;
+  assert.deepEqual([...names].sort(), refused);
+  assert.deepEqual(names.filter((name) => modelledSettingOf(name) === null), []);
   for (const owner of [definitions.scenario, definitions.variant]) {
     assert.deepEqual(owner.properties["client.properties"].allOf, [
       { $ref: "#/definitions/clientProperties" },
