@@ -186,7 +186,8 @@ for (const security of ["sasl_ssl", "ssl"] as StackSecurity[]) {
         }
         const files = await filesUnder(reports);
         assert.ok(files.some((f) => f.path.endsWith("report.html")));
-        // The clients' own logs (--client-log, info level) are searched too: one per variant and client.
+        // The clients' own logs (--client-log) are searched too: one per client and variant (plain,
+        // idempotent).
         const clientLogs = files.filter((f) => /client-logs[/\\][^/\\]+\.log$/.test(f.path));
         assert.equal(
           clientLogs.length,
