@@ -15,8 +15,11 @@ Deno.test("kafkajs consumer: Kafka's names map onto KafkaJS's options", () => {
     "isolation.level": "read_uncommitted",
     "partition.assignment.strategy": "roundrobin",
     "group.protocol": "classic",
+    "retry.backoff.ms": "100",
+    "retry.backoff.max.ms": "1000",
   });
   assert.deepEqual(s.problems, []);
+  assert.deepEqual(s.retry, { initialRetryTime: 100, maxRetryTime: 1000 });
   assert.equal(s.autoCommit, false);
   assert.equal(s.autoCommitInterval, 250);
   assert.equal(s.fromBeginning, true);
@@ -35,6 +38,7 @@ Deno.test("kafkajs consumer: what KafkaJS cannot do is named, property by proper
     "auto.offset.reset": "none",
     "fetch.queue.backoff.ms": "10",
     "session.timeout.ms": "soon",
+    "retry.backoff.ms": "0",
   });
   assert.deepEqual(s.problems.map((p) => p.property), [
     "group.protocol",
@@ -43,7 +47,9 @@ Deno.test("kafkajs consumer: what KafkaJS cannot do is named, property by proper
     "auto.offset.reset",
     "fetch.queue.backoff.ms",
     "session.timeout.ms",
+    "retry.backoff.ms",
   ]);
+  assert.equal(s.retry, undefined);
   assert.match(s.problems[0].message, /KIP-848/);
   assert.match(s.problems[2].message, /resolved/);
 });

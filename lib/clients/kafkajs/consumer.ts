@@ -21,6 +21,7 @@
  * | isolation.level | `readUncommitted` (KafkaJS reads committed by default, the Java client uncommitted) |
  * | auto.offset.reset | `subscribe({ fromBeginning })`: earliest or latest |
  * | fetch.min.bytes, fetch.max.bytes, max.partition.fetch.bytes, fetch.max.wait.ms | `minBytes`, `maxBytes`, `maxBytesPerPartition`, `maxWaitTimeInMs` |
+ * | retry.backoff.ms / retry.backoff.max.ms | `retry.initialRetryTime` / `retry.maxRetryTime` (exponential, ×2, ±20 %), on the client and the consumer, as the producer driver does; unset: KafkaJS's own 300 ms / 30 s |
  * | enable.auto.offset.store | refused: KafkaJS has no offset store, it commits what was resolved |
  *
  * @module
@@ -48,6 +49,11 @@ import { KAFKAJS_VERSION } from "./driver.ts";
 /** KafkaJS settings from Kafka's consumer properties; see the module doc. */
 export interface KafkajsConsumerSettings {
   consumer: Omit<ConsumerConfig, "groupId">;
+  /**
+   * Kafka's retry backoff as KafkaJS's retry policy, for the client (finding the coordinator,
+   * metadata) and the consumer (its fetch loop, commits); unset, KafkaJS's own.
+   */
+  retry?: { initialRetryTime?: number; maxRetryTime?: number };
   autoCommit: boolean;
   autoCommitInterval?: number;
   fromBeginning: boolean;
@@ -91,6 +97,19 @@ export function kafkajsConsumerSettings(props: Record<string, string>): KafkajsC
         const n = Number(value);
         if (!Number.isInteger(n) || n < 0) problem(name, `${name} must be a whole number`);
         else s.autoCommitInterval = n;
+        break;
+      }
+      case "retry.backoff.ms":
+      case "retry.backoff.max.ms": {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1) {
+          problem(name, `${name} must be a whole number of milliseconds, got ${value}`);
+          break;
+        }
+        s.retry = {
+          ...s.retry,
+          [name === "retry.backoff.ms" ? "initialRetryTime" : "maxRetryTime"]: n,
+        };
         break;
       }
       case "auto.offset.reset":
@@ -155,13 +174,19 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
     clientId: o.clientId,
     brokers: o.bootstrap,
     ...kafkaJsSecurity(o.connection ?? PLAINTEXT),
+    ...(settings.retry ? { retry: settings.retry } : {}),
     logLevel: logLevel.WARN,
     logCreator: () => ({ level, log }) => {
       const error = log.error ? `: ${log.error}` : "";
       o.onClientLog?.(level === logLevel.ERROR ? "error" : "warn", String(log.message) + error);
     },
   });
-  const consumer = kafka.consumer({ ...settings.consumer, groupId: o.groupId });
+  const consumer = kafka.consumer({
+    ...settings.consumer,
+    // KafkaJS's consumer takes 5 retries unless told; its backoff is the client's when set.
+    ...(settings.retry ? { retry: { retries: 5, ...settings.retry } } : {}),
+    groupId: o.groupId,
+  });
   let assigned: number[] = [];
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     assigned = [...(e.payload.memberAssignment[o.topic] ?? [])].sort((a, b) => a - b);
