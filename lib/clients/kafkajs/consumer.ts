@@ -21,7 +21,7 @@
  * | isolation.level | `readUncommitted` (KafkaJS reads committed by default, the Java client uncommitted) |
  * | auto.offset.reset | `subscribe({ fromBeginning })`: earliest or latest |
  * | fetch.min.bytes, fetch.max.bytes, max.partition.fetch.bytes, fetch.max.wait.ms | `minBytes`, `maxBytes`, `maxBytesPerPartition`, `maxWaitTimeInMs` |
- * | retry.backoff.ms / retry.backoff.max.ms | `retry.initialRetryTime` / `retry.maxRetryTime` (exponential, ×2, ±20 %), on the client and the consumer, as the producer driver does; unset: KafkaJS's own 300 ms / 30 s |
+ * | retry.backoff.ms / retry.backoff.max.ms | `retry.initialRetryTime` / `retry.maxRetryTime` (exponential, ×2, ±20 %) on the client, whose consumer takes them, as the producer driver does; unset: KafkaJS's own 300 ms / 30 s |
  * | enable.auto.offset.store | refused: KafkaJS has no offset store, it commits what was resolved |
  *
  * @module
@@ -51,7 +51,7 @@ export interface KafkajsConsumerSettings {
   consumer: Omit<ConsumerConfig, "groupId">;
   /**
    * Kafka's retry backoff as KafkaJS's retry policy, for the client (finding the coordinator,
-   * metadata) and the consumer (its fetch loop, commits); unset, KafkaJS's own.
+   * metadata) and so its consumer (its fetch loop, commits); unset, KafkaJS's own.
    */
   retry?: { initialRetryTime?: number; maxRetryTime?: number };
   autoCommit: boolean;
@@ -79,13 +79,17 @@ export function kafkajsConsumerSettings(props: Record<string, string>): KafkajsC
     problems: [],
   };
   const problem = (property: string, message: string) => s.problems.push({ property, message });
+  /** The property's whole number from `min`, or a problem named and undefined. */
+  const wholeNumber = (name: string, value: string, min = 0): number | undefined => {
+    const n = Number(value);
+    if (Number.isInteger(n) && n >= min) return n;
+    problem(name, `${name} must be a whole number from ${min}, got ${value}`);
+  };
   for (const [name, value] of Object.entries(props)) {
     const numeric = NUMBERS[name];
     if (numeric) {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) {
-        problem(name, `${name} must be a whole number, got ${value}`);
-      } else (s.consumer as Record<string, unknown>)[numeric] = n;
+      const n = wholeNumber(name, value);
+      if (n !== undefined) (s.consumer as Record<string, unknown>)[numeric] = n;
       continue;
     }
     switch (name) {
@@ -93,23 +97,16 @@ export function kafkajsConsumerSettings(props: Record<string, string>): KafkajsC
         if (value !== "true" && value !== "false") problem(name, `${name} is true or false`);
         s.autoCommit = value === "true";
         break;
-      case "auto.commit.interval.ms": {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 0) problem(name, `${name} must be a whole number`);
-        else s.autoCommitInterval = n;
+      case "auto.commit.interval.ms":
+        s.autoCommitInterval = wholeNumber(name, value);
         break;
-      }
       case "retry.backoff.ms":
       case "retry.backoff.max.ms": {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1) {
-          problem(name, `${name} must be a whole number of milliseconds, got ${value}`);
-          break;
-        }
-        s.retry = {
-          ...s.retry,
-          [name === "retry.backoff.ms" ? "initialRetryTime" : "maxRetryTime"]: n,
-        };
+        // From 1: KafkaJS multiplies its backoff, and 0 would retry at once, forever 0.
+        const n = wholeNumber(name, value, 1);
+        if (n === undefined) break;
+        const key = name === "retry.backoff.ms" ? "initialRetryTime" : "maxRetryTime";
+        s.retry = { ...s.retry, [key]: n };
         break;
       }
       case "auto.offset.reset":
@@ -181,12 +178,8 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
       o.onClientLog?.(level === logLevel.ERROR ? "error" : "warn", String(log.message) + error);
     },
   });
-  const consumer = kafka.consumer({
-    ...settings.consumer,
-    // KafkaJS's consumer takes 5 retries unless told; its backoff is the client's when set.
-    ...(settings.retry ? { retry: { retries: 5, ...settings.retry } } : {}),
-    groupId: o.groupId,
-  });
+  // Its retry policy is the client's (the backoff above) with KafkaJS's own 5 retries.
+  const consumer = kafka.consumer({ ...settings.consumer, groupId: o.groupId });
   let assigned: number[] = [];
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     assigned = [...(e.payload.memberAssignment[o.topic] ?? [])].sort((a, b) => a - b);
