@@ -102,7 +102,8 @@ export function kafkajsConsumerSettings(props: Record<string, string>): KafkajsC
         break;
       case "retry.backoff.ms":
       case "retry.backoff.max.ms": {
-        // From 1: KafkaJS multiplies its backoff, and 0 would retry at once, forever 0.
+        // From 1: KafkaJS multiplies its backoff, so from 0 every retry would come at once and
+        // retry.backoff.max.ms would mean nothing. (The producer driver clamps 0 to 1 instead.)
         const n = wholeNumber(name, value, 1);
         if (n === undefined) break;
         const key = name === "retry.backoff.ms" ? "initialRetryTime" : "maxRetryTime";
