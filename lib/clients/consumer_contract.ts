@@ -46,8 +46,24 @@ export interface ConsumerDriver {
   handled?(record: ConsumedRecord): void;
   /** Partitions assigned to this member now. */
   assignment(): number[];
+  /**
+   * Commit before partitions are revoked, as a careful application does in its revoke
+   * handler (Confluent.Kafka's `SetPartitionsRevokedHandler`, the Java client's
+   * `onPartitionsRevoked`): from now on, when a rebalance is about to take partitions that
+   * are still this member's (not lost: its session did not expire), the driver asks `hook`
+   * what to commit and commits it, waiting for the answer, before it lets them go.
+   */
+  commitOnRevoke(hook: RevokeCommit): void;
   /** Leave the group (a clean close commits nothing more than the commit mode did). */
   close(): Promise<void>;
+}
+
+/** What a member commits when partitions are revoked; see {@link ConsumerDriver.commitOnRevoke}. */
+export interface RevokeCommit {
+  /** The positions to commit of the `revoked` partitions (none: nothing is committed). */
+  positions(revoked: number[]): CommitPosition[];
+  /** The commit's outcome: null when the broker took it. */
+  done(error: Error | null): void;
 }
 
 /** What a consumer driver is created with. */

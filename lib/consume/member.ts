@@ -12,6 +12,8 @@
  *
  * A batch is what one poll returned, or `commitEvery` records over as many polls as it takes
  * (a Confluent.Kafka application gets one record per `Consume` and counts its own batches).
+ * With `commitOnRevoke`, a batch mode also commits what it processed of partitions a rebalance
+ * is about to take, as a careful application does in its revoke handler.
  *
  * Stopping the member (its signal) is a crash: the record in progress is neither recorded nor
  * committed, as when the process is killed; what happens next is the group's business.
@@ -73,6 +75,11 @@ export interface MemberOptions {
   pollTimeoutMs?: number;
   /** Records per commit in `after-batch` and `async` modes (default: each poll's records). */
   commitEvery?: number;
+  /**
+   * In `after-batch` and `async` modes, commit the records processed on partitions a
+   * rebalance revokes before they go (see {@link ConsumerDriver.commitOnRevoke}).
+   */
+  commitOnRevoke?: boolean;
   /** Spend `ms` processing; rejects when `signal` aborts. A timer by default. */
   work?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
@@ -140,6 +147,26 @@ export async function runMember(o: MemberOptions): Promise<MemberResult> {
       o.onCommitError?.(e as Error);
     }
   };
+  if (o.commitOnRevoke && (o.commit === "after-batch" || o.commit === "async")) {
+    o.consumer.commitOnRevoke({
+      positions(revoked) {
+        const positions: CommitPosition[] = [];
+        for (const partition of revoked) {
+          const offset = next.get(partition);
+          if (offset === undefined) continue;
+          positions.push({ partition, offset });
+          next.delete(partition);
+        }
+        if (next.size === 0) sinceCommit = 0;
+        return positions;
+      },
+      done(error) {
+        if (error === null) return void result.commits++;
+        result.commitFailures++;
+        o.onCommitError?.(error);
+      },
+    });
+  }
   try {
     while (!o.signal.aborted && !o.leave?.aborted && !o.finish?.aborted) {
       const records = await o.consumer.poll(o.pollMax ?? 500, o.pollTimeoutMs ?? 100);

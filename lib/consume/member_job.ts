@@ -29,6 +29,8 @@ export interface MemberJob {
   commit: CommitMode;
   /** Records per commit in after-batch and async modes (absent: each poll's). */
   commitEvery?: number;
+  /** Batch modes: commit what was processed of partitions a rebalance revokes, first. */
+  commitOnRevoke?: boolean;
   /** Records per poll (1 for Confluent.Kafka's `Consume`). */
   pollMax: number;
   model: ProcessingModel;

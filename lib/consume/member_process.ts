@@ -96,6 +96,7 @@ export async function serveMember(
       model: job.model,
       commit: job.commit,
       commitEvery: job.commitEvery,
+      commitOnRevoke: job.commitOnRevoke,
       pollMax: job.pollMax,
       log: {
         append(partition, offset, outcome, atMs) {

@@ -137,6 +137,10 @@ function settingsTable(group: ConsumerGroupReport, { lang, f }: ConsumerHtmlCont
     group.commitEvery === null ? "" : esc(
       `${t(lang, "punct.separator")}${t(lang, "consumer.commitEvery", { n: group.commitEvery })}`,
     )
+  }${
+    group.commitOnRevoke
+      ? esc(`${t(lang, "punct.separator")}${t(lang, "consumer.commitOnRevoke")}`)
+      : ""
   }`;
   const rows = [
     {

@@ -524,6 +524,11 @@ export interface ConsumerGroupReport {
   commit: "auto" | "after-each" | "after-batch" | "async";
   /** Records per commit in batch modes; null: each poll's records. */
   commitEvery: number | null;
+  /**
+   * Batch modes: members committed what they processed of partitions a rebalance revoked,
+   * before letting them go. Absent in reports written before it existed: false.
+   */
+  commitOnRevoke?: boolean;
   /** Records a member takes per poll (1: Confluent.Kafka's `Consume`). */
   pollRecords: number;
   processing: ProcessingModel;

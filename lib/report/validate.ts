@@ -179,7 +179,7 @@ const consumerGroup = object({
   pauseMaxMs: nullable(number),
   endToEnd: nullable(anyObject),
   lag: array(object({ t: number, records: number })),
-}, { idleAtLoadEnd: number });
+}, { idleAtLoadEnd: number, commitOnRevoke: boolean });
 
 const phaseFigures = object({
   fromMs: number,

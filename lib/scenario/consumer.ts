@@ -7,6 +7,7 @@
  *   members: 2
  *   commit: auto            # auto | after-each | after-batch | async
  *   commit.every: 100       # records per commit in after-batch and async (default: each poll's)
+ *   commit.on.revoke: true  # after-batch and async: commit before partitions are revoked (false)
  *   poll.records: 1         # records per poll (1: Confluent.Kafka's Consume)
  *   processing: {time: 20ms, poison: 0.001}   # time: 20ms | {min, max} | {mean, max}
  *   dead.letter: true       # poison records to <topic>-dlq (default false: logged and skipped)
@@ -42,6 +43,14 @@ export function readConsumer(field: Field): ConsumerGroupPlan | null | undefined
       "only commit: after-batch or async commits every N records",
     );
   }
+  const commitOnRevokeField = map.get("commit.on.revoke");
+  let commitOnRevoke = commitOnRevokeField.boolean();
+  if (commitOnRevoke === true && commit !== "after-batch" && commit !== "async") {
+    commitOnRevoke = commitOnRevokeField.fail(
+      "only commit: after-batch or async has processed records left to commit when " +
+        "partitions are revoked",
+    );
+  }
   const pollRecords = map.get("poll.records").integer(1, 100_000);
   const processing = readProcessing(map.get("processing"));
   const deadLetter = map.get("dead.letter").boolean();
@@ -55,7 +64,8 @@ export function readConsumer(field: Field): ConsumerGroupPlan | null | undefined
     return null;
   }
   if (
-    members == null || commit === null || commitEvery === null || pollRecords === null ||
+    members == null || commit === null || commitEvery === null || commitOnRevoke === null ||
+    pollRecords === null ||
     processing === null || deadLetter === null || catchUpMs === null || properties === null
   ) {
     return null;
@@ -64,6 +74,7 @@ export function readConsumer(field: Field): ConsumerGroupPlan | null | undefined
     members,
     commit: commit ?? "auto",
     commitEvery: commitEvery ?? null,
+    commitOnRevoke: commitOnRevoke ?? false,
     pollRecords: pollRecords ?? 1,
     processing: processing ?? { time: { kind: "fixed", ms: 0 }, poisonShare: 0 },
     deadLetter: deadLetter ?? false,

@@ -49,6 +49,7 @@ export const SECTION_KEYS = {
     "members",
     "commit",
     "commit.every",
+    "commit.on.revoke",
     "poll.records",
     "processing",
     "dead.letter",

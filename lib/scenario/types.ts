@@ -176,6 +176,11 @@ export interface ConsumerGroupPlan {
   commit: CommitMode;
   /** Records per commit in after-batch and async modes; null: each poll's records. */
   commitEvery: number | null;
+  /**
+   * Batch modes: before a rebalance takes partitions, commit what was processed of them, as a
+   * careful application's revoke handler does (default false).
+   */
+  commitOnRevoke: boolean;
   /** Records a member takes per poll (1, Confluent.Kafka's `Consume`, by default). */
   pollRecords: number;
   processing: ProcessingModel;

@@ -18,12 +18,10 @@ import "../../lib/stack/quiet_kafkajs.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { MemberGroup } from "../../lib/consume/group.ts";
 import type { CommitMode } from "../../lib/consume/member.ts";
-import { MEMBER_JOB_FORMAT, type MemberJob } from "../../lib/consume/member_job.ts";
 import { readProcessingLog } from "../../lib/consume/processing_log.ts";
-import { encodeEvent, newRunId, runIdHex } from "../../lib/load/payload.ts";
 import { acquireEnvironment } from "../../lib/run/environment.ts";
-import { checkProcessing } from "../../lib/verify/processing.ts";
 import { childrenMatching } from "./helpers.ts";
+import { groupTopic } from "./group_topic.ts";
 import { independentRead } from "./independent_read.ts";
 import { parseScenario } from "../../lib/scenario/load.ts";
 import { runScenario } from "../../lib/run/run.ts";
@@ -46,55 +44,23 @@ async function crashWhileProcessing(
   commit: CommitMode,
   client = "librdkafka",
 ) {
-  const kafka = new Kafka({
-    clientId: "consumer-test",
-    brokers: bootstrap,
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  const topic = `it-group-${client}-${commit}-${Date.now()}`;
-  const groupId = `${topic}-group`;
-  const runId = newRunId();
+  const t = await groupTopic(bootstrap, `it-group-${client}-${commit}`, PARTITIONS, PER_PARTITION);
   const dir = await Deno.makeTempDir({ prefix: "sismo-group-" });
   const group = new MemberGroup({ stopGraceMs: 10_000 });
   try {
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: PARTITIONS * PER_PARTITION }, (_, seq) => ({
-        partition: seq % PARTITIONS,
-        value: Buffer.from(encodeEvent({ runId, variant: 0, seq, intendedUs: 0 }, 64)),
-      })),
-    });
-    await producer.disconnect();
-
-    const job = (member: number): MemberJob => ({
-      format: MEMBER_JOB_FORMAT,
-      member,
-      client,
-      bootstrap,
-      topic,
-      groupId,
-      properties: {
-        "auto.offset.reset": "earliest",
-        "enable.auto.commit": commit === "auto" ? "true" : "false",
-        "auto.commit.interval.ms": "100",
-        "session.timeout.ms": "6000",
-        "heartbeat.interval.ms": "1000",
-      },
-      commit,
-      pollMax: 1, // as Confluent.Kafka's Consume
-      model: { time: { kind: "fixed", ms: PROCESSING_MS }, poisonShare: 0 },
-      runIdHex: runIdHex(runId),
-      logPath: `${dir}/member-${member}.log`,
-    });
+    const job = (member: number) =>
+      t.memberJob(member, client, dir, {
+        properties: {
+          "auto.offset.reset": "earliest",
+          "enable.auto.commit": commit === "auto" ? "true" : "false",
+          "auto.commit.interval.ms": "100",
+          "session.timeout.ms": "6000",
+          "heartbeat.interval.ms": "1000",
+        },
+        commit,
+        pollMax: 1, // as Confluent.Kafka's Consume
+        model: { time: { kind: "fixed", ms: PROCESSING_MS }, poisonShare: 0 },
+      });
     await group.start(job(0));
     await group.start(job(1));
     // Kill member 0 200 ms into a record (of 400 ms), its third or a later one: by then an
@@ -120,45 +86,16 @@ async function crashWhileProcessing(
 
     // Member 1 takes partition 0 over after the session timeout: wait until the group has
     // committed every partition to its end, then for the last record's processing.
-    const committed = new Map<number, number>();
-    const readCommitted = async () => {
-      for (const t of await admin.fetchOffsets({ groupId, topics: [topic] })) {
-        for (const p of t.partitions) committed.set(p.partition, Number(p.offset));
-      }
-    };
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      await readCommitted();
-      const caughtUp = [...Array(PARTITIONS).keys()].every((p) =>
-        committed.get(p) === PER_PARTITION
-      );
-      if (caughtUp || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    await t.committedToEnd(60_000);
     await new Promise((r) => setTimeout(r, PROCESSING_MS + 500));
     await group.close();
-    await readCommitted();
-    const offsets = await admin.fetchTopicOffsets(topic);
-    const entries = [
-      ...(await readProcessingLog(log0)).entries,
-      ...(await readProcessingLog(`${dir}/member-1.log`)).entries,
-    ];
-    const raw = (await rawEntries(log0)) + (await rawEntries(`${dir}/member-1.log`));
-    const check = checkProcessing({
-      topic: offsets.map((o) => ({
-        partition: o.partition,
-        start: Number(o.low),
-        end: Number(o.high),
-      })),
-      entries,
-      committed,
-      deadLettered: [],
-    });
-    return { counts: check.counts, raw, total: PARTITIONS * PER_PARTITION, lives: group.lives };
+    const logs = [log0, `${dir}/member-1.log`];
+    const counts = await t.check(logs);
+    const raw = (await rawEntries(logs[0])) + (await rawEntries(logs[1]));
+    return { counts, raw, total: PARTITIONS * PER_PARTITION, lives: group.lives };
   } finally {
     await group.close();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => {});
-    await admin.disconnect();
+    await t.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }

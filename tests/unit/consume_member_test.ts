@@ -4,7 +4,11 @@
  * offsets, classified by the processing checker; poison records to the dead-letter topic.
  */
 import assert from "node:assert/strict";
-import type { ConsumedRecord, ConsumerDriver } from "../../lib/clients/consumer_contract.ts";
+import type {
+  ConsumedRecord,
+  ConsumerDriver,
+  RevokeCommit,
+} from "../../lib/clients/consumer_contract.ts";
 import { type CommitMode, type ProcessingRecorder, runMember } from "../../lib/consume/member.ts";
 import { isPoison, type ProcessingModel } from "../../lib/consume/processing_model.ts";
 import { encodeEvent } from "../../lib/load/payload.ts";
@@ -60,6 +64,7 @@ function consumer(group: Group, autoCommit: boolean, idle: () => void): Consumer
       for (const c of positions) group.committed.set(c.partition, c.offset);
       return Promise.resolve();
     },
+    commitOnRevoke() {},
     assignment: () => [0, 1],
     close: () => Promise.resolve(),
   };
@@ -245,4 +250,50 @@ Deno.test("member: commit.every commits what is pending once the topic goes idle
     signal: stop.signal,
   });
   assert.equal(group.committed.get(0), 3);
+});
+
+Deno.test("member: commit.on.revoke commits what was processed of the revoked partitions, before they go", async () => {
+  for (const commit of ["after-batch", "auto"] as const) {
+    const group = new Group();
+    const stop = new AbortController();
+    const inner = consumer(group, false, () => stop.abort());
+    let hook: RevokeCommit | null = null;
+    let polls = 0;
+    const committedAtRevoke: (number | undefined)[] = [];
+    const result = await runMember({
+      consumer: {
+        ...inner,
+        commitOnRevoke: (h) => hook = h,
+        async poll(max, timeoutMs) {
+          // Two polls of 40 handed over partition 0's 60 records and partition 1's first 20;
+          // none committed (a batch is 100 records). The third poll finds a rebalance taking
+          // partition 1, as librdkafka's rebalance callback runs within a poll.
+          if (++polls === 3 && hook) {
+            const positions = hook.positions([1]);
+            await inner.commit(positions, "sync");
+            hook.done(null);
+            committedAtRevoke.push(group.committed.get(0), group.committed.get(1));
+          }
+          return inner.poll(max, timeoutMs);
+        },
+      },
+      runId: RUN,
+      model: plain,
+      commit,
+      commitEvery: commit === "auto" ? undefined : 100,
+      commitOnRevoke: true,
+      pollMax: 40,
+      log: { append: () => {} },
+      signal: stop.signal,
+    });
+    if (commit === "auto") {
+      assert.equal(hook, null, "auto: the client's business, no hook");
+      continue;
+    }
+    assert.deepEqual(committedAtRevoke, [undefined, 20], "partition 1 only, at 20");
+    // The revoke commit, then the idle commit of the rest.
+    assert.equal(result.commits, 2);
+    assert.equal(group.committed.get(0), PER_PARTITION);
+    assert.equal(group.committed.get(1), PER_PARTITION);
+  }
 });

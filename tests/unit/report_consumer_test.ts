@@ -240,6 +240,7 @@ Deno.test("consumer schema: the resolved plan's consumer group, member faults an
     members: 2,
     commit: "auto",
     commitEvery: null,
+    commitOnRevoke: false,
     pollRecords: 1,
     processing: { time: { kind: "fixed", ms: 5 }, poisonShare: 0 },
     deadLetter: false,

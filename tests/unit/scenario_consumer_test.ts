@@ -34,6 +34,7 @@ Deno.test("consumer: a short section resolves every default", () => {
     members: 3,
     commit: "auto",
     commitEvery: null,
+    commitOnRevoke: false,
     pollRecords: 1,
     processing: { time: { kind: "fixed", ms: 0 }, poisonShare: 0 },
     deadLetter: false,
@@ -120,6 +121,31 @@ Deno.test("consumer: mistakes are named with their line and field", () => {
       "13 variants[0].consumer.processing.time: takes min and max (uniform) or mean and max (exponential), not both",
     ],
   );
+});
+
+Deno.test("consumer: commit.on.revoke is read, and refused where nothing is left to commit", () => {
+  for (
+    const [commit, expected] of [["after-batch", []], ["async", []], [
+      "auto",
+      [
+        "11 variants[0].consumer.commit.on.revoke: only commit: after-batch or async has processed records left to commit when partitions are revoked",
+      ],
+    ], ["after-each", [
+      "11 variants[0].consumer.commit.on.revoke: only commit: after-batch or async has processed records left to commit when partitions are revoked",
+    ]]] as const
+  ) {
+    const text = HEAD + `variants:
+  - name: careful
+    consumer:
+      members: 2
+      commit: ${commit}
+      commit.on.revoke: true
+`;
+    assert.deepEqual(problems(text), expected, commit);
+    if (expected.length === 0) {
+      assert.equal(parseScenario(text, "s.yaml").variants[0].consumer?.commitOnRevoke, true);
+    }
+  }
 });
 
 Deno.test("consumer: a member fault needs a group, and a member of that index", () => {

@@ -42,6 +42,7 @@ import type {
   ConsumerDriver,
   ConsumerDriverFactory,
   ConsumerOptions,
+  RevokeCommit,
 } from "../consumer_contract.ts";
 import type { PropertyProblem } from "../contract.ts";
 import { KAFKAJS_VERSION } from "./driver.ts";
@@ -181,17 +182,49 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
   });
   // Its retry policy is the client's (the backoff above) with KafkaJS's own 5 retries.
   const consumer = kafka.consumer({ ...settings.consumer, groupId: o.groupId });
-  let assigned: number[] = [];
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    assigned = [...(e.payload.memberAssignment[o.topic] ?? [])].sort((a, b) => a - b);
-  });
-  // An eager rebalance revokes everything until the member joins again.
-  consumer.on(consumer.events.REBALANCING, () => assigned = []);
-
   let current: PendingBatch | null = null;
+  /** Wakes a poll waiting for a batch (or, while revoking, for the join). */
   let arrived: (() => void) | null = null;
   const waiting: PendingBatch[] = [];
   let closed = false;
+  let assigned: number[] = [];
+  let revokeCommit: RevokeCommit | null = null;
+  /**
+   * With a revoke commit: revoked, not yet joined again. Nothing is handed over then: a batch
+   * KafkaJS fetched before is let go unread (KafkaJS fetches it again from the resolved offsets
+   * once joined), or what the member processed of it would be neither its to commit any more
+   * nor committed by it.
+   */
+  let revoking = false;
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    assigned = [...(e.payload.memberAssignment[o.topic] ?? [])].sort((a, b) => a - b);
+    revoking = false;
+    arrived?.();
+  });
+  /**
+   * The member's commit before its partitions go (KafkaJS's rebalances are eager: all of
+   * them). KafkaJS has no revoke handler; the one place an application can wait before the
+   * rejoin is inside its batch handler, which `poll` is: there a refused heartbeat is awaited
+   * on (see `poll`). Elsewhere (a rebalance KafkaJS's own heartbeat found between batches)
+   * the commit goes out as KafkaJS starts to rejoin, and may lose that race.
+   */
+  const commitBeforeRevoke = async () => {
+    const revoked = assigned;
+    assigned = [];
+    if (revokeCommit) revoking = true;
+    const positions = revokeCommit?.positions(revoked) ?? [];
+    if (positions.length === 0) return;
+    await consumer.commitOffsets(positions.map((p) => ({
+      topic: o.topic,
+      partition: p.partition,
+      offset: String(p.offset),
+    }))).then(
+      () => revokeCommit?.done(null),
+      (e: Error) => revokeCommit?.done(new Error(`KafkaJS: commit on revoke failed: ${e.message}`)),
+    );
+  };
+  // An eager rebalance revokes everything until the member joins again.
+  consumer.on(consumer.events.REBALANCING, () => void commitBeforeRevoke());
 
   await consumer.connect();
   await consumer.subscribe({ topic: o.topic, fromBeginning: settings.fromBeginning });
@@ -203,7 +236,7 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
       { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isStale, isRunning },
     ) =>
       new Promise<void>((finish) => {
-        if (closed) return finish();
+        if (closed || revoking) return finish();
         waiting.push({
           partition: batch.partition,
           messages: batch.messages,
@@ -230,10 +263,20 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
       if (closed) return [];
       if (current) {
         // A heartbeat refused (a rebalance) ends the batch as KafkaJS's own eachMessage loop
-        // does: its unresolved records come again from the resolved offset.
-        const beating = await current.heartbeat().then(() => true, () => false);
+        // does: its unresolved records come again from the resolved offset. A rebalance under
+        // way is the moment to commit on revoke: KafkaJS rejoins once this batch is let go.
+        const beating = await current.heartbeat().then(() => true, async (e) => {
+          if ((e as { type?: string }).type === "REBALANCE_IN_PROGRESS") {
+            await commitBeforeRevoke();
+          }
+          return false;
+        });
         const used = current.next >= current.messages.length;
         if (!beating || used || current.isStale() || !current.isRunning()) finishCurrent();
+      }
+      if (revoking) {
+        finishCurrent();
+        for (const b of waiting.splice(0)) b.finish();
       }
       if (!current && waiting.length === 0) {
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -244,7 +287,7 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
         clearTimeout(timer);
         arrived = null;
       }
-      if (!current) current = waiting.shift() ?? null;
+      if (!current && !revoking) current = waiting.shift() ?? null;
       if (!current) return [];
       const batch = current;
       const taken = batch.messages.slice(batch.next, batch.next + max);
@@ -283,6 +326,9 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
           );
         }
       }
+    },
+    commitOnRevoke(hook) {
+      revokeCommit = hook;
     },
     assignment: () => [...assigned],
     async close() {

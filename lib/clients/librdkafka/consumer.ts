@@ -31,6 +31,7 @@ import type {
   ConsumerDriver,
   ConsumerDriverFactory,
   ConsumerOptions,
+  RevokeCommit,
 } from "../consumer_contract.ts";
 import {
   CONSUMED,
@@ -70,6 +71,13 @@ function copyBytes(ptr: bigint, len: number): Uint8Array | null {
 
 /** Partitions of a `rd_kafka_topic_partition_list_t` (then destroyed). */
 function partitionsOf(lib: Librdkafka, list: Deno.PointerObject): number[] {
+  const out = partitionsIn(list);
+  lib.rd_kafka_topic_partition_list_destroy(list);
+  return out;
+}
+
+/** Partitions of a `rd_kafka_topic_partition_list_t` that librdkafka owns, sorted. */
+function partitionsIn(list: Deno.PointerObject): number[] {
   const view = new Deno.UnsafePointerView(list);
   const count = view.getInt32(PARTITION_LIST.cnt);
   const elems = view.getPointer(PARTITION_LIST.elems);
@@ -80,7 +88,6 @@ function partitionsOf(lib: Librdkafka, list: Deno.PointerObject): number[] {
       out.push(elemView.getInt32(i * PARTITION_LIST.elemSize + PARTITION_LIST.partition));
     }
   }
-  lib.rd_kafka_topic_partition_list_destroy(list);
   return out.sort((a, b) => a - b);
 }
 
@@ -99,11 +106,43 @@ export async function createLibrdkafkaConsumer(o: ConsumerOptions): Promise<Cons
     log("warn", `${what}: ${cString(lib.rd_kafka_error_string(error))}`);
     lib.rd_kafka_error_destroy(error);
   };
+  const topic = cstr(o.topic);
+  /** A `rd_kafka_topic_partition_list_t` of `positions` on the topic (caller destroys it). */
+  const offsetList = (positions: CommitPosition[]) => {
+    const list = lib.rd_kafka_topic_partition_list_new(positions.length);
+    for (const p of positions) {
+      lib.rd_kafka_topic_partition_list_add(list, topic, p.partition);
+      lib.rd_kafka_topic_partition_list_set_offset(list, topic, p.partition, BigInt(p.offset));
+    }
+    return list;
+  };
+
+  let revokeCommit: RevokeCommit | null = null;
+  /**
+   * The member's commit before `partitions` go, synchronous: this runs inside the rebalance
+   * callback, and librdkafka lets them go only once the callback returns. Not when the
+   * assignment is lost (the session expired): the group has moved on, the commit would be
+   * refused, and a careful application (the Java client's `onPartitionsLost`) does not try.
+   */
+  const commitBeforeRevoke = (handle: Deno.PointerObject, partitions: Deno.PointerValue) => {
+    if (revokeCommit === null || partitions === null) return;
+    if (lib.rd_kafka_assignment_lost(handle) !== 0) return;
+    const positions = revokeCommit.positions(partitionsIn(partitions));
+    if (positions.length === 0) return;
+    const list = offsetList(positions);
+    const err = lib.rd_kafka_commit(handle, list, 0);
+    lib.rd_kafka_topic_partition_list_destroy(list);
+    revokeCommit.done(
+      err === 0 ? null : new Error(`librdkafka: commit on revoke failed: ${errorText(lib, err)}`),
+    );
+  };
   // Called from within consumer_poll and consumer_close, on this thread.
   const rebalance = new Deno.UnsafeCallback(
     { parameters: ["pointer", "i32", "pointer", "pointer"], result: "void" } as const,
     (handle, err, partitions) => {
+      if (handle === null) return;
       const cooperative = cString(lib.rd_kafka_rebalance_protocol(handle)) === "COOPERATIVE";
+      if (err === ERR_REVOKE_PARTITIONS) commitBeforeRevoke(handle, partitions);
       if (err === ERR_ASSIGN_PARTITIONS) {
         if (cooperative) {
           consumeError(lib.rd_kafka_incremental_assign(handle, partitions), "incremental assign");
@@ -127,7 +166,6 @@ export async function createLibrdkafkaConsumer(o: ConsumerOptions): Promise<Cons
   }
   // Errors and group events come through the consumer's polls, not a second queue.
   lib.rd_kafka_poll_set_consumer(rk);
-  const topic = cstr(o.topic);
   const subscription = lib.rd_kafka_topic_partition_list_new(1);
   lib.rd_kafka_topic_partition_list_add(subscription, topic, -1);
   const subscribed = lib.rd_kafka_subscribe(rk, subscription);
@@ -165,16 +203,6 @@ export async function createLibrdkafkaConsumer(o: ConsumerOptions): Promise<Cons
     return record;
   };
 
-  /** A `rd_kafka_topic_partition_list_t` of `positions` on the topic (caller destroys it). */
-  const offsetList = (positions: CommitPosition[]) => {
-    const list = lib.rd_kafka_topic_partition_list_new(positions.length);
-    for (const p of positions) {
-      lib.rd_kafka_topic_partition_list_add(list, topic, p.partition);
-      lib.rd_kafka_topic_partition_list_set_offset(list, topic, p.partition, BigInt(p.offset));
-    }
-    return list;
-  };
-
   return {
     client: { name: "librdkafka", version },
     async poll(max, timeoutMs) {
@@ -205,6 +233,9 @@ export async function createLibrdkafkaConsumer(o: ConsumerOptions): Promise<Cons
       } finally {
         lib.rd_kafka_topic_partition_list_destroy(list);
       }
+    },
+    commitOnRevoke(hook) {
+      revokeCommit = hook;
     },
     assignment() {
       if (closed) return [];

@@ -134,6 +134,7 @@ const SYMBOLS = {
   /** The asynchronous commit returns at once. */
   rd_kafka_commit: { parameters: ["pointer", "pointer", "i32"], result: "i32" },
   rd_kafka_assignment: { parameters: ["pointer", "buffer"], result: "i32" },
+  rd_kafka_assignment_lost: { parameters: ["pointer"], result: "i32" },
   /**
    * Leaves the group (and commits, with auto-commit): may wait for the coordinator. On the
    * calling thread: the rebalance callback it calls (the revocation) runs there too.
