@@ -14,9 +14,9 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { cacheDir } from "../lib/stack/provision.ts";
-import { readState, stackDown } from "../lib/stack/local.ts";
+import { dirname } from "node:path";
+import { readState, stackDir, stackDown } from "../lib/stack/local.ts";
+import { delay } from "../lib/stack/processes.ts";
 
 const MARK = "SISMO_TEST_RUN";
 
@@ -41,7 +41,7 @@ async function stopLeftovers(id: string): Promise<string[]> {
   const stopped: string[] = [];
   let pids = new Set(processesOfRun(id));
   if (pids.size === 0) return stopped;
-  const stacks = join(cacheDir(), "stacks");
+  const stacks = dirname(stackDir()); // each stack's folder is named by its base port
   const ports = existsSync(stacks)
     ? [...Deno.readDirSync(stacks)].map((e) => Number(e.name)).filter(Number.isInteger)
     : [];
@@ -66,7 +66,7 @@ async function stopLeftovers(id: string): Promise<string[]> {
   signal("SIGCONT"); // a frozen member would not see the SIGTERM
   signal("SIGTERM");
   for (let i = 0; i < 50 && processesOfRun(id).length > 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+    await delay(100);
   }
   pids = new Set(processesOfRun(id));
   signal("SIGKILL");

@@ -38,6 +38,7 @@ import {
   PartitionAssigners,
 } from "kafkajs";
 import type {
+  CommitPosition,
   ConsumedRecord,
   ConsumerDriver,
   ConsumerDriverFactory,
@@ -188,6 +189,11 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
   const waiting: PendingBatch[] = [];
   let closed = false;
   let assigned: number[] = [];
+  /** Commit `positions` of the topic for the group (KafkaJS's offsets are strings). */
+  const commitPositions = (positions: CommitPosition[]) =>
+    consumer.commitOffsets(
+      positions.map((p) => ({ topic: o.topic, partition: p.partition, offset: String(p.offset) })),
+    );
   let revokeCommit: RevokeCommit | null = null;
   /**
    * With a revoke commit: revoked, not yet joined again. Nothing is handed over then: a batch
@@ -214,11 +220,7 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
     if (revokeCommit) revoking = true;
     const positions = revokeCommit?.positions(revoked) ?? [];
     if (positions.length === 0) return;
-    await consumer.commitOffsets(positions.map((p) => ({
-      topic: o.topic,
-      partition: p.partition,
-      offset: String(p.offset),
-    }))).then(
+    await commitPositions(positions).then(
       () => revokeCommit?.done(null),
       (e: Error) => revokeCommit?.done(new Error(`KafkaJS: commit on revoke failed: ${e.message}`)),
     );
@@ -301,13 +303,7 @@ export async function createKafkajsConsumer(o: ConsumerOptions): Promise<Consume
     },
     async commit(positions, mode) {
       if (closed || positions.length === 0) return;
-      const committing = consumer.commitOffsets(
-        positions.map((p) => ({
-          topic: o.topic,
-          partition: p.partition,
-          offset: String(p.offset),
-        })),
-      );
+      const committing = commitPositions(positions);
       if (mode === "sync") await committing;
       else committing.catch((e) => o.onClientLog?.("warn", `async commit failed: ${e.message}`));
     },
